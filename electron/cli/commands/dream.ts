@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { Dream } from '../../../shared/model';
+import { log, print, UsageError, withCore, type GlobalOpts } from '../context';
+
+export function renderDream(d: Dream): string {
+  const counts = new Map<string, number>();
+  for (const c of d.changes) counts.set(c.op, (counts.get(c.op) ?? 0) + 1);
+  const ops = [...counts].map(([op, n]) => `${n} ${op}`).join(', ') || 'no changes';
+  const lines = [`Dream ${d.id} (${d.engine}${d.full ? ', full' : ''}): ${d.status} — ${ops}. Read ${d.stats.sessionsRead} sessions, ${d.stats.signalsRead} signals in ${Math.round(d.stats.durationMs)} ms.`];
+  if (d.message) lines.push(d.message);
+  for (const c of d.changes) lines.push(`  ${c.op.padEnd(9)} ${(c.after ?? c.before)?.title ?? c.lessonId} — ${c.reason}`);
+  return lines.join('\n');
+}
+
+export function registerDream(program: Command, common: (c: Command) => Command): void {
+  common(program.command('dream').description('run one consolidation: learn, reinforce, sharpen, merge and retire lessons'))
+    .option('--engine <engine>', 'heuristic (offline, default) or claude')
+    .option('--full', 're-dream every session, not only the new ones')
+    .action(async (opts: GlobalOpts & { engine?: string; full?: boolean }) => {
+      if (opts.engine && opts.engine !== 'heuristic' && opts.engine !== 'claude') throw new UsageError(`--engine must be "heuristic" or "claude", not "${opts.engine}"`);
+      const dream = await withCore(opts, 'write', (api) => {
+        if (!opts.json) log('Dreaming …');
+        return api.call('dreams.run', { engine: opts.engine as 'heuristic' | 'claude' | undefined, full: !!opts.full });
+      });
+      print(opts, dream, () => renderDream(dream));
+    });
+
+  common(program.command('dreams').description('list past dreams')).action(async (opts: GlobalOpts) => {
+    const dreams = await withCore(opts, 'read', (api) => api.call('dreams.list'));
+    print(opts, dreams, () => (dreams.length ? dreams.map(renderDream).join('\n\n') : 'No dreams yet. Run `reverie dream`.'));
+  });
+}

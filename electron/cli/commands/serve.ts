@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startBridge } from '../../bridge/server';
+import { openCore } from '../../core/core';
+import { DEMO_DIR, PROJECT_ROOT, packageVersion, sourceWorkerLauncher } from '../../core/platform/node';
+import { defaultStoreDir } from '../../core/store/paths';
+import { log, UsageError, type GlobalOpts } from '../context';
+
+export const RENDERER_DIR = path.join(PROJECT_ROOT, 'out', 'renderer');
+
+export function registerServe(program: Command, common: (c: Command) => Command): void {
+  common(program.command('serve').description('browser mode: serve the app and its API on 127.0.0.1 with a random token'))
+    .option('--port <n>', 'port to listen on (default: a free one)')
+    .action(async (opts: GlobalOpts & { port?: string }) => {
+      const port = opts.port === undefined ? 0 : Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${opts.port}"`);
+      const core = await openCore({ storeDir: opts.store ?? defaultStoreDir(), host: 'browser', worker: sourceWorkerLauncher(), version: packageVersion(), demoDir: DEMO_DIR });
+      const staticDir = fs.existsSync(path.join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
+      const bridge = await startBridge({ dispatch: core.dispatch, events: core.events, port, staticDir });
+      if (!staticDir) log('The UI is not built (run `npm run build`); serving the API only.');
+      log(`Store: ${core.store.dir}`);
+      process.stdout.write(`Reverie is running in browser mode: ${bridge.url}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token })}\n`);
+      const stop = async () => {
+        await bridge.close();
+        await core.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => {});
+    });
+}

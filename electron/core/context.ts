@@ -1,0 +1,19 @@
+import type { Handlers, Method } from '../../shared/contract';
+import type { WorkerLauncher } from './dreaming/runner';
+import type { Store } from './store/store';
+
+/** What every domain's handlers get: the store they own and the host's seams. */
+export interface CoreContext {
+  store: Store;
+  host: 'electron' | 'browser' | 'cli';
+  version: string;
+  worker: WorkerLauncher;
+  /** Folder of bundled demo sessions (resources/demo), offered on an empty store. */
+  demoDir: string | null;
+  /** Serializes mutations inside this process: the store has one writer, and it writes in order. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Lets hosts push "data changed" to their UIs (IPC event, SSE). */
+  notify(topic: string): void;
+}
+
+export type DomainHandlers<M extends Method> = Pick<Handlers, M>;

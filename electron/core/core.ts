@@ -1,0 +1,57 @@
+// openCore: the one entry point every host uses (Electron main, the CLI, the browser bridge).
+// It owns the store (taking the writer lock), builds the handler maps and the validated dispatch.
+import { EventEmitter } from 'node:events';
+import type { Handlers } from '../../shared/contract';
+import type { CoreContext } from './context';
+import type { WorkerLauncher } from './dreaming/runner';
+import { createHandlers } from './handlers';
+import { createDispatch, type Dispatch } from './rpc';
+import { Store } from './store/store';
+
+export interface CoreOptions {
+  storeDir: string;
+  host: CoreContext['host'];
+  worker: WorkerLauncher;
+  version?: string;
+  demoDir?: string | null;
+  readOnly?: boolean;
+}
+
+export interface Core {
+  store: Store;
+  handlers: Handlers;
+  dispatch: Dispatch;
+  /** Emits 'change' with a topic ('lessons', 'sessions', 'dreams', 'settings') after data changed. */
+  events: EventEmitter;
+  close(): Promise<void>;
+}
+
+export async function openCore(opts: CoreOptions): Promise<Core> {
+  const store = await Store.open(opts.storeDir, { host: opts.host, readOnly: opts.readOnly });
+  const events = new EventEmitter();
+  let queue: Promise<unknown> = Promise.resolve();
+  const ctx: CoreContext = {
+    store,
+    host: opts.host,
+    version: opts.version ?? '0.1.0',
+    worker: opts.worker,
+    demoDir: opts.demoDir ?? null,
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      const run = queue.then(fn, fn);
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    notify: (topic) => events.emit('change', topic),
+  };
+  const handlers = createHandlers(ctx);
+  return {
+    store,
+    handlers,
+    dispatch: createDispatch(handlers),
+    events,
+    close: async () => {
+      await queue.catch(() => undefined);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Change, Lesson, Settings, Tombstone } from '../../../shared/model';
+
+/** What the worker needs to compute a dream: a snapshot, never a live store handle. */
+export interface DreamInput {
+  storeDir: string;
+  full: boolean;
+  /** Sessions whose signals this dream reads. */
+  sessionIds: string[];
+  lessons: Lesson[];
+  tombstones: Tombstone[];
+  settings: Settings;
+  now: string;
+  agentNames: Record<string, string>;
+}
+
+export interface DreamOutput {
+  changes: Change[];
+  stats: { sessionsRead: number; signalsRead: number; patterns: number };
+  message?: string;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'result'; output: DreamOutput }
+  | { type: 'error'; message: string };

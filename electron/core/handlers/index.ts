@@ -1,0 +1,18 @@
+import type { Handlers } from '../../../shared/contract';
+import type { CoreContext } from '../context';
+import { appHandlers } from './app';
+import { dreamHandlers } from './dreams';
+import { importHandlers } from './imports';
+import { lessonHandlers } from './lessons';
+import { sessionHandlers } from './sessions';
+
+/** Joins every domain's handler map; `satisfies Handlers` makes a missing method a type error. */
+export function createHandlers(ctx: CoreContext): Handlers {
+  return {
+    ...appHandlers(ctx),
+    ...importHandlers(ctx),
+    ...sessionHandlers(ctx),
+    ...lessonHandlers(ctx),
+    ...dreamHandlers(ctx),
+  } satisfies Handlers;
+}

@@ -1,0 +1,61 @@
+import { ContractError } from '../../../shared/contract/define';
+import type { Lesson } from '../../../shared/model';
+import type { CoreContext, DomainHandlers } from '../context';
+
+export function findLesson(ctx: CoreContext, id: string): Lesson {
+  const lesson = ctx.store.data.lessons.find((l) => l.id === id);
+  if (!lesson) throw new ContractError('not-found', `No lesson with id ${id}`);
+  return lesson;
+}
+
+/** Ranks lessons for display: pinned, then active before candidates, then by confidence and support. */
+export function rankLessons(lessons: Lesson[]): Lesson[] {
+  const statusRank = { active: 0, candidate: 1, retired: 2 } as const;
+  return [...lessons].sort(
+    (a, b) => Number(b.pinned) - Number(a.pinned) || statusRank[a.status] - statusRank[b.status] || b.confidence - a.confidence || b.support.sessions - a.support.sessions || a.id.localeCompare(b.id),
+  );
+}
+
+export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' | 'lessons.pin' | 'lessons.delete' | 'lessons.restore'> {
+  const mutate = async <T>(fn: () => T): Promise<T> => {
+    const out = await ctx.exclusive(async () => {
+      const r = fn();
+      await ctx.store.writeMain();
+      return r;
+    });
+    ctx.notify('lessons');
+    return out;
+  };
+  return {
+    async 'lessons.list'({ all }) {
+      return rankLessons(ctx.store.data.lessons.filter((l) => all || l.status !== 'retired'));
+    },
+    async 'lessons.pin'({ id, pinned }) {
+      return mutate(() => {
+        const lesson = findLesson(ctx, id);
+        lesson.pinned = pinned;
+        lesson.updatedAt = new Date().toISOString();
+        return lesson;
+      });
+    },
+    async 'lessons.delete'({ id }) {
+      return mutate(() => {
+        const lesson = findLesson(ctx, id);
+        const data = ctx.store.data;
+        data.lessons = data.lessons.filter((l) => l.id !== id);
+        // The tombstone is what keeps a later dream from re-learning what the user threw away.
+        if (!data.tombstones.some((t) => t.patternKey === lesson.patternKey)) data.tombstones.push({ patternKey: lesson.patternKey, title: lesson.title, deletedAt: new Date().toISOString() });
+        return { deleted: lesson };
+      });
+    },
+    async 'lessons.restore'({ lesson }) {
+      return mutate(() => {
+        const data = ctx.store.data;
+        if (data.lessons.some((l) => l.id === lesson.id)) throw new ContractError('conflict', `Lesson ${lesson.id} already exists`);
+        data.tombstones = data.tombstones.filter((t) => t.patternKey !== lesson.patternKey);
+        data.lessons.push(lesson);
+        return lesson;
+      });
+    },
+  };
+}

@@ -1,0 +1,200 @@
+// Claude Code transcripts (~/.claude/projects/<slug>/*.jsonl), FORMATS.md §1.
+// The conversation is a tree (parentUuid → uuid), not the file order: rewinds leave abandoned
+// siblings, compaction restarts the chain at a compact_boundary whose logicalParentUuid joins it
+// back, and one API reply is split over several lines sharing message.id.
+import path from 'node:path';
+import type { SessionEvent } from '../../../shared/model';
+import { readJsonLines } from './lines';
+import { clip, textOfBlocks } from './text';
+import type { FormatImporter, ParseContext, ParsedSession } from './types';
+
+type Rec = Record<string, unknown>;
+interface Node { uuid: string; parent: string | null; line: number; rec: Rec }
+
+const REJECTION = /^The user doesn't want to proceed with this tool use/;
+const INTERRUPT = /^\[Request interrupted by user/;
+const INJECTED = /^\s*<(command-name|command-message|local-command-stdout|local-command-caveat|system-reminder|bash-input|bash-stdout|bash-stderr)>/;
+const CONVERSATIONAL = new Set(['user', 'assistant', 'system']);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown): Rec | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined);
+
+export const claudeCode: FormatImporter = {
+  tool: 'claude-code',
+  detect(head) {
+    // Any early line that carries the conversation envelope: sessionId + parentUuid + type.
+    return head.split('\n').some((l) => l.startsWith('{') && l.includes('"sessionId"') && l.includes('"parentUuid"') && /"type"\s*:/.test(l));
+  },
+  async *parse(file, ctx) {
+    const nodes = new Map<string, Node>();
+    let sessionId: string | null = null;
+    let cwd: string | null = null;
+    let agentId: string | null = null;
+    let firstPrompt: string | null = null;
+    let aiTitle: string | null = null;
+    for await (const { line, value } of readJsonLines(file, ctx)) {
+      const type = str(value.type);
+      if (type === 'ai-title' || type === 'custom-title') aiTitle = str(value.title) ?? str(value.aiTitle) ?? str(value.customTitle) ?? aiTitle;
+      const uuid = str(value.uuid);
+      if (!uuid) continue;
+      sessionId ??= str(value.sessionId) ?? null;
+      cwd ??= str(value.cwd) ?? null;
+      agentId ??= str(value.agentId) ?? null;
+      // Resumed files repeat earlier records with the same uuid: the first copy wins.
+      if (nodes.has(uuid)) continue;
+      const parent = str(value.parentUuid) ?? str(value.logicalParentUuid) ?? null;
+      nodes.set(uuid, { uuid, parent, line, rec: value });
+      if (!firstPrompt && type === 'user' && !value.isMeta && !value.isCompactSummary) {
+        const t = userText(value);
+        if (t && !INJECTED.test(t) && !INTERRUPT.test(t)) firstPrompt = t;
+      }
+    }
+    if (!nodes.size) return;
+    // Subagents: a warm-up (only prompt "Warmup") or the compaction summariser is not user work.
+    const base = path.basename(file, '.jsonl');
+    if (base.startsWith('agent-acompact')) return ctx.skip('compaction summariser, not user work');
+    if (firstPrompt?.trim() === 'Warmup') return ctx.skip('cache warm-up subagent, not user work');
+
+    const active = activeSet(nodes);
+    const events = toEvents([...nodes.values()].sort((a, b) => a.line - b.line), active, file);
+    if (!events.length) return;
+    const id = agentId ? `${sessionId ?? base}/agent-${agentId}` : (sessionId ?? base);
+    yield {
+      id,
+      tool: 'claude-code',
+      project: cwd,
+      title: clip(aiTitle ?? firstPrompt ?? 'Claude Code session', 120),
+      events,
+    } satisfies ParsedSession;
+  },
+};
+
+function userText(rec: Rec): string | undefined {
+  const content = obj(rec.message)?.content;
+  return typeof content === 'string' ? content : Array.isArray(content) ? textOfBlocks(content, ['text']) : undefined;
+}
+
+/**
+ * The live branch ends at the latest conversational record; walking its parents gives the active
+ * path. Parallel tool calls also create siblings (each result hangs off its own tool_use), so a
+ * tool-result record whose tool_use is on the active path is active too, not a rewind.
+ */
+function activeSet(nodes: Map<string, Node>): Set<string> {
+  const ordered = [...nodes.values()].sort((a, b) => a.line - b.line);
+  const leaf = [...ordered].reverse().find((n) => CONVERSATIONAL.has(str(n.rec.type) ?? '')) ?? ordered[ordered.length - 1];
+  const active = new Set<string>();
+  for (let n: Node | undefined = leaf; n && !active.has(n.uuid); n = n.parent ? nodes.get(n.parent) : undefined) active.add(n.uuid);
+  const activeToolUses = new Set<string>();
+  for (const id of active) for (const b of blocks(nodes.get(id)!.rec)) if (b.type === 'tool_use' && typeof b.id === 'string') activeToolUses.add(b.id);
+  for (const n of ordered) {
+    if (active.has(n.uuid)) continue;
+    const bs = blocks(n.rec);
+    if (bs.length && bs.every((b) => b.type === 'tool_result' && activeToolUses.has(String(b.tool_use_id)))) active.add(n.uuid);
+    // An assistant line of a split reply whose sibling is active belongs to the same reply.
+    else if (str(n.rec.type) === 'assistant' && n.parent && active.has(n.parent) && bs.every((b) => b.type === 'tool_use')) {
+      active.add(n.uuid);
+      for (const b of bs) if (typeof b.id === 'string') activeToolUses.add(b.id);
+    }
+  }
+  return active;
+}
+
+function blocks(rec: Rec): Rec[] {
+  const content = obj(rec.message)?.content;
+  return Array.isArray(content) ? (content.filter((b) => obj(b)) as Rec[]) : [];
+}
+
+function toEvents(ordered: Node[], active: Set<string>, file: string): SessionEvent[] {
+  const events: SessionEvent[] = [];
+  const toolNames = new Map<string, string>();
+  const push = (n: Node, suffix: string, e: Omit<SessionEvent, 'id' | 'seq' | 'timestamp' | 'source' | 'branch'>) => {
+    events.push({
+      id: suffix ? `${n.uuid}#${suffix}` : n.uuid,
+      seq: events.length,
+      timestamp: str(n.rec.timestamp) ?? null,
+      source: { file, line: n.line, record: n.uuid },
+      branch: active.has(n.uuid) ? 'active' : 'abandoned',
+      ...e,
+    });
+  };
+  let lastAssistant: { messageId: string; event: SessionEvent } | null = null;
+  for (const n of ordered) {
+    const type = str(n.rec.type);
+    if (!type || !CONVERSATIONAL.has(type)) continue;
+    const msg = obj(n.rec.message);
+    if (type === 'system') {
+      const subtype = str(n.rec.subtype);
+      if (subtype === 'compact_boundary') push(n, '', { kind: 'system', text: 'Conversation compacted', injected: true });
+      else if (subtype === 'api_error') push(n, '', { kind: 'system', text: clip(str(n.rec.content) ?? 'API error', 500), isError: true, injected: true });
+      continue;
+    }
+    const content = msg?.content;
+    if (type === 'user') {
+      const injected = !!n.rec.isMeta || !!n.rec.isCompactSummary;
+      if (typeof content === 'string') {
+        pushUserText(n, content, injected, push);
+        continue;
+      }
+      if (!Array.isArray(content)) continue;
+      content.forEach((b: unknown, i: number) => {
+        const block = obj(b);
+        if (!block) return;
+        if (block.type === 'text' && typeof block.text === 'string') pushUserText(n, block.text, injected, push, String(i));
+        else if (block.type === 'tool_result') {
+          const text = typeof block.content === 'string' ? block.content : Array.isArray(block.content) ? textOfBlocks(block.content, ['text']) : '';
+          const callId = str(block.tool_use_id);
+          const rejected = REJECTION.test(text);
+          push(n, String(i), {
+            kind: 'tool_result',
+            text: clip(text, 4000),
+            tool: { name: (callId && toolNames.get(callId)) ?? 'unknown', callId },
+            isError: block.is_error === true,
+            ...(rejected ? { rejected: true } : {}),
+          });
+        }
+      });
+      continue;
+    }
+    // assistant: one block per line, lines of one reply share message.id; merge adjacent text.
+    if (!Array.isArray(content)) continue;
+    const messageId = str(msg?.id) ?? n.uuid;
+    content.forEach((b: unknown, i: number) => {
+      const block = obj(b);
+      if (!block) return;
+      if (block.type === 'text' && typeof block.text === 'string') {
+        if (!block.text.trim()) return;
+        if (lastAssistant && lastAssistant.messageId === messageId && events[events.length - 1] === lastAssistant.event) {
+          lastAssistant.event.text = clip(`${lastAssistant.event.text}\n${block.text}`, 8000);
+          return;
+        }
+        push(n, String(i), { kind: 'assistant', text: clip(block.text, 8000) });
+        lastAssistant = { messageId, event: events[events.length - 1] };
+      } else if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking.trim()) {
+        push(n, String(i), { kind: 'thinking', text: clip(block.thinking, 4000) });
+      } else if (block.type === 'tool_use') {
+        const name = str(block.name) ?? 'tool';
+        const callId = str(block.id);
+        if (callId) toolNames.set(callId, name);
+        const input = JSON.stringify(block.input ?? {});
+        push(n, String(i), { kind: 'tool_call', text: `${name} ${clip(describeInput(block.input), 300)}`, tool: { name, callId, input: clip(input, 2000) } });
+      }
+    });
+  }
+  return events;
+}
+
+type Pusher = (n: Node, suffix: string, e: Omit<SessionEvent, 'id' | 'seq' | 'timestamp' | 'source' | 'branch'>) => void;
+
+function pushUserText(n: Node, text: string, injected: boolean, push: Pusher, suffix = ''): void {
+  if (!text.trim()) return;
+  if (INTERRUPT.test(text)) push(n, suffix, { kind: 'user', text, interrupt: true, injected: true });
+  else push(n, suffix, { kind: 'user', text: clip(text, 8000), ...(injected || INJECTED.test(text) ? { injected: true } : {}) });
+}
+
+/** The part of a tool input a person recognizes: the command, the file, the pattern. */
+export function describeInput(input: unknown): string {
+  const i = obj(input);
+  if (!i) return '';
+  for (const k of ['command', 'file_path', 'path', 'pattern', 'url', 'query', 'description', 'prompt']) if (typeof i[k] === 'string') return i[k] as string;
+  return JSON.stringify(i);
+}

@@ -1,0 +1,27 @@
+import type { AgentTool, ImportError, SessionEvent } from '../../../shared/model';
+
+/** What a format importer hands to the pipeline: one normalized session, not yet redacted. */
+export interface ParsedSession {
+  /** Stable id derived from the source (the tool's own session id where it has one). */
+  id: string;
+  tool: AgentTool;
+  /** The working directory / project the agent ran in, when the format records it. */
+  project: string | null;
+  title: string;
+  events: SessionEvent[];
+}
+
+export interface ParseContext {
+  file: string;
+  /** Report a problem with one line/record; parsing goes on. */
+  warn(e: Omit<ImportError, 'file'>): void;
+  /** The file is a valid log that holds no user work (a warm-up or compaction subagent): not an error. */
+  skip(reason: string): void;
+}
+
+export interface FormatImporter {
+  tool: AgentTool;
+  /** Decide by content: `head` is the first ~64 KiB of the file as text. */
+  detect(head: string, file: string): boolean;
+  parse(file: string, ctx: ParseContext): AsyncIterable<ParsedSession>;
+}

@@ -1,0 +1,14 @@
+// worker_threads entry: computes one dream off the owner's thread and reports progress.
+// It only reads (session files are replaced atomically); the owner applies the result.
+import { parentPort, workerData } from 'node:worker_threads';
+import { computeDream } from '../core/dreaming/compute';
+import type { DreamInput, WorkerMessage } from '../core/dreaming/types';
+
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+try {
+  const output = computeDream(workerData as DreamInput, (phase, done, total) => post({ type: 'progress', phase, done, total }));
+  post({ type: 'result', output });
+} catch (err) {
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}

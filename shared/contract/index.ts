@@ -1,0 +1,22 @@
+// The one contract: every method any process may call on the core, grouped by domain.
+// shared/ never imports core; core implements `Handlers`, transports move `Envelope`s.
+import type { z } from 'zod';
+import { app } from './app';
+import { dreams } from './dreams';
+import { imports } from './imports';
+import { lessons } from './lessons';
+import { sessions } from './sessions';
+
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams };
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
+export type Output<M extends Method> = z.output<Contract[M]['output']>;
+export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> };
+
+export const isMethod = (name: string): name is Method => Object.prototype.hasOwnProperty.call(contract, name);
+
+export * from './define';
+export * from './app';

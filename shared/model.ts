@@ -1,0 +1,247 @@
+// The data model of GUIDE.md §2 as zod schemas: the single source of truth for every type that
+// crosses a boundary (files on disk, IPC, HTTP, the worker, model output). Types are inferred
+// from the schemas so the two can never drift apart.
+import { z } from 'zod';
+
+export const IsoDate = z.string().describe('ISO-8601 timestamp');
+
+// ── Agents and sessions ───────────────────────────────────────────────────────────────────────
+/** The tools Reverie can read. `generic` is the documented fallback shape (role, content, timestamp). */
+export const AgentTool = z.enum([
+  'claude-code', 'codex', 'gemini-cli', 'cline', 'aider', 'chatgpt', 'claude-ai', 'swe-agent', 'openhands', 'cursor', 'generic',
+]);
+export type AgentTool = z.infer<typeof AgentTool>;
+
+/** One tool working in one place: `claude-code:/home/me/src/shop`. The unit of "a team of agents". */
+export const Agent = z.object({
+  id: z.string(),
+  tool: AgentTool,
+  project: z.string().nullable(),
+  name: z.string(),
+});
+export type Agent = z.infer<typeof Agent>;
+
+export const EventKind = z.enum(['user', 'assistant', 'thinking', 'tool_call', 'tool_result', 'system']);
+export type EventKind = z.infer<typeof EventKind>;
+
+/** Where an event came from, so evidence can point at the very record. */
+export const SourceRef = z.object({
+  file: z.string(),
+  /** 1-based line for line formats, record index / id for JSON documents. */
+  line: z.number().int().optional(),
+  record: z.string().optional(),
+});
+export type SourceRef = z.infer<typeof SourceRef>;
+
+export const SessionEvent = z.object({
+  /** Stable across re-imports: derived from the source record (uuid, call id, index). */
+  id: z.string(),
+  seq: z.number().int().nonnegative(),
+  kind: EventKind,
+  text: z.string(),
+  timestamp: IsoDate.nullable(),
+  tool: z.object({ name: z.string(), callId: z.string().optional(), input: z.string().optional() }).optional(),
+  /** For tool results: true when the tool failed (is_error, non-zero exit, failed patch…). */
+  isError: z.boolean().optional(),
+  /** Text the user did not type (system reminders, injected context, compaction summaries). */
+  injected: z.boolean().optional(),
+  /** The user stopped the agent here (interrupt / rejected tool call). */
+  interrupt: z.boolean().optional(),
+  rejected: z.boolean().optional(),
+  /** Events on an abandoned branch (rewind, edit, retry) are kept but marked. */
+  branch: z.enum(['active', 'abandoned']).optional(),
+  source: SourceRef,
+});
+export type SessionEvent = z.infer<typeof SessionEvent>;
+
+export const Session = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  tool: AgentTool,
+  project: z.string().nullable(),
+  title: z.string(),
+  startedAt: IsoDate.nullable(),
+  endedAt: IsoDate.nullable(),
+  eventCount: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+  correctionCount: z.number().int().nonnegative(),
+  files: z.array(z.string()),
+  importedAt: IsoDate,
+  /** Set when this session has not been dreamt over yet (incremental dreams read only these). */
+  dreamt: z.boolean(),
+});
+export type Session = z.infer<typeof Session>;
+
+// ── Signals ───────────────────────────────────────────────────────────────────────────────────
+export const SignalKind = z.enum(['tool_error', 'correction', 'preference', 'rejection', 'interrupt', 'workflow']);
+export type SignalKind = z.infer<typeof SignalKind>;
+
+/** Something from one session that may matter across sessions. Extracted once, at import. */
+export const Signal = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  agentId: z.string(),
+  kind: SignalKind,
+  /** Normalized signature: equal keys mean "the same thing happened". */
+  key: z.string(),
+  /** Human-readable gist (the error line, the correction sentence). */
+  text: z.string(),
+  /** What worked afterwards, when known (the next successful action). */
+  fix: z.string().optional(),
+  tool: z.string().optional(),
+  /** Ordered steps for workflow signals: tool + normalized target. */
+  steps: z.array(z.string()).optional(),
+  eventIds: z.array(z.string()).min(1),
+  excerpt: z.string(),
+  timestamp: IsoDate.nullable(),
+});
+export type Signal = z.infer<typeof Signal>;
+
+// ── Lessons ───────────────────────────────────────────────────────────────────────────────────
+export const LessonKind = z.enum(['mistake', 'preference', 'workflow', 'practice', 'pitfall']);
+export type LessonKind = z.infer<typeof LessonKind>;
+export const LessonStatus = z.enum(['candidate', 'active', 'retired']);
+export type LessonStatus = z.infer<typeof LessonStatus>;
+export const LessonOrigin = z.enum(['learned', 'seeded', 'user']);
+export type LessonOrigin = z.infer<typeof LessonOrigin>;
+
+export const Evidence = z.object({
+  sessionId: z.string(),
+  eventId: z.string(),
+  agent: z.string(),
+  excerpt: z.string(),
+  timestamp: IsoDate.nullable().optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const Support = z.object({
+  sessions: z.number().int().nonnegative(),
+  agents: z.number().int().nonnegative(),
+  occurrences: z.number().int().nonnegative(),
+  firstSeen: IsoDate.nullable(),
+  lastSeen: IsoDate.nullable(),
+});
+export type Support = z.infer<typeof Support>;
+
+export const Lesson = z.object({
+  id: z.string(),
+  kind: LessonKind,
+  title: z.string(),
+  text: z.string(),
+  /** Agent ids it applies to; ['all'] for a team lesson. */
+  agents: z.array(z.string()),
+  support: Support,
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(Evidence),
+  origin: LessonOrigin,
+  status: LessonStatus,
+  pinned: z.boolean(),
+  /** The pattern key it distils; tombstones and re-learning are keyed on it. */
+  patternKey: z.string(),
+  /** True once the user edited the text: user edits win over dream rewording. */
+  userEdited: z.boolean().default(false),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  /** When it became active (the improvement curve's "before/after" line). */
+  activatedAt: IsoDate.nullable().default(null),
+});
+export type Lesson = z.infer<typeof Lesson>;
+
+export const Tombstone = z.object({ patternKey: z.string(), title: z.string(), deletedAt: IsoDate });
+export type Tombstone = z.infer<typeof Tombstone>;
+
+// ── Dreams and changesets ─────────────────────────────────────────────────────────────────────
+export const ChangeOp = z.enum(['add', 'reinforce', 'sharpen', 'merge', 'split', 'retire', 'promote']);
+export type ChangeOp = z.infer<typeof ChangeOp>;
+
+/** The state of one lesson before and after a change; null = did not exist / removed. */
+export const LessonDelta = z.object({ lessonId: z.string(), before: Lesson.nullable(), after: Lesson.nullable() });
+export type LessonDelta = z.infer<typeof LessonDelta>;
+
+export const Change = z.object({
+  id: z.string(),
+  op: ChangeOp,
+  lessonId: z.string(),
+  before: Lesson.nullable(),
+  after: Lesson.nullable(),
+  /** Other lessons the change touches (the lessons a merge absorbs, the parts of a split). */
+  related: z.array(LessonDelta).default([]),
+  /** One line a person can read: why the dream did this. */
+  reason: z.string(),
+  /** Review mode: pending until the user accepts or rejects it. */
+  decision: z.enum(['applied', 'pending', 'accepted', 'rejected']).default('applied'),
+});
+export type Change = z.infer<typeof Change>;
+
+export const DreamStatus = z.enum(['applied', 'pending', 'undone', 'failed', 'cancelled', 'empty']);
+export type DreamStatus = z.infer<typeof DreamStatus>;
+
+export const Dream = z.object({
+  id: z.string(),
+  startedAt: IsoDate,
+  finishedAt: IsoDate,
+  engine: z.enum(['heuristic', 'claude']),
+  full: z.boolean(),
+  status: DreamStatus,
+  changes: z.array(Change),
+  stats: z.object({
+    sessionsRead: z.number().int().nonnegative(),
+    signalsRead: z.number().int().nonnegative(),
+    patterns: z.number().int().nonnegative(),
+    durationMs: z.number().nonnegative(),
+  }),
+  /** Why nothing was learned, a fallback note, a failure reason. */
+  message: z.string().optional(),
+  usage: z
+    .object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadTokens: z.number(), cacheWriteTokens: z.number(), costUsd: z.number() })
+    .optional(),
+});
+export type Dream = z.infer<typeof Dream>;
+
+// ── Import ────────────────────────────────────────────────────────────────────────────────────
+export const ImportError = z.object({ file: z.string(), line: z.number().int().optional(), record: z.string().optional(), reason: z.string() });
+export type ImportError = z.infer<typeof ImportError>;
+
+export const ImportResult = z.object({
+  files: z.number().int().nonnegative(),
+  sessions: z.number().int().nonnegative(),
+  events: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  errors: z.array(ImportError),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const LedgerEntry = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  headHash: z.string(),
+  /** Bytes already imported (line formats resume from here when the file grew). */
+  offset: z.number().int().nonnegative(),
+  format: z.string(),
+  sessionIds: z.array(z.string()),
+  importedAt: IsoDate,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+// ── Settings ──────────────────────────────────────────────────────────────────────────────────
+export const Settings = z.object({
+  engine: z.enum(['heuristic', 'claude']).default('heuristic'),
+  claudeModel: z.string().default('claude-sonnet-4-5'),
+  /** A pattern needs support in at least this many sessions. */
+  minSessions: z.number().int().min(2).default(3),
+  /** A team lesson (scope: all) needs at least this many agents. */
+  minAgentsForTeam: z.number().int().min(2).default(2),
+  maxLessonsPerAgent: z.number().int().min(1).default(12),
+  reviewMode: z.boolean().default(false),
+  schedule: z
+    .object({
+      cron: z.string().nullable().default('0 3 * * *'),
+      afterNewSessions: z.number().int().min(0).default(20),
+      whenIdle: z.boolean().default(false),
+    })
+    .prefault({}),
+  writeback: z.object({ auto: z.boolean().default(false), claudeTarget: z.enum(['project', 'user']).default('project') }).prefault({}),
+  costCapUsd: z.object({ perDream: z.number().min(0).default(0.5), monthly: z.number().min(0).default(5) }).prefault({}),
+});
+export type Settings = z.infer<typeof Settings>;
