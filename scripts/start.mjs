@@ -15,7 +15,7 @@ function electronBinary() {
     // The electron package's main export is the binary's path, and it throws when the binary was never downloaded.
     return require('electron');
   } catch (err) {
-    return { missing: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    return null;
   }
 }
 
@@ -33,7 +33,7 @@ if (typeof bin === 'string' && hasDisplay && !process.env.REVERIE_BROWSER) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const why = typeof bin !== 'string'
-    ? `Electron's binary is not installed (${bin.missing}). npm 11 does not run Electron's download script until you approve it; to get the desktop app run: npm install-scripts approve electron && npm rebuild electron`
+    ? "Electron's binary is not installed: npm 11 does not run Electron's download script until you approve it. For the desktop app run: npm install-scripts approve electron && npm rebuild electron"
     : !hasDisplay ? 'There is no display (DISPLAY/WAYLAND_DISPLAY unset).' : 'REVERIE_BROWSER is set.';
   console.log(`Starting Reverie in browser mode. Why: ${why}`);
   const port = process.env.PORT ?? '4810';
