@@ -227,7 +227,8 @@ export type LedgerEntry = z.infer<typeof LedgerEntry>;
 // ── Settings ──────────────────────────────────────────────────────────────────────────────────
 export const Settings = z.object({
   engine: z.enum(['heuristic', 'claude']).default('heuristic'),
-  claudeModel: z.string().default('claude-sonnet-4-5'),
+  /** Any Messages API model id; prices for the cost caps are in electron/core/dreaming/claude/models.ts. */
+  claudeModel: z.string().default('claude-sonnet-5-5'),
   /** A pattern needs support in at least this many sessions. */
   minSessions: z.number().int().min(2).default(3),
   /** A team lesson (scope: all) needs at least this many agents. */

@@ -1,4 +1,5 @@
 import type { Handlers, Method } from '../../shared/contract';
+import type { RefineOptions } from './dreaming/claude/refine';
 import type { WorkerLauncher } from './dreaming/runner';
 import type { Store } from './store/store';
 
@@ -14,6 +15,12 @@ export interface CoreContext {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Lets hosts push "data changed" to their UIs (IPC event, SSE). */
   notify(topic: string): void;
+  /** The user's Anthropic key for the Claude engine: the host's store (safeStorage), else ANTHROPIC_API_KEY. */
+  apiKey(): Promise<string | null>;
+  /** Transport tuning for the Claude engine (tests shorten timeouts; defaults suit real use). */
+  claude: ClaudeTuning;
 }
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;
+
+export type ClaudeTuning = Partial<Pick<RefineOptions, 'baseURL' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'sleep' | 'log'>>;

@@ -2,7 +2,7 @@
 // It owns the store (taking the writer lock), builds the handler maps and the validated dispatch.
 import { EventEmitter } from 'node:events';
 import type { Handlers } from '../../shared/contract';
-import type { CoreContext } from './context';
+import type { ClaudeTuning, CoreContext } from './context';
 import type { WorkerLauncher } from './dreaming/runner';
 import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
@@ -15,6 +15,9 @@ export interface CoreOptions {
   version?: string;
   demoDir?: string | null;
   readOnly?: boolean;
+  /** Where the Claude engine gets the user's key; defaults to ANTHROPIC_API_KEY. Electron passes its safeStorage-backed reader. */
+  apiKey?: () => Promise<string | null>;
+  claude?: ClaudeTuning;
 }
 
 export interface Core {
@@ -42,6 +45,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return run;
     },
     notify: (topic) => events.emit('change', topic),
+    apiKey: opts.apiKey ?? (async () => process.env.ANTHROPIC_API_KEY?.trim() || null),
+    claude: opts.claude ?? {},
   };
   const handlers = createHandlers(ctx);
   return {

@@ -2,12 +2,13 @@
 // shared/ never imports core; core implements `Handlers`, transports move `Envelope`s.
 import type { z } from 'zod';
 import { app } from './app';
+import { claude } from './claude';
 import { dreams } from './dreams';
 import { imports } from './imports';
 import { lessons } from './lessons';
 import { sessions } from './sessions';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -20,3 +21,4 @@ export const isMethod = (name: string): name is Method => Object.prototype.hasOw
 
 export * from './define';
 export * from './app';
+export * from './claude';

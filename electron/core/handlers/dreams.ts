@@ -5,6 +5,7 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { runDreamInWorker } from '../dreaming/runner';
 import type { DreamInput } from '../dreaming/types';
+import { withEngine } from './claude';
 
 export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get'> {
   return {
@@ -24,7 +25,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           now: new Date().toISOString(),
           agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
         };
-        const output = await runDreamInWorker(ctx.worker, input);
+        const { output, usage } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
         const review = settings.reviewMode && output.changes.length > 0;
         const dream: Dream = {
           id: `d-${input.now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`,
@@ -36,6 +37,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           changes: output.changes.map((c) => ({ ...c, decision: review ? 'pending' : 'applied' })),
           stats: { ...output.stats, durationMs: Date.now() - started },
           ...(output.message ? { message: output.message } : {}),
+          ...(usage ? { usage } : {}),
         };
         if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
         store.data.dreams.push(dream);

@@ -1,6 +1,7 @@
 import type { Handlers } from '../../../shared/contract';
 import type { CoreContext } from '../context';
 import { appHandlers } from './app';
+import { claudeHandlers } from './claude';
 import { dreamHandlers } from './dreams';
 import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
@@ -14,5 +15,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...sessionHandlers(ctx),
     ...lessonHandlers(ctx),
     ...dreamHandlers(ctx),
+    ...claudeHandlers(ctx),
   } satisfies Handlers;
 }

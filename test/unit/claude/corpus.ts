@@ -1,0 +1,59 @@
+// A small corpus with recurring patterns for the Claude engine's tests: a real Claude Code session
+// whose `git commit` keeps failing (replayed), plus sessions where the user corrects the agent with
+// the same wish in different words (what the heuristics miss). Secrets are planted in both; the
+// importer redacts them, and the fake server checks none ever reaches it.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixture, replayClaudeSession } from '../../helpers/env';
+
+export const SECRETS = {
+  anthropic: 'sk-ant-api03-PLANTEDsecretKEY0123456789abcdefXYZ',
+  github: 'ghp_PLANTED0123456789abcdefghijklmnopqrstuv',
+  password: 'PLANTEDhunter2pw',
+  aws: 'AKIAPLANTED0123456A',
+};
+export const SECRET_VALUES = Object.values(SECRETS);
+
+/** Different wordings of one wish ("use pnpm"): each its own signal key, together a pattern. */
+export const PNPM_CORRECTIONS = [
+  `no, use pnpm instead of npm in this repo (the CI token is ${SECRETS.github})`,
+  'no, we use pnpm here, never npm install',
+  `don't run npm, run pnpm install — and DB_PASSWORD=${SECRETS.password} stays out of the logs`,
+  'stop using npm; pnpm only please',
+];
+
+function session(dir: string, project: string, day: number, turns: { user: string; assistant: string }[]): string {
+  const sessionId = randomUUID();
+  let parent: string | null = null;
+  let t = Date.parse('2026-11-01T09:00:00Z') + day * 86_400_000;
+  const lines: string[] = [];
+  const push = (type: 'user' | 'assistant', content: unknown) => {
+    const uuid = randomUUID();
+    t += 30_000;
+    const message = type === 'user' ? { role: 'user', content } : { role: 'assistant', model: 'claude-sonnet-5-5', content: [{ type: 'text', text: content }] };
+    lines.push(JSON.stringify({ parentUuid: parent, isSidechain: false, userType: 'external', cwd: project, sessionId, type, message, uuid, timestamp: new Date(t).toISOString() }));
+    parent = uuid;
+  };
+  for (const turn of turns) {
+    push('user', turn.user);
+    push('assistant', turn.assistant);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${sessionId}.jsonl`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Writes the corpus under `dir` and returns the folder to import. */
+export function writeCorpus(dir: string, opts: { corrections?: string[] } = {}): string {
+  const logs = path.join(dir, 'logs');
+  replayClaudeSession(fixture('claude-code', 'claude-reliability', 'coverage-test-fix', 'transcript.jsonl'), path.join(logs, 'replays'), 3);
+  (opts.corrections ?? PNPM_CORRECTIONS).forEach((c, i) => {
+    session(path.join(logs, 'corrections'), '/home/dev/src/shop', i, [
+      { user: `Set up the project and run the tests. My key is ${SECRETS.anthropic}, AWS ${SECRETS.aws}.`, assistant: 'I will run npm install and then npm test.' },
+      { user: c, assistant: 'Understood, switching to pnpm.' },
+    ]);
+  });
+  return logs;
+}
