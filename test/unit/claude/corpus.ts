@@ -11,7 +11,7 @@ export const SECRETS = {
   anthropic: 'sk-ant-api03-PLANTEDsecretKEY0123456789abcdefXYZ',
   github: 'ghp_PLANTED0123456789abcdefghijklmnopqrstuv',
   password: 'PLANTEDhunter2pw',
-  aws: 'AKIAPLANTED0123456A',
+  aws: 'AKIAPLANTED012345678',
 };
 export const SECRET_VALUES = Object.values(SECRETS);
 

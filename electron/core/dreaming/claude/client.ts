@@ -51,7 +51,7 @@ function apiMessage(err: APIError): string {
 /** Turns whatever the SDK threw into a failure with a plain message and a kind the UI can branch on. */
 export function classify(err: unknown, model: string, timeoutMs: number): ClaudeFailure {
   if (err instanceof ClaudeFailure) return err;
-  if (err instanceof APIConnectionTimeoutError) return new ClaudeFailure('timeout', `Anthropic did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+  if (err instanceof APIConnectionTimeoutError) return new ClaudeFailure('timeout', `Anthropic did not answer within ${timeoutMs < 10_000 ? (timeoutMs / 1000).toFixed(1) : Math.round(timeoutMs / 1000)} s.`);
   if (err instanceof APIConnectionError) {
     const cause = (err as { cause?: { message?: string; code?: string; cause?: { code?: string } } }).cause;
     const code = cause?.code ?? cause?.cause?.code;

@@ -70,7 +70,7 @@ export interface RequestBody {
 }
 
 const clean = (text: string, max = EXCERPT_CHARS) => {
-  const one = redact(text).replace(/\s+/g, ' ').trim();
+  const one = redactOutbound(text).replace(/\s+/g, ' ').trim();
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 };
 
@@ -201,9 +201,17 @@ export function batchText(batch: Batch): string {
   return `<clusters>\n${batch.clusters.map(clusterLine).join('\n')}\n</clusters>\nCall ${TOOL_NAME} once with your changes for these clusters (and any merges or conflicts among the lessons).`;
 }
 
-/** Defence in depth: every string that leaves the machine goes through `redact` once more. */
+/**
+ * Outbound only, stricter than import: `redact` keys on upper-case names (`DB_PASSWORD=…`), but a
+ * user typing "password: hunter2" or "my token is …" in a chat message is just as secret.
+ */
+const OUTBOUND = /(\b(?:password|passwd|passphrase|secret|token|api[_ -]?key|access[_ -]?key|private[_ -]?key)\b["']?\s*(?:[=:]|\bis\b)\s*["']?)(?!«redacted)([^\s"'`,;)]{6,})/gi;
+
+export const redactOutbound = (text: string) => redact(text).replace(OUTBOUND, (_m, head: string) => `${head}«redacted:secret»`);
+
+/** Defence in depth: every string that leaves the machine goes through the redactors once more. */
 export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
+  if (typeof value === 'string') return redactOutbound(value) as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
   return value;
