@@ -144,6 +144,13 @@ export const Lesson = z.object({
   updatedAt: IsoDate,
   /** When it became active (the improvement curve's "before/after" line). */
   activatedAt: IsoDate.nullable().default(null),
+  /**
+   * Every signal key this lesson covers, when it distils more than one (a clustered pattern).
+   * Progress and write-back match signals on these plus `patternKey`; absent = just `patternKey`.
+   */
+  signalKeys: z.array(z.string()).optional(),
+  /** Set when later evidence contradicts the lesson (seeded lessons are flagged, never deleted). */
+  contradiction: z.object({ reason: z.string(), evidence: z.array(Evidence), at: IsoDate }).optional(),
 });
 export type Lesson = z.infer<typeof Lesson>;
 
