@@ -23,4 +23,4 @@ export interface CoreContext {
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;
 
-export type ClaudeTuning = Partial<Pick<RefineOptions, 'baseURL' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'sleep' | 'log'>>;
+export type ClaudeTuning = Partial<Pick<RefineOptions, 'baseURL' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'sleep' | 'log' | 'promptCaching'>>;

@@ -57,3 +57,34 @@ export function writeCorpus(dir: string, opts: { corrections?: string[] } = {}):
   });
   return logs;
 }
+
+/** Corrections typed word for word in several sessions: the heuristic engine makes lessons of these. */
+export const RECURRING = [
+  'no, run the tests with vitest run, not in watch mode',
+  "don't commit before running the linter",
+  'never edit the generated files under dist',
+  'no, put new components in src/components, not src/ui',
+  'stop adding default exports; use named exports',
+];
+
+/** One-off or rare wishes: noise around the patterns, as in a real store. */
+export const ONE_OFFS = Array.from({ length: 24 }, (_, i) => `no, name the helper ${['parse', 'format', 'load', 'save', 'render', 'check'][i % 6]}Thing${i} instead`);
+
+/** A larger store for the token figures: the corpus above plus recurring and one-off corrections. */
+export function writeBenchCorpus(dir: string): string {
+  const logs = writeCorpus(dir);
+  let day = 10;
+  for (const [i, c] of RECURRING.entries()) {
+    for (let k = 0; k < 3 + (i % 2); k++) {
+      session(path.join(logs, 'recurring'), k % 2 ? '/home/dev/src/api' : '/home/dev/src/shop', day++, [
+        { user: 'Please add the feature from the ticket.', assistant: 'Working on it now.' },
+        { user: c, assistant: 'Sorry, fixed.' },
+      ]);
+    }
+  }
+  for (const c of ONE_OFFS) session(path.join(logs, 'one-offs'), '/home/dev/src/shop', day++, [
+    { user: 'Refactor the module.', assistant: 'Refactoring.' },
+    { user: c, assistant: 'Renamed.' },
+  ]);
+  return logs;
+}

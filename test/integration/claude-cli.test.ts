@@ -1,0 +1,132 @@
+// The Claude engine end to end: the real CLI (`dream --engine claude`) in a child process reaches
+// the fake Messages API through ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY, on a store imported
+// from sessions with planted secrets. The preview must equal what is then sent, byte for byte.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../shared/contract/client';
+import type { Dream, Lesson } from '../../shared/model';
+import { openCore } from '../../electron/core/core';
+import { sourceWorkerLauncher } from '../../electron/core/platform/node';
+import { readSessionFile } from '../../electron/core/store/store';
+import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
+import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
+
+const KEY = 'sk-ant-test-integration-000000000000';
+
+/** Async, unlike runCli: the fake server lives in this process and must keep answering. */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; json: unknown }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (code) => {
+      let json: unknown;
+      try { json = JSON.parse(stdout); } catch { json = undefined; }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+async function withCore<T>(store: string, fn: (api: ReturnType<typeof createClient>, core: Awaited<ReturnType<typeof openCore>>) => Promise<T>, readOnly = true): Promise<T> {
+  const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), readOnly, apiKey: async () => KEY });
+  try {
+    return await fn(createClient(core.dispatch), core);
+  } finally {
+    await core.close();
+  }
+}
+
+describe('dream --engine claude, through the CLI and the fake Messages API', () => {
+  const work = tempDir();
+  const logs = writeCorpus(work);
+  const storeA = path.join(work, 'a');
+  const storeB = path.join(work, 'b');
+  let fake: FakeAnthropic;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    for (const store of [storeA, storeB]) expect(runCli(['import', logs, '--store', store, '--json']).code).toBe(0);
+    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY });
+    env = { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: KEY };
+  });
+  afterAll(() => fake?.close());
+
+  it('estimates and previews without sending anything', async () => {
+    const { estimate, preview } = await withCore(storeA, async (api) => ({ estimate: await api.call('claude.estimate'), preview: await api.call('claude.preview') }));
+    expect(fake.requests.length).toBe(0);
+    expect(estimate).toMatchObject({ keyPresent: true, model: 'claude-sonnet-5-5', batches: 2, batchesWithinCaps: 2, lessons: 1 });
+    expect(estimate.cacheWriteTokens).toBeGreaterThan(0);
+    expect(estimate.cacheReadTokens).toBe(estimate.cacheWriteTokens);
+    expect(estimate.expectedCostUsd).toBeGreaterThan(0);
+    expect(estimate.maxCostUsd).toBeGreaterThan(estimate.expectedCostUsd);
+    expect(preview.requests.length).toBe(2);
+    const text = JSON.stringify(preview.requests);
+    for (const s of SECRET_VALUES) expect(text).not.toContain(s);
+    expect(text).toContain('«redacted:github-token»');
+  });
+
+  it('learns lessons with reasons, records usage, and sends exactly what the preview showed', async () => {
+    const preview = await withCore(storeA, (api) => api.call('claude.preview'));
+    const r = await cli(['dream', '--engine', 'claude', '--store', storeA, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.violations()).toEqual([]);
+    expect(fake.requests.map((q) => q.body)).toEqual(preview.requests);
+
+    const dream = r.json as Dream;
+    expect(dream).toMatchObject({ engine: 'claude', status: 'applied' });
+    expect(dream.message).toMatch(/Claude \(claude-sonnet-5-5\) refined 2 of 2 batch\(es\)/);
+    expect(dream.usage!.inputTokens).toBe(fake.requests.reduce((n, q) => n + q.usage!.input_tokens, 0));
+    expect(dream.usage!.cacheReadTokens).toBeGreaterThan(0);
+    expect(dream.usage!.costUsd).toBeGreaterThan(0);
+    for (const c of dream.changes) expect(c.reason.length).toBeGreaterThan(10);
+
+    const human = await cli(['dreams', '--store', storeA], env);
+    expect(human.stdout).toMatch(/add +Follow the user's standing wish about pnpm — 4 differently worded corrections/);
+
+    const lessons = runCli(['lessons', '--store', storeA, '--json']).json as Lesson[];
+    const pnpm = lessons.find((l) => /pnpm/.test(l.title))!;
+    expect(pnpm).toMatchObject({ kind: 'preference', origin: 'learned', status: 'active', support: { sessions: 4 } });
+    // Evidence points at real stored events, and the stored excerpts are the redacted ones.
+    for (const e of pnpm.evidence) {
+      const doc = readSessionFile(storeA, e.sessionId)!;
+      expect(doc.events.some((ev) => ev.id === e.eventId)).toBe(true);
+    }
+    expect(JSON.stringify(lessons)).not.toMatch(new RegExp(SECRET_VALUES.join('|')));
+    const mistake = lessons.find((l) => l.kind === 'mistake')!;
+    expect(mistake.text).toMatch(/^Before repeating it, check why it failed/);
+  });
+
+  it('settings.engine = claude applies without --engine; a 401 falls back to the heuristic result, saying so', async () => {
+    await withCore(storeB, async (_api, core) => {
+      core.store.data.settings.engine = 'claude';
+      await core.store.writeMain();
+    }, false);
+    fake.reset();
+    fake.setScript('401');
+    const r = await cli(['dream', '--store', storeB, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.requests.length).toBe(1);
+    const dream = r.json as Dream;
+    expect(dream.engine).toBe('claude');
+    expect(dream.message).toMatch(/Anthropic rejected the API key \(401\).*Kept the heuristic result/);
+    expect(dream.usage).toEqual({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 });
+    // Exactly the heuristic dream: its one lesson in its own words, nothing from Claude.
+    expect(dream.changes.map((c) => c.op)).toEqual(['add']);
+    expect(dream.changes[0].after!.text).toMatch(/keeps failing with/);
+    expect(r.stderr).toMatch(/reverie: claude: .*401/);
+    const lessons = runCli(['lessons', '--store', storeB, '--json']).json as Lesson[];
+    expect(lessons.map((l) => l.id)).toEqual(dream.changes.map((c) => c.lessonId));
+  });
+
+  it('without a key nothing is sent and the dream says how to add one', async () => {
+    fake.reset();
+    const r = await cli(['dream', '--engine', 'claude', '--full', '--store', storeB, '--json'], { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.requests.length).toBe(0);
+    expect((r.json as Dream).message).toMatch(/no Anthropic API key \(set ANTHROPIC_API_KEY, or add a key in Settings\)/);
+  });
+});
