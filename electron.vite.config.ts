@@ -7,7 +7,10 @@ export default defineConfig({
   main: {
     // CommonJS (.cjs, since package.json is "type": "module"): __dirname works and the worker chunk
     // runs under plain Node too.
-    build: { outDir: 'out/main', rollupOptions: { input: { index: 'electron/main/index.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' } } },
+    // ESM-only dependencies are bundled in (not left to `require`): the CommonJS bundle and the worker
+    // chunk then never depend on Node's require(esm), which is unavailable on older Node and untested
+    // for modules inside an asar archive. Everything else stays external and ships in node_modules.
+    build: { outDir: 'out/main', externalizeDeps: { exclude: ['lowdb', 'stream-json'] }, rollupOptions: { input: { index: 'electron/main/index.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' } } },
   },
   preload: {
     // Sandboxed preloads must be CommonJS.
