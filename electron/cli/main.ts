@@ -7,6 +7,7 @@ import { registerDream } from './commands/dream';
 import { registerImport } from './commands/import';
 import { registerLessons } from './commands/lessons';
 import { registerServe } from './commands/serve';
+import { registerSeed } from './commands/seed';
 import { exitCodeFor, log } from './context';
 
 const common = (c: Command) =>
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDream(program, common);
   registerLessons(program, common);
   registerServe(program, common);
+  registerSeed(program, common);
   // exitOverride on every command, so usage errors of subcommands reach our handler too.
   const walk = (c: Command) => c.commands.forEach((s) => { s.exitOverride(); walk(s); });
   walk(program);

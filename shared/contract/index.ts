@@ -7,8 +7,9 @@ import { dreams } from './dreams';
 import { imports } from './imports';
 import { lessons } from './lessons';
 import { sessions } from './sessions';
+import { seeds } from './seeds';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -22,3 +23,4 @@ export const isMethod = (name: string): name is Method => Object.prototype.hasOw
 export * from './define';
 export * from './app';
 export * from './claude';
+export * from './seeds';

@@ -6,6 +6,7 @@ import { dreamHandlers } from './dreams';
 import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
 import { sessionHandlers } from './sessions';
+import { seedHandlers } from './seeds';
 
 /** Joins every domain's handler map; `satisfies Handlers` makes a missing method a type error. */
 export function createHandlers(ctx: CoreContext): Handlers {
@@ -16,5 +17,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...lessonHandlers(ctx),
     ...dreamHandlers(ctx),
     ...claudeHandlers(ctx),
+    ...seedHandlers(ctx),
   } satisfies Handlers;
 }

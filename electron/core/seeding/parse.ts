@@ -36,7 +36,12 @@ export function kindFor(text: string, heading: string | null): 'practice' | 'pit
 /** "**Title**: text" or "**Title.** text" gives a title; otherwise the first sentence, shortened. */
 function splitTitle(raw: string): { title: string; text: string } {
   const m = /^\*\*(.+?)\*\*[:.—–-]?\s*(.*)$/s.exec(raw);
-  if (m && m[2].trim()) return { title: m[1].trim().replace(/[.:]$/, ''), text: m[2].trim() };
+  if (m && m[2].trim()) {
+    // The text is what gets written into an agent's file on its own, so it keeps the title's words:
+    // "**Don't amend pushed commits**: add a new commit" → "Don't amend pushed commits: add a new commit".
+    const title = m[1].trim().replace(/[.:]$/, '');
+    return { title, text: `${title}${/[.!?]$/.test(title) ? ' ' : ': '}${m[2].trim()}` };
+  }
   const text = (m ? m[1] : raw).trim();
   const first = text.split(/(?<=[.!?])\s/)[0].replace(/[.!?]$/, '');
   return { title: first.length > 80 ? `${first.slice(0, 79)}…` : first, text };
@@ -91,16 +96,14 @@ export function parseSeedMarkdown(source: string, name: string): SeedDoc {
   return { title, items };
 }
 
-const JsonItem = z.union([
-  z.string().min(3).max(MAX_TEXT),
-  z.object({
-    text: z.string().trim().min(3).max(MAX_TEXT),
-    title: z.string().trim().min(1).max(120).optional(),
-    kind: LessonKind.optional(),
-    agents: z.array(z.string().min(1)).min(1).optional(),
-  }).strict(),
-]);
-const JsonSeed = z.union([z.array(JsonItem), z.object({ name: z.string().optional(), title: z.string().optional(), lessons: z.array(JsonItem) })]);
+const JsonObjectItem = z.object({
+  text: z.string().trim().min(3).max(MAX_TEXT),
+  title: z.string().trim().min(1).max(120).optional(),
+  kind: LessonKind.optional(),
+  agents: z.array(z.string().min(1)).min(1).optional(),
+}).strict();
+const JsonItem = z.union([z.string().min(3).max(MAX_TEXT), JsonObjectItem]);
+const JsonSeed = z.object({ name: z.string().optional(), title: z.string().optional(), lessons: z.array(z.unknown()) });
 
 export function parseSeedJson(source: string, name: string): SeedDoc {
   let raw: unknown;
@@ -109,9 +112,19 @@ export function parseSeedJson(source: string, name: string): SeedDoc {
   } catch (err) {
     throw new ContractError('failed', `${name} is not valid JSON (${(err as Error).message}).`);
   }
-  const r = JsonSeed.safeParse(raw);
-  if (!r.success) throw new ContractError('failed', `${name} is not a seed list (an array of strings or of {text, title?, kind?, agents?}, or {lessons: [...]}): ${describeZodError(r.error)}`);
-  const list = Array.isArray(r.data) ? r.data : r.data.lessons;
+  const shape = 'an array of strings or of {text, title?, kind?, agents?}, or {lessons: [...]}';
+  // The outer shape first, then each item on its own: a union error would only say "invalid input".
+  const outer = Array.isArray(raw) ? { lessons: raw as unknown[] } : JsonSeed.safeParse(raw).data;
+  if (!outer) throw new ContractError('failed', `${name} is not a seed list (${shape}).`);
+  const list = outer.lessons.map((it, i) => {
+    const r = JsonItem.safeParse(it);
+    if (!r.success) {
+      const obj = typeof it === 'object' && it !== null ? JsonObjectItem.safeParse(it) : null;
+      const detail = obj?.error ? describeZodError(obj.error) : `expected a string of 3–${MAX_TEXT} characters or an object`;
+      throw new ContractError('failed', `${name}: lessons[${i}] is not a seed item (${shape}): ${detail}`);
+    }
+    return r.data;
+  });
   if (!list.length) throw new ContractError('failed', `${name} lists no lessons.`);
   const items = list.map((it, i): SeedItem => {
     if (typeof it === 'string') {
@@ -121,7 +134,7 @@ export function parseSeedJson(source: string, name: string): SeedDoc {
     const { title, text } = it.title ? { title: it.title, text: it.text } : splitTitle(it.text);
     return { title, text, kind: it.kind ?? kindFor(text, null), ...(it.agents ? { agents: it.agents } : {}), line: i };
   });
-  return { title: Array.isArray(r.data) ? null : (r.data.title ?? r.data.name ?? null), items };
+  return { title: Array.isArray(raw) ? null : (outer.title ?? outer.name ?? null), items };
 }
 
 export function parseSeed(source: string, name: string, format?: 'md' | 'json'): SeedDoc {
