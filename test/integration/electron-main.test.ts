@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import Module, { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -87,6 +87,34 @@ describe('the built main bundle under a fake electron module', () => {
     vi.restoreAllMocks();
     if (savedHome !== undefined) process.env.REVERIE_HOME = savedHome;
     fs.rmSync(build, { recursive: true, force: true });
+  });
+
+  it('bundles require only built-ins, electron, their own files and packaged runtime dependencies', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const requiresOf = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    const chunks = fs.readdirSync(path.join(build, 'main', 'chunks')).map((f) => path.join(build, 'main', 'chunks', f));
+    const worker = chunks.find((f) => /dream-[\w-]+\.cjs$/.test(f));
+    expect(worker, 'the dream worker chunk').toBeDefined();
+    for (const file of [mainBundle, ...chunks]) {
+      for (const req of requiresOf(file)) {
+        if (isBuiltin(req) || req === 'electron') continue;
+        if (req.startsWith('.')) {
+          expect(fs.existsSync(path.resolve(path.dirname(file), req)), `${path.basename(file)} → ${req}`).toBe(true);
+          continue;
+        }
+        const name = req.startsWith('@') ? req.split('/').slice(0, 2).join('/') : req.split('/')[0];
+        // electron-builder ships `dependencies` (not devDependencies) in the asar's node_modules.
+        expect(pkg.dependencies[name], `${path.basename(file)} requires ${name}, which must be a runtime dependency`).toBeDefined();
+      }
+    }
+    // The worker runs without Electron (and under plain Node for the CLI); a sandboxed preload may only require electron.
+    expect(requiresOf(worker!)).not.toContain('electron');
+    expect(requiresOf(preloadBundle)).toEqual(['electron']);
+    // main finds the page, the preload and the worker beside itself, all under out/ (electron-builder's `files`).
+    const main = fs.readFileSync(mainBundle, 'utf8');
+    expect(main).toContain('"../renderer/index.html"');
+    expect(main).toContain('"../preload/index.cjs"');
+    expect(main).toContain(`"./chunks/${path.basename(worker!)}"`);
   });
 
   it('asks for the single-instance lock and waits for ready before touching anything', () => {
