@@ -249,7 +249,14 @@ export const Settings = z.object({
       whenIdle: z.boolean().default(false),
     })
     .prefault({}),
-  writeback: z.object({ auto: z.boolean().default(false), claudeTarget: z.enum(['project', 'user']).default('project') }).prefault({}),
+  writeback: z
+    .object({
+      auto: z.boolean().default(false),
+      claudeTarget: z.enum(['project', 'user']).default('project'),
+      /** Size budget of one managed block, in characters: instruction files are read on every turn. */
+      maxChars: z.number().int().min(300).max(50_000).default(4000),
+    })
+    .prefault({}),
   costCapUsd: z.object({ perDream: z.number().min(0).default(0.5), monthly: z.number().min(0).default(5) }).prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -8,6 +8,7 @@ import { registerImport } from './commands/import';
 import { registerLessons } from './commands/lessons';
 import { registerServe } from './commands/serve';
 import { registerSeed } from './commands/seed';
+import { registerWriteback } from './commands/writeback';
 import { exitCodeFor, log } from './context';
 
 const common = (c: Command) =>
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerLessons(program, common);
   registerServe(program, common);
   registerSeed(program, common);
+  registerWriteback(program, common);
   // exitOverride on every command, so usage errors of subcommands reach our handler too.
   const walk = (c: Command) => c.commands.forEach((s) => { s.exitOverride(); walk(s); });
   walk(program);

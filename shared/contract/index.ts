@@ -8,8 +8,9 @@ import { imports } from './imports';
 import { lessons } from './lessons';
 import { sessions } from './sessions';
 import { seeds } from './seeds';
+import { writeback } from './writeback';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -24,3 +25,4 @@ export * from './define';
 export * from './app';
 export * from './claude';
 export * from './seeds';
+export * from './writeback';

@@ -7,10 +7,11 @@ import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
 import { sessionHandlers } from './sessions';
 import { seedHandlers } from './seeds';
+import { withAutoWriteback, writebackHandlers } from './writeback';
 
 /** Joins every domain's handler map; `satisfies Handlers` makes a missing method a type error. */
 export function createHandlers(ctx: CoreContext): Handlers {
-  return {
+  const handlers = {
     ...appHandlers(ctx),
     ...importHandlers(ctx),
     ...sessionHandlers(ctx),
@@ -18,5 +19,8 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...dreamHandlers(ctx),
     ...claudeHandlers(ctx),
     ...seedHandlers(ctx),
+    ...writebackHandlers(ctx),
   } satisfies Handlers;
+  // Cross-cutting behaviour composed around plain handlers (GUIDE §9): write-back after a dream.
+  return withAutoWriteback(ctx, handlers);
 }

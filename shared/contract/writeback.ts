@@ -1,0 +1,68 @@
+// Write-back: each agent's lessons rendered into a managed block of its own instruction file
+// (CLAUDE.md, AGENTS.md, GEMINI.md, .cursor/rules/reverie.mdc, .clinerules). Preview first (a
+// unified diff per file), then apply (with a backup); a hand edit inside the block is offered back.
+import { z } from 'zod';
+import { AgentTool, IsoDate, Lesson } from '../model';
+import { mutation, query } from './define';
+
+/** A difference between what Reverie last wrote into a block and what the file holds now. */
+export const BlockEdit = z.object({
+  kind: z.enum(['changed', 'added', 'removed']),
+  /** The lesson the line was rendered from; null for a line the user added. */
+  lessonId: z.string().nullable(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type BlockEdit = z.infer<typeof BlockEdit>;
+
+export const TargetStatus = z.enum([
+  'create', // the file does not exist yet
+  'insert', // the file exists without a block: the block is appended, the rest kept
+  'update', // the block changes
+  'unchanged', // nothing to do (a second run)
+  'edited', // the user edited the block by hand: offered back, not overwritten
+  'skipped', // no file for this tool, or its project folder is not on this machine
+  'error', // e.g. a begin marker without an end marker
+]);
+export type TargetStatus = z.infer<typeof TargetStatus>;
+
+export const WritebackTarget = z.object({
+  agentIds: z.array(z.string()),
+  tool: AgentTool,
+  /** Absolute path of the instruction file; null when skipped for want of one. */
+  file: z.string().nullable(),
+  status: TargetStatus,
+  /** Why it was skipped, what went wrong, or what the edit means. */
+  reason: z.string().optional(),
+  /** Unified diff of the whole file, empty when unchanged. */
+  diff: z.string(),
+  /** Lessons in the block, most important first. */
+  lessonIds: z.array(z.string()),
+  /** Lessons that apply but did not fit the size budget (or the per-agent lesson cap). */
+  omitted: z.array(z.string()),
+  chars: z.number().int().nonnegative(),
+  budget: z.number().int().nonnegative(),
+  edits: z.array(BlockEdit),
+  /** Where the previous file was copied before it was written (apply only). */
+  backup: z.string().optional(),
+  written: z.boolean(),
+});
+export type WritebackTarget = z.infer<typeof WritebackTarget>;
+
+export const WritebackResult = z.object({ at: IsoDate, dryRun: z.boolean(), targets: z.array(WritebackTarget) });
+export type WritebackResult = z.infer<typeof WritebackResult>;
+
+const Select = z
+  .object({
+    /** Agent ids or names; absent = every agent. */
+    agents: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export const writeback = {
+  'writeback.preview': query(Select.default({}), WritebackResult),
+  /** Writes every target whose preview is create/insert/update; `force` also overwrites hand edits. */
+  'writeback.apply': mutation(Select.extend({ force: z.boolean().default(false) }).default({ force: false }), WritebackResult),
+  /** Takes a hand-edited block back as lesson edits (changed → edited text, added → a user lesson, removed → retired). */
+  'writeback.adopt': mutation(z.object({ file: z.string().min(1) }).strict(), z.object({ file: z.string(), changed: z.array(Lesson), added: z.array(Lesson), retired: z.array(Lesson) })),
+};
