@@ -8,11 +8,21 @@ import type { Agent, AgentTool, ImportError, ImportResult, Session, SessionEvent
 import { extractSignals } from '../dreaming/signals';
 import { redact } from '../redaction';
 import type { Store } from '../store/store';
+import { aider } from './aider';
+import { chatgpt } from './chatgpt';
+import { claudeAi } from './claude-ai';
 import { claudeCode } from './claude-code';
+import { cline, clineTaskPart } from './cline';
+import { codex } from './codex';
+import { cursor } from './cursor';
+import { gemini } from './gemini';
+import { generic } from './generic';
+import { openHands } from './openhands';
+import { sweAgent } from './swe-agent';
 import type { FormatImporter, ParsedSession } from './types';
 
 /** Formats in detection order: the most specific shapes first, the generic fallback last. */
-export const IMPORTERS: FormatImporter[] = [claudeCode];
+export const IMPORTERS: FormatImporter[] = [claudeCode, codex, gemini, chatgpt, claudeAi, cline, clineTaskPart, sweAgent, openHands, cursor, aider, generic];
 
 const CANDIDATE_EXT = /\.(jsonl|json|md|traj)$/i;
 const HEAD_BYTES = 64 * 1024;
@@ -104,7 +114,7 @@ async function importFile(store: Store, file: string, opts: ImportOptions, resul
   const sessionIds: string[] = [];
   let skippedWhy: string | null = null;
   try {
-    for await (const parsed of importer.parse(file, { file, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why) })) {
+    for await (const parsed of importer.parse(file, { file, head: head.toString('utf8'), warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why) })) {
       const stored = await storeSession(store, parsed, file, opts.agent);
       sessionIds.push(stored.id);
       result.sessions++;

@@ -13,6 +13,8 @@ export interface ParsedSession {
 
 export interface ParseContext {
   file: string;
+  /** The first ~64 KiB of the file as text (what detection saw), when the pipeline has read it. */
+  head?: string;
   /** Report a problem with one line/record; parsing goes on. */
   warn(e: Omit<ImportError, 'file'>): void;
   /** The file is a valid log that holds no user work (a warm-up or compaction subagent): not an error. */

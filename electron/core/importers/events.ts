@@ -1,0 +1,52 @@
+// Builds the normalized event list of one session. Every format importer pushes drafts; this
+// keeps the id/seq/source bookkeeping and the size limits in one place.
+import type { SessionEvent } from '../../../shared/model';
+import { clip } from './text';
+
+export type EventDraft = Omit<SessionEvent, 'seq' | 'source' | 'timestamp'> & {
+  timestamp?: string | null;
+  /** 1-based line (line formats) or record index (documents). */
+  line?: number;
+  record?: string;
+};
+
+/** Stored text is for reading and mining, not archiving: long outputs keep their start (where errors are). */
+const LIMIT: Record<SessionEvent['kind'], number> = { user: 8000, assistant: 8000, thinking: 4000, tool_call: 600, tool_result: 4000, system: 2000 };
+
+export class EventList {
+  readonly list: SessionEvent[] = [];
+  private readonly ids = new Set<string>();
+  constructor(private readonly file: string) {}
+
+  /** Adds an event; a draft whose id was already added (a mirrored record) is dropped. Returns the stored event. */
+  add(d: EventDraft): SessionEvent | undefined {
+    if (this.ids.has(d.id)) return undefined;
+    const { line, record, timestamp, ...rest } = d;
+    const text = clip(rest.text ?? '', LIMIT[rest.kind]);
+    if (!text.trim() && rest.kind !== 'tool_result' && rest.kind !== 'tool_call') return undefined;
+    const tool = rest.tool ? { ...rest.tool, ...(rest.tool.input !== undefined ? { input: clip(rest.tool.input, 2000) } : {}) } : undefined;
+    const e: SessionEvent = {
+      ...rest,
+      ...(tool ? { tool } : {}),
+      text,
+      seq: this.list.length,
+      timestamp: timestamp ?? null,
+      source: { file: this.file, ...(line !== undefined ? { line } : {}), ...(record !== undefined ? { record } : {}) },
+    };
+    this.ids.add(d.id);
+    this.list.push(e);
+    return e;
+  }
+
+  /** Drops events already added (a fallback copy that turned out to be a duplicate). */
+  remove(pred: (e: SessionEvent) => boolean): void {
+    for (let i = this.list.length - 1; i >= 0; i--) if (pred(this.list[i])) this.list.splice(i, 1);
+  }
+
+  get length(): number { return this.list.length; }
+  /** Final list with seq renumbered (importers may splice or drop while building). */
+  done(): SessionEvent[] { return this.list.map((e, seq) => ({ ...e, seq })); }
+}
+
+/** Heuristic for formats with no error flag (SWE-agent, Aider, OpenHands text): the usual failure markers at line starts. */
+export const ERROR_TEXT = /(^|\n)\s*(Traceback \(most recent call last\)|[A-Za-z]*Error: |error: |E\s+[A-Za-z]*Error|fatal: |bash: .*: command not found|.*: No such file or directory|FAILED |Exit code:? [1-9]|Failed to apply edit|SearchReplaceNoExactMatch)/;
