@@ -26,6 +26,7 @@ import workerPath from '../worker/dream?modulePath';
 import { openCore, type Core } from '../core/core';
 import { DESKTOP_CSP, devCsp, withCsp } from './csp';
 import { createDreamWatcher, dreamNotification, dreamStatusLine, type DreamWatcher } from './dreams';
+import { keyMethods, withHostMethods } from './host-methods';
 import { createInvokeHandler, isOurPage, trustedSender } from './ipc';
 import { IPC_CHANGE, IPC_INVOKE, IPC_NAVIGATE, type Screen } from './ipc-channels';
 import { createKeyStore } from './key-store';
@@ -185,7 +186,12 @@ async function start(): Promise<void> {
     return;
   }
   const opened = core;
-  ipcMain.handle(IPC_INVOKE, createInvokeHandler(opened.dispatch, trustedSender({ webContents: () => (win && !win.isDestroyed() ? win.webContents : null), rendererIndex, devServerUrl })));
+  const sendChange = (topic: string) => {
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_CHANGE, topic);
+  };
+  // The key methods are answered here, from safeStorage; everything else goes to the core.
+  const dispatch = withHostMethods(opened.dispatch, keyMethods(keys), sendChange);
+  ipcMain.handle(IPC_INVOKE, createInvokeHandler(dispatch, trustedSender({ webContents: () => (win && !win.isDestroyed() ? win.webContents : null), rendererIndex, devServerUrl })));
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
     platform: process.platform,
@@ -202,7 +208,7 @@ async function start(): Promise<void> {
   });
   await watcher.init();
   opened.events.on('change', (topic: string) => {
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_CHANGE, topic);
+    sendChange(topic);
     if (topic === 'lessons' || topic === 'dreams') void watcher?.refresh();
   });
 

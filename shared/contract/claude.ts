@@ -1,7 +1,7 @@
 // The Claude engine's methods: what a dream with Claude would send and cost, before anything is
 // sent. Both run the heuristic dream on a snapshot (nothing is stored) and never call Anthropic.
 import { z } from 'zod';
-import { NoInput, query } from './define';
+import { NoInput, mutation, query } from './define';
 
 const DreamScope = z.object({ full: z.boolean().default(false) }).default({ full: false });
 
@@ -55,8 +55,29 @@ export const ClaudePreview = z.object({
 });
 export type ClaudePreview = z.infer<typeof ClaudePreview>;
 
+/**
+ * Where the key comes from, and whether this host can keep one. Only the desktop app stores a key
+ * (encrypted by the OS through Electron's safeStorage, in electron/main); browser mode and the CLI
+ * read ANTHROPIC_API_KEY. The key itself is never returned.
+ */
+export const ClaudeKeyState = z.object({
+  keyPresent: z.boolean(),
+  source: z.enum(['app', 'environment']).nullable(),
+  canStore: z.boolean(),
+  /** Why this host cannot store a key (no keyring, browser mode…). */
+  reason: z.string().optional(),
+});
+export type ClaudeKeyState = z.infer<typeof ClaudeKeyState>;
+
+/** An Anthropic key as pasted: printable ASCII, no spaces (surrounding whitespace is trimmed). */
+export const ClaudeKeyInput = z.object({ key: z.string().trim().min(8, 'That is too short to be an API key.').max(512).regex(/^[\x21-\x7e]+$/, 'The key has characters an API key never has.') }).strict();
+
 export const claude = {
   'claude.status': query(NoInput, ClaudeStatus),
+  'claude.keyState': query(NoInput, ClaudeKeyState),
+  /** Stores the key encrypted with the OS keychain (desktop app only). */
+  'claude.setKey': mutation(ClaudeKeyInput, ClaudeKeyState),
+  'claude.clearKey': mutation(NoInput, ClaudeKeyState),
   'claude.estimate': query(DreamScope, ClaudeEstimate),
   'claude.preview': query(DreamScope, ClaudePreview),
 };

@@ -66,7 +66,7 @@ describe('the built main bundle under a fake electron module', () => {
   const storeDir = path.join(userData, 'store');
   const logs: string[] = [];
   let fake: FakeElectron;
-  const savedHome = process.env.REVERIE_HOME;
+  const savedEnv = { REVERIE_HOME: process.env.REVERIE_HOME, ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY };
 
   beforeAll(async () => {
     const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '-c', 'test/unit/electron/electron.vite.main-only.config.ts', '--outDir', build, '--logLevel', 'error'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
@@ -76,6 +76,7 @@ describe('the built main bundle under a fake electron module', () => {
     expect(runCli(['import', writeCorpus(work), '--store', storeDir, '--json']).code).toBe(0);
     // The app must find its store through userData, as it does for a user.
     delete process.env.REVERIE_HOME;
+    delete process.env.ANTHROPIC_API_KEY;
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' ')));
     installElectronHook();
     fake = createFakeElectron({ singleInstanceLock: true, userData, appPath: PROJECT_ROOT });
@@ -85,7 +86,7 @@ describe('the built main bundle under a fake electron module', () => {
   afterAll(() => {
     loader._load = originalLoad;
     vi.restoreAllMocks();
-    if (savedHome !== undefined) process.env.REVERIE_HOME = savedHome;
+    for (const [k, v] of Object.entries(savedEnv)) if (v !== undefined) process.env[k] = v;
     fs.rmSync(build, { recursive: true, force: true });
   });
 
@@ -253,6 +254,21 @@ describe('the built main bundle under a fake electron module', () => {
       }
       expect(JSON.parse(fs.readFileSync(path.join(storeDir, 'reverie.json'), 'utf8')).dreams.length).toBe(dreamsBefore);
     });
+  });
+
+  it('keeps the API key from Settings encrypted with safeStorage, and the core dreams with it', async () => {
+    const call = (...args: unknown[]) => fake.record.ipcHandlers.get('reverie:invoke')!({ sender: fake.record.windows[0].webContents, senderFrame: { url: ourPage, parent: null } }, ...args) as Promise<{ ok: boolean; result?: any; error?: { type: string } }>;
+    const key = 'sk-ant-api03-harnessKEY0123456789abcdef';
+    expect((await call('claude.status', {})).result.keyPresent).toBe(false);
+    expect(await call('claude.setKey', { key })).toMatchObject({ ok: true, result: { keyPresent: true, source: 'app', canStore: true } });
+    const onDisk = fs.readFileSync(path.join(userData, 'secrets.json'), 'utf8');
+    expect(onDisk).not.toContain('harnessKEY');
+    expect(fs.readFileSync(path.join(storeDir, 'reverie.json'), 'utf8')).not.toContain('harnessKEY');
+    // The core's Claude engine reads the key through the app's key store.
+    expect((await call('claude.status', {})).result.keyPresent).toBe(true);
+    expect(await call('claude.setKey', { key: 'not a key' })).toMatchObject({ ok: false, error: { type: 'invalid-input' } });
+    expect(await call('claude.clearKey', {})).toMatchObject({ ok: true, result: { keyPresent: false, source: null } });
+    expect((await call('claude.status', {})).result.keyPresent).toBe(false);
   });
 
   it('has a menu with the usual roles, screen shortcuts that ask the page to navigate, and help in the browser', () => {

@@ -1,6 +1,7 @@
 // The Claude engine's join points in core: `claude.status|estimate|preview` for the UI, and
 // `withEngine`, which dreams.run calls after the heuristic worker returns. The API key is only
 // ever read through ctx.apiKey (the host's seam) and never crosses the contract.
+import { ContractError } from '../../../shared/contract/define';
 import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { readSignals } from '../dreaming/compute';
@@ -42,7 +43,10 @@ function snapshot(ctx: CoreContext, full: boolean): DreamInput {
   };
 }
 
-export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status' | 'claude.estimate' | 'claude.preview'> {
+/** What a host without a key store says (browser mode, the CLI); the desktop app answers these itself (electron/main/host-methods.ts). */
+export const NO_KEY_STORE = 'Browser mode and the CLI keep no API key: set ANTHROPIC_API_KEY in the environment before starting Reverie (npm start, reverie serve, reverie dream). The desktop app can store a key encrypted by your OS keychain.';
+
+export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status' | 'claude.keyState' | 'claude.setKey' | 'claude.clearKey' | 'claude.estimate' | 'claude.preview'> {
   const status = async () => {
     const settings = ctx.store.data.settings;
     const key = await ctx.apiKey().catch(() => null);
@@ -63,6 +67,16 @@ export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status'
   };
   return {
     'claude.status': status,
+    async 'claude.keyState'() {
+      const key = await ctx.apiKey().catch(() => null);
+      return { keyPresent: !!key?.trim(), source: key?.trim() ? 'environment' : null, canStore: false, reason: NO_KEY_STORE };
+    },
+    async 'claude.setKey'() {
+      throw new ContractError('failed', NO_KEY_STORE);
+    },
+    async 'claude.clearKey'() {
+      throw new ContractError('failed', NO_KEY_STORE);
+    },
     async 'claude.estimate'({ full }) {
       const [s, p] = await Promise.all([status(), plan(full)]);
       let inputTokens = 0, cacheWriteTokens = 0, cacheReadTokens = 0, outputTokens = 0, expected = 0, max = 0, within = 0;
