@@ -228,6 +228,11 @@ export const LedgerEntry = z.object({
   format: z.string(),
   sessionIds: z.array(z.string()),
   importedAt: IsoDate,
+  /**
+   * Root record key → session id for the sessions this file holds (Claude Code: the first uuid).
+   * A resumed session written to a new file repeats its earlier records; the shared root merges it.
+   */
+  roots: z.record(z.string(), z.string()).optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 

@@ -144,11 +144,15 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
     const onChange = (topic: string) => res.write(`event: change\ndata: ${JSON.stringify({ topic })}\n\n`);
+    // The running dream's progress (or null when it ended), throttled by the scheduler.
+    const onProgress = (running: unknown) => res.write(`event: progress\ndata: ${JSON.stringify(running ?? null)}\n\n`);
     opts.events?.on('change', onChange);
+    opts.events?.on('progress', onProgress);
     const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     req.on('close', () => {
       clearInterval(ping);
       opts.events?.off('change', onChange);
+      opts.events?.off('progress', onProgress);
     });
   }
 

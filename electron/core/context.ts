@@ -1,6 +1,7 @@
 import type { Handlers, Method } from '../../shared/contract';
 import type { RefineOptions } from './dreaming/claude/refine';
 import type { WorkerLauncher } from './dreaming/runner';
+import type { DreamScheduler } from './scheduler/scheduler';
 import type { Store } from './store/store';
 
 /** What every domain's handlers get: the store they own and the host's seams. */
@@ -19,6 +20,8 @@ export interface CoreContext {
   apiKey(): Promise<string | null>;
   /** Transport tuning for the Claude engine (tests shorten timeouts; defaults suit real use). */
   claude: ClaudeTuning;
+  /** Runs every dream one at a time (manual ones too), logs each run, cancels; starts automatic triggers in long-lived hosts. */
+  scheduler: DreamScheduler;
 }
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;

@@ -6,6 +6,7 @@ import type { ClaudeTuning, CoreContext } from './context';
 import type { WorkerLauncher } from './dreaming/runner';
 import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
+import { DreamScheduler } from './scheduler/scheduler';
 import { Store } from './store/store';
 
 export interface CoreOptions {
@@ -24,14 +25,21 @@ export interface Core {
   store: Store;
   handlers: Handlers;
   dispatch: Dispatch;
-  /** Emits 'change' with a topic ('lessons', 'sessions', 'dreams', 'settings') after data changed. */
+  /**
+   * Emits 'change' with a topic ('lessons', 'sessions', 'dreams', 'settings', 'scheduler') after data
+   * changed, and 'progress' with the running dream (RunningDream | null) while one runs.
+   */
   events: EventEmitter;
+  /** Every dream goes through it; long-lived hosts (the app, `serve`) call scheduler.start({ idle }). */
+  scheduler: DreamScheduler;
   close(): Promise<void>;
 }
 
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const store = await Store.open(opts.storeDir, { host: opts.host, readOnly: opts.readOnly });
   const events = new EventEmitter();
+  // Several UI windows and SSE streams may listen; the default limit of 10 is a leak warning, not a rule.
+  events.setMaxListeners(100);
   let queue: Promise<unknown> = Promise.resolve();
   const ctx: CoreContext = {
     store,
@@ -47,14 +55,25 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     notify: (topic) => events.emit('change', topic),
     apiKey: opts.apiKey ?? (async () => process.env.ANTHROPIC_API_KEY?.trim() || null),
     claude: opts.claude ?? {},
+    // Set right below: the scheduler needs the finished context.
+    scheduler: undefined as unknown as DreamScheduler,
   };
+  let dreamChain: Handlers['dreams.run'] = (args) => Promise.reject(new Error(`dreams.run called before the core was ready (${JSON.stringify(args)})`));
+  // The scheduler runs the full dreams.run chain (with wrappers such as auto write-back) for every trigger.
+  const scheduler = new DreamScheduler(ctx, (args) => dreamChain(args), events);
+  ctx.scheduler = scheduler;
   const handlers = createHandlers(ctx);
+  dreamChain = handlers['dreams.run'];
+  // Manual dreams go through the scheduler too: one at a time, logged, cancellable, with progress.
+  handlers['dreams.run'] = (args) => scheduler.run(args, 'manual');
   return {
     store,
     handlers,
     dispatch: createDispatch(handlers),
     events,
+    scheduler,
     close: async () => {
+      await scheduler.stop();
       await queue.catch(() => undefined);
       await store.close();
     },

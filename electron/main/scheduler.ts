@@ -1,8 +1,9 @@
 // The seam between the app and the dream scheduler. The shell's part is to start it with the app,
 // stop it at quit, and give it the machine's idle time (Electron's powerMonitor), which plain Node
-// cannot know. The scheduling itself (cron, "after N new sessions", idle, catch-up) belongs to the
-// core's scheduler (electron/core/scheduler, issue 6); until that lands this starts nothing and says so.
+// cannot know. The scheduling itself (cron, "after N new sessions", idle, catch-up, the run log)
+// belongs to the core's scheduler (electron/core/scheduler).
 import type { Core } from '../core/core';
+import { inputIdleProbe } from '../core/scheduler/idle';
 
 /** Seconds since the user last touched keyboard or mouse. */
 export interface IdleSource { idleSeconds(): number }
@@ -14,7 +15,7 @@ export interface AppSchedulerOptions {
   log(message: string): void;
 }
 
-export function startAppScheduler(_core: Core, opts: AppSchedulerOptions): RunningScheduler {
-  opts.log('The dream scheduler is not part of this build yet; dreams run from the tray, the menu or the app.');
-  return { stop() {} };
+export function startAppScheduler(core: Core, opts: AppSchedulerOptions): RunningScheduler {
+  core.scheduler.start({ idle: inputIdleProbe(opts.idle), log: opts.log });
+  return { stop: () => core.scheduler.stop() };
 }

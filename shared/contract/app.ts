@@ -10,6 +10,8 @@ export const AppInfo = z.object({
   counts: z.object({ sessions: z.number(), events: z.number(), lessons: z.number(), agents: z.number(), dreams: z.number() }),
   empty: z.boolean(),
   demoAvailable: z.boolean(),
+  /** What the store had to tell at open: a repaired or migrated document, a lock cleared after a crash. */
+  notices: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { startBridge } from '../../bridge/server';
 import { openCore } from '../../core/core';
 import { DEMO_DIR, PROJECT_ROOT, packageVersion, sourceWorkerLauncher } from '../../core/platform/node';
+import { loadIdleProbe } from '../../core/scheduler/idle';
 import { defaultStoreDir } from '../../core/store/paths';
 import { log, UsageError, type GlobalOpts } from '../context';
 
@@ -20,6 +21,10 @@ export function registerServe(program: Command, common: (c: Command) => Command)
       const bridge = await startBridge({ dispatch: core.dispatch, events: core.events, port, staticDir });
       if (!staticDir) log('The UI is not built (run `npm run build`); serving the API only.');
       log(`Store: ${core.store.dir}`);
+      for (const n of core.store.notices) log(`notice: ${n}`);
+      // Browser mode is long-lived like the app, so the dream scheduler runs here too; without input
+      // idle time, CPU load stands in for "the machine is idle".
+      core.scheduler.start({ idle: loadIdleProbe(), log });
       process.stdout.write(`Reverie is running in browser mode: ${bridge.url}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token })}\n`);
       const stop = async () => {

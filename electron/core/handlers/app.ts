@@ -21,6 +21,7 @@ export function appHandlers(ctx: CoreContext): DomainHandlers<'app.info' | 'app.
         },
         empty: sessions.length === 0 && store.data.lessons.length === 0,
         demoAvailable: !!ctx.demoDir && fs.existsSync(ctx.demoDir),
+        notices: store.notices,
       };
     },
     async 'app.loadDemo'() {

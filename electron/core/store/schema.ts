@@ -1,9 +1,26 @@
 // What the store's files contain, as zod schemas: every file is validated when read, so a
 // hand-edited or corrupt file is reported instead of silently poisoning the app.
+// Version history (migrations.ts turns any older document into the current shape):
+//   1  foundation: settings, agents, lessons, tombstones, dreams / sessions, ledger
+//   2  the dream scheduler's state in the main document (last run, next due time, run log)
 import { z } from 'zod';
-import { Agent, Dream, LedgerEntry, Lesson, Session, SessionEvent, Settings, Signal, Tombstone } from '../../../shared/model';
+import { SchedulerRun } from '../../../shared/contract/scheduler';
+import { Agent, Dream, IsoDate, LedgerEntry, Lesson, Session, SessionEvent, Settings, Signal, Tombstone } from '../../../shared/model';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** The scheduler's memory across restarts: what makes "catch up after the app was closed" possible. */
+export const SchedulerState = z.object({
+  lastRunAt: IsoDate.nullable(),
+  /** When the cron schedule is next due; a past value at start means a run was missed. */
+  nextDueAt: IsoDate.nullable(),
+  /** The cron pattern nextDueAt was computed from (a changed pattern recomputes it instead of catching up). */
+  cron: z.string().nullable(),
+  /** Newest last, capped (RUN_LOG_LIMIT). */
+  runs: z.array(SchedulerRun),
+});
+export type SchedulerState = z.infer<typeof SchedulerState>;
+export const RUN_LOG_LIMIT = 200;
 
 /** The small main document: everything the UI needs to open, nothing per-event. */
 export const MainDoc = z.object({
@@ -13,6 +30,7 @@ export const MainDoc = z.object({
   lessons: z.array(Lesson),
   tombstones: z.array(Tombstone),
   dreams: z.array(Dream),
+  scheduler: SchedulerState,
 });
 export type MainDoc = z.infer<typeof MainDoc>;
 
@@ -28,5 +46,14 @@ export type IndexDoc = z.infer<typeof IndexDoc>;
 export const SessionDoc = z.object({ session: Session, events: z.array(SessionEvent), signals: z.array(Signal) });
 export type SessionDoc = z.infer<typeof SessionDoc>;
 
-export const emptyMain = (): MainDoc => ({ schemaVersion: SCHEMA_VERSION, settings: Settings.parse({}), agents: [], lessons: [], tombstones: [], dreams: [] });
+export const emptySchedulerState = (): SchedulerState => ({ lastRunAt: null, nextDueAt: null, cron: null, runs: [] });
+export const emptyMain = (): MainDoc => ({
+  schemaVersion: SCHEMA_VERSION,
+  settings: Settings.parse({}),
+  agents: [],
+  lessons: [],
+  tombstones: [],
+  dreams: [],
+  scheduler: emptySchedulerState(),
+});
 export const emptyIndex = (): IndexDoc => ({ schemaVersion: SCHEMA_VERSION, sessions: [], ledger: {} });

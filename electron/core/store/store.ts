@@ -1,41 +1,28 @@
-// The store: a lowdb main document (settings, agents, lessons, tombstones, dreams), a lowdb index
-// (sessions, import ledger) and one file per session (events + signals). Opening the app reads only
-// the two small documents; a dream reads only the session files it needs.
+// The store: a lowdb main document (settings, agents, lessons, tombstones, dreams, scheduler state),
+// a lowdb index (session summaries, import ledger) and one file per session (events + signals).
+// Opening the app reads only the two small documents; a dream reads only the session files it needs.
+// Every document is validated (and migrated) when read; a damaged one is repaired from a backup with
+// a notice (documents.ts); only one process writes (lock.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
-import writeFileAtomic from 'write-file-atomic';
-import type { z } from 'zod';
 import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
-import { acquireWriterLock } from './lock';
+import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
+import { writeFileDurable } from './files';
+import { acquireWriterLock, type HeldLock } from './lock';
 import { IndexDoc, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
 
 export interface OpenOptions {
   /** Who is opening (shown to a second writer). */
   host?: string;
-  /** Read-only opens take no lock and refuse writes. */
+  /** Read-only opens take no lock, repair nothing and refuse writes. */
   readOnly?: boolean;
 }
 
-function validatedFile<T>(file: string, schema: z.ZodType<T>): DataFile<T> {
-  return new DataFile<T>(file, {
-    parse: (text) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (err) {
-        throw new ContractError('failed', `${file} is not valid JSON (${(err as Error).message})`);
-      }
-      const r = schema.safeParse(raw);
-      if (!r.success) throw new ContractError('failed', `${file} does not match the store schema: ${describeZodError(r.error)}`);
-      return r.data;
-    },
-    stringify: (data) => JSON.stringify(data),
-  });
-}
+export const MAIN_FILE = 'reverie.json';
+export const INDEX_FILE = 'index.json';
 
 /** Two-level fan-out keeps folders small at 10,000 sessions; ids are sanitized for every OS. */
 export function sessionFilePath(dir: string, id: string): string {
@@ -51,32 +38,66 @@ export function readSessionFile(dir: string, id: string): SessionDoc | null {
   } catch {
     return null;
   }
-  const r = SessionDoc.safeParse(JSON.parse(text));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ContractError('failed', `Session file ${sessionFilePath(dir, id)} is not valid JSON (${(err as Error).message})`);
+  }
+  const r = SessionDoc.safeParse(raw);
   if (!r.success) throw new ContractError('failed', `Session file for ${id} is damaged: ${describeZodError(r.error)}`);
   return r.data;
 }
 
+/** Rebuilds the session index from the session files (the last resort when index.json and its backups are unusable). */
+export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
+  const index = emptyIndex();
+  const root = path.join(dir, 'sessions');
+  const shards = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
+  for (const shard of shards) {
+    for (const name of fs.readdirSync(path.join(root, shard)).sort()) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        const r = SessionDoc.safeParse(JSON.parse(fs.readFileSync(path.join(root, shard, name), 'utf8')));
+        if (r.success) index.sessions.push(r.data.session);
+      } catch {
+        // An unreadable session file is skipped; re-importing its source brings it back.
+      }
+    }
+  }
+  return index;
+}
+
 export class Store {
+  /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
+  readonly notices: string[] = [];
+  private lastBackupAt = 0;
+
   private constructor(
     readonly dir: string,
     readonly main: Low<MainDoc>,
     readonly index: Low<IndexDoc>,
     readonly readOnly: boolean,
-    private release: (() => Promise<void>) | null,
+    private lock: HeldLock | null,
   ) {}
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<Store> {
     const abs = path.resolve(dir);
-    fs.mkdirSync(path.join(abs, 'sessions'), { recursive: true });
-    const release = opts.readOnly ? null : await acquireWriterLock(abs, opts.host ?? 'reverie');
+    const readOnly = !!opts.readOnly;
+    if (!readOnly) fs.mkdirSync(path.join(abs, 'sessions'), { recursive: true });
+    const lock = readOnly ? null : await acquireWriterLock(abs, opts.host ?? 'reverie');
     try {
-      const main = new Low(validatedFile(path.join(abs, 'reverie.json'), MainDoc), emptyMain());
-      const index = new Low(validatedFile(path.join(abs, 'index.json'), IndexDoc), emptyIndex());
-      await main.read();
-      await index.read();
-      return new Store(abs, main, index, !!opts.readOnly, release);
+      const mainFile = path.join(abs, MAIN_FILE);
+      const indexFile = path.join(abs, INDEX_FILE);
+      const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainDoc, empty: emptyMain, readOnly });
+      const i = loadDocument({ storeDir: abs, kind: 'index', file: indexFile, schema: IndexDoc, empty: emptyIndex, readOnly, rebuild: () => rebuildIndexFromSessionFiles(abs) });
+      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), new Low(new DurableJsonFile<IndexDoc>(indexFile), i.data), readOnly, lock);
+      if (lock?.recovered) store.notices.push(lock.recovered);
+      store.notices.push(...m.notices, ...i.notices);
+      if (!readOnly) store.backupIfDue(true);
+      return store;
     } catch (err) {
-      await release?.();
+      await lock?.release();
       throw err;
     }
   }
@@ -88,8 +109,33 @@ export class Store {
     if (this.readOnly) throw new ContractError('locked', 'This store is open read-only.');
   }
 
-  async writeMain(): Promise<void> { this.assertWritable(); await this.main.write(); }
-  async writeIndex(): Promise<void> { this.assertWritable(); await this.index.write(); }
+  /**
+   * Copies both documents (as last written: known good) into the rotating backups, at open and then
+   * at most every BACKUP_EVERY_MS, so a document damaged later can be restored.
+   */
+  private backupIfDue(atOpen = false): void {
+    const now = Date.now();
+    if (!atOpen && now - this.lastBackupAt < BACKUP_EVERY_MS) return;
+    this.lastBackupAt = now;
+    for (const name of [MAIN_FILE, INDEX_FILE]) {
+      const file = path.join(this.dir, name);
+      // At open, skip when nothing changed since the newest backup (a CLI run per command would otherwise churn them).
+      if (atOpen && fs.existsSync(file) && newestBackupMatches(this.dir, file)) continue;
+      backupDocument(this.dir, file);
+    }
+  }
+
+  async writeMain(): Promise<void> {
+    this.assertWritable();
+    this.backupIfDue();
+    await this.main.write();
+  }
+
+  async writeIndex(): Promise<void> {
+    this.assertWritable();
+    this.backupIfDue();
+    await this.index.write();
+  }
 
   sessionFile(id: string): string {
     return sessionFilePath(this.dir, id);
@@ -99,7 +145,8 @@ export class Store {
     this.assertWritable();
     const file = this.sessionFile(doc.session.id);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, JSON.stringify(doc));
+    // The file must be on disk before index.json (the commit point) names it.
+    await writeFileDurable(file, JSON.stringify(doc));
   }
 
   readSessionDoc(id: string): SessionDoc | null {
@@ -107,8 +154,8 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    const release = this.release;
-    this.release = null;
-    await release?.();
+    const lock = this.lock;
+    this.lock = null;
+    await lock?.release();
   }
 }

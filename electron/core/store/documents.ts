@@ -1,0 +1,151 @@
+// Loading the two store documents safely: parse → migrate → validate, and when that fails, move the
+// damaged file aside (never delete it), restore the newest backup that validates, and say so.
+// Backups are plain copies of a document that was read and validated (so known good), rotated.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+import type { z } from 'zod';
+import { ContractError } from '../../../shared/contract/define';
+import { describeZodError } from '../rpc';
+import { fileStamp, writeFileDurable, writeFileDurableSync } from './files';
+import { migrate, type DocKind } from './migrations';
+
+export const BACKUPS_KEPT = 5;
+/** A running app takes a fresh backup at most this often (and at every writable open). */
+export const BACKUP_EVERY_MS = 60 * 60 * 1000;
+
+export const backupsDir = (storeDir: string) => path.join(storeDir, 'backups');
+export const corruptDir = (storeDir: string) => path.join(storeDir, 'corrupt');
+
+/** lowdb adapter for a document we load ourselves (see loadDocument): writes are durable and atomic. */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(readonly file: string) {}
+  async read(): Promise<T | null> {
+    throw new Error('Store documents are loaded through loadDocument(), which validates and repairs them.');
+  }
+  async write(data: T): Promise<void> {
+    await writeFileDurable(this.file, JSON.stringify(data), { syncDir: true });
+  }
+}
+
+type Parsed<T> = { ok: true; data: T; migratedFrom: number | null } | { ok: false; why: string };
+
+function parseDocument<T>(kind: DocKind, file: string, text: string, schema: z.ZodType<T>): Parsed<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, why: text.trim() ? `not valid JSON (${(err as Error).message})` : 'empty' };
+  }
+  const { doc, from } = migrate(kind, raw, file); // throws for a newer version: that is not damage
+  const r = schema.safeParse(doc);
+  if (!r.success) return { ok: false, why: `does not match the store schema: ${describeZodError(r.error).slice(0, 300)}` };
+  return { ok: true, data: r.data, migratedFrom: from };
+}
+
+/** Backups of one document, newest first. */
+export function listBackups(storeDir: string, base: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(backupsDir(storeDir));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.startsWith(`${base}.`) && n.endsWith('.bak')).sort().reverse().map((n) => path.join(backupsDir(storeDir), n));
+}
+
+/** Copies the document as it is on disk into the backups, keeping the newest BACKUPS_KEPT. */
+export function backupDocument(storeDir: string, file: string): string | null {
+  if (!fs.existsSync(file)) return null;
+  const base = path.basename(file);
+  fs.mkdirSync(backupsDir(storeDir), { recursive: true });
+  const target = path.join(backupsDir(storeDir), `${base}.${fileStamp()}.bak`);
+  fs.copyFileSync(file, target);
+  for (const old of listBackups(storeDir, base).slice(BACKUPS_KEPT)) fs.rmSync(old, { force: true });
+  return target;
+}
+
+/** True when the newest backup already holds exactly this file (mtimes are too coarse to tell). */
+export function newestBackupMatches(storeDir: string, file: string): boolean {
+  const newest = listBackups(storeDir, path.basename(file))[0];
+  if (!newest) return false;
+  try {
+    if (fs.statSync(newest).size !== fs.statSync(file).size) return false;
+    return fs.readFileSync(newest).equals(fs.readFileSync(file));
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadOptions<T> {
+  storeDir: string;
+  kind: DocKind;
+  file: string;
+  schema: z.ZodType<T>;
+  empty: () => T;
+  readOnly: boolean;
+  /** Last resort when the document and every backup are unusable (the index can be rebuilt from session files). */
+  rebuild?: () => T;
+}
+
+export interface Loaded<T> { data: T; notices: string[] }
+
+export function loadDocument<T>(o: LoadOptions<T>): Loaded<T> {
+  const name = path.basename(o.file);
+  const notices: string[] = [];
+  let text: string | null;
+  try {
+    text = fs.readFileSync(o.file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ContractError('failed', `Cannot read ${o.file}: ${(err as Error).message}`);
+    text = null;
+  }
+
+  let why: string;
+  if (text === null) {
+    // A brand-new store has neither the file nor backups; a missing file *with* backups was lost.
+    if (!listBackups(o.storeDir, name).length) return { data: o.empty(), notices };
+    why = 'missing';
+  } else {
+    const parsed = parseDocument(o.kind, o.file, text, o.schema);
+    if (parsed.ok) {
+      if (parsed.migratedFrom !== null && !o.readOnly) {
+        // Keep the file exactly as the old version wrote it before replacing it.
+        fs.mkdirSync(backupsDir(o.storeDir), { recursive: true });
+        fs.copyFileSync(o.file, path.join(backupsDir(o.storeDir), `${name}.v${parsed.migratedFrom}-before-migration.json`));
+        writeFileDurableSync(o.file, JSON.stringify(parsed.data));
+        notices.push(`${name} was upgraded from store version ${parsed.migratedFrom}; the old file is kept in backups/.`);
+      }
+      return { data: parsed.data, notices };
+    }
+    why = parsed.why;
+  }
+
+  // Damaged: find the newest backup that still validates.
+  let restored: { data: T; from: string } | null = null;
+  for (const b of listBackups(o.storeDir, name)) {
+    const p = parseDocument(o.kind, o.file, fs.readFileSync(b, 'utf8'), o.schema);
+    if (p.ok) {
+      restored = { data: p.data, from: b };
+      break;
+    }
+  }
+  const data = restored?.data ?? o.rebuild?.() ?? o.empty();
+  const source = restored
+    ? `restored from the backup of ${fs.statSync(restored.from).mtime.toISOString()} (changes made after it are not in it)`
+    : o.rebuild ? 'rebuilt from the session files (run your import again to refresh the import ledger)' : 'started empty: no usable backup was found';
+
+  if (o.readOnly) {
+    notices.push(`${name} is damaged (${why}); this read-only view uses data ${source}. Open the store for writing (the app, or any writing command) to repair it.`);
+    return { data, notices };
+  }
+  let movedTo = '';
+  if (text !== null) {
+    fs.mkdirSync(corruptDir(o.storeDir), { recursive: true });
+    movedTo = path.join(corruptDir(o.storeDir), `${name}.${fileStamp()}`);
+    fs.renameSync(o.file, movedTo);
+  }
+  writeFileDurableSync(o.file, JSON.stringify(data));
+  notices.push(`${name} was ${why === 'missing' ? 'missing' : `damaged (${why})`}${movedTo ? `; it was moved to ${movedTo}` : ''} and the store was ${source}.`);
+  return { data, notices };
+}

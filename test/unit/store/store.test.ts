@@ -1,0 +1,167 @@
+// The store's files: versioned and migrated, validated, repaired from backups, in the right folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Lesson } from '../../../shared/model';
+import { listBackups } from '../../../electron/core/store/documents';
+import { defaultStoreDir } from '../../../electron/core/store/paths';
+import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
+import { INDEX_FILE, MAIN_FILE, Store } from '../../../electron/core/store/store';
+import { tempDir } from '../../helpers/env';
+
+const lesson = (id: string): Lesson => ({
+  id, kind: 'mistake', title: `Lesson ${id}`, text: 'Run the tests before committing.', agents: ['all'],
+  support: { sessions: 3, agents: 1, occurrences: 4, firstSeen: null, lastSeen: null }, confidence: 0.7,
+  evidence: [{ sessionId: 's1', eventId: 'e1', agent: 'claude-code', excerpt: 'npm test failed' }],
+  origin: 'learned', status: 'active', pinned: true, patternKey: `k-${id}`, userEdited: false,
+  createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', activatedAt: null,
+});
+
+/** A store exactly as version 1 (the foundation) wrote it: no scheduler state, schemaVersion 1. */
+function writeV1Store(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'sessions'), { recursive: true });
+  const main = { schemaVersion: 1, settings: { engine: 'heuristic', minSessions: 4 }, agents: [{ id: 'claude-code:/p', tool: 'claude-code', project: '/p', name: 'Claude Code · p' }], lessons: [lesson('a'), lesson('b')], tombstones: [{ patternKey: 'gone', title: 'Gone', deletedAt: '2026-01-02T00:00:00.000Z' }], dreams: [] };
+  const session = { id: 's1', agentId: 'claude-code:/p', tool: 'claude-code', project: '/p', title: 'fix the build', startedAt: null, endedAt: null, eventCount: 7, errorCount: 1, correctionCount: 0, files: ['/x.jsonl'], importedAt: '2026-01-01T00:00:00.000Z', dreamt: true };
+  fs.writeFileSync(path.join(dir, MAIN_FILE), JSON.stringify(main));
+  fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify({ schemaVersion: 1, sessions: [session], ledger: {} }));
+}
+
+describe('store versions', () => {
+  it('migrates a v1 store to the current version, keeping every lesson and the old files', async () => {
+    const dir = tempDir();
+    writeV1Store(dir);
+    const store = await Store.open(dir);
+    expect(store.data.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.data.lessons.map((l) => l.id)).toEqual(['a', 'b']);
+    expect(store.data.settings.minSessions).toBe(4);
+    expect(store.data.scheduler).toEqual({ lastRunAt: null, nextDueAt: null, cron: null, runs: [] });
+    expect(store.sessions).toHaveLength(1);
+    expect(store.notices.join('\n')).toMatch(/upgraded from store version 1/);
+    await store.close();
+    // On disk: the new version, and the v1 file kept aside.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'backups', `${MAIN_FILE}.v1-before-migration.json`), 'utf8')).schemaVersion).toBe(1);
+    // A second open has nothing to migrate.
+    const again = await Store.open(dir);
+    expect(again.notices).toEqual([]);
+    await again.close();
+  });
+
+  it('refuses a store written by a newer Reverie and leaves it untouched', async () => {
+    const dir = tempDir();
+    const text = JSON.stringify({ schemaVersion: SCHEMA_VERSION + 1, whatever: true });
+    fs.writeFileSync(path.join(dir, MAIN_FILE), text);
+    await expect(Store.open(dir)).rejects.toThrow(/newer Reverie/);
+    expect(fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8')).toBe(text);
+    // The failed open released its lock.
+    const s = await Store.open(dir, { readOnly: true }).catch((e: Error) => e);
+    expect(s).toBeInstanceOf(Error);
+  });
+
+  it('a read-only open of a v1 store reads it migrated in memory and writes nothing', async () => {
+    const dir = tempDir();
+    writeV1Store(dir);
+    const before = fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8');
+    const store = await Store.open(dir, { readOnly: true });
+    expect(store.data.lessons).toHaveLength(2);
+    await expect(store.writeMain()).rejects.toThrow(/read-only/);
+    expect(fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8')).toBe(before);
+  });
+});
+
+describe('damaged documents', () => {
+  async function storeWithBackup(): Promise<string> {
+    const dir = tempDir();
+    const s1 = await Store.open(dir);
+    s1.data.lessons.push(lesson('keep'));
+    await s1.writeMain();
+    await s1.writeIndex();
+    await s1.close();
+    // The next writable open backs up the documents it found good.
+    const s2 = await Store.open(dir);
+    await s2.close();
+    expect(listBackups(dir, MAIN_FILE).length).toBeGreaterThan(0);
+    return dir;
+  }
+
+  for (const [name, damage] of [
+    ['truncated', (t: string) => t.slice(0, Math.floor(t.length / 2))],
+    ['garbage', () => '\u0000\u0001 not json at all'],
+    ['wrong schema', () => JSON.stringify({ schemaVersion: SCHEMA_VERSION, lessons: 'nope' })],
+    ['empty', () => ''],
+  ] as const) {
+    it(`a ${name} main document is moved aside and restored from the newest good backup, with a notice`, async () => {
+      const dir = await storeWithBackup();
+      const file = path.join(dir, MAIN_FILE);
+      const bad = damage(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, bad);
+      const store = await Store.open(dir);
+      expect(store.data.lessons.map((l) => l.id)).toEqual(['keep']);
+      expect(store.notices.join('\n')).toMatch(/reverie\.json was damaged .* moved to .*corrupt.* restored from the backup/);
+      await store.close();
+      const moved = fs.readdirSync(path.join(dir, 'corrupt'));
+      expect(moved).toHaveLength(1);
+      expect(fs.readFileSync(path.join(dir, 'corrupt', moved[0]!), 'utf8')).toBe(bad);
+      // Repaired on disk: the next open is clean.
+      const again = await Store.open(dir);
+      expect(again.notices).toEqual([]);
+      await again.close();
+    });
+  }
+
+  it('skips a damaged backup and uses the next good one', async () => {
+    const dir = await storeWithBackup();
+    // A newer, damaged backup.
+    fs.writeFileSync(path.join(dir, 'backups', `${MAIN_FILE}.9999-12-31T00-00-00-000Z.bak`), '{"broken":');
+    fs.writeFileSync(path.join(dir, MAIN_FILE), 'garbage');
+    const store = await Store.open(dir);
+    expect(store.data.lessons.map((l) => l.id)).toEqual(['keep']);
+    await store.close();
+  });
+
+  it('a damaged index without backups is rebuilt from the session files', async () => {
+    const dir = tempDir();
+    const s = await Store.open(dir);
+    const session = { id: 'abc', agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount: 0, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false };
+    await s.writeSessionDoc({ session, events: [], signals: [] });
+    await s.close();
+    fs.writeFileSync(path.join(dir, INDEX_FILE), '{"schemaVersion":');
+    const again = await Store.open(dir);
+    expect(again.sessions.map((x) => x.id)).toEqual(['abc']);
+    expect(again.notices.join('\n')).toMatch(/index\.json was damaged .*rebuilt from the session files/);
+    await again.close();
+  });
+
+  it('a read-only open of a damaged store shows the backup without repairing anything', async () => {
+    const dir = await storeWithBackup();
+    fs.writeFileSync(path.join(dir, MAIN_FILE), 'garbage');
+    const store = await Store.open(dir, { readOnly: true });
+    expect(store.data.lessons.map((l) => l.id)).toEqual(['keep']);
+    expect(store.notices.join('\n')).toMatch(/read-only view/);
+    expect(fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8')).toBe('garbage');
+  });
+
+  it('keeps only a few rotating backups', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 8; i++) {
+      const s = await Store.open(dir);
+      s.data.lessons.push(lesson(`l${i}`));
+      await s.writeMain();
+      await s.close();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const backups = listBackups(dir, MAIN_FILE);
+    expect(backups.length).toBe(5);
+    // The newest backup is the last good state before the last run's write.
+    expect(JSON.parse(fs.readFileSync(backups[0]!, 'utf8')).lessons).toHaveLength(7);
+  });
+});
+
+describe('store location', () => {
+  it('REVERIE_HOME wins; otherwise the OS app-data folder', () => {
+    expect(defaultStoreDir({ REVERIE_HOME: '/tmp/rv' })).toBe(path.resolve('/tmp/rv'));
+    const d = defaultStoreDir({});
+    if (process.platform === 'linux') expect(d).toMatch(/\.config[\\/]reverie$|reverie$/);
+    expect(path.isAbsolute(d)).toBe(true);
+  });
+});
