@@ -1,6 +1,7 @@
 // Starts a dream in a worker_threads worker and turns its messages into a promise. Cancel =
 // terminate the worker: it never wrote anything, so the store is untouched. A crash in the worker
 // rejects this promise; it never takes the owning process down.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import type { DreamInput, DreamOutput, WorkerMessage } from './types';
 
@@ -16,7 +17,13 @@ export class DreamCancelled extends Error {
   constructor() { super('The dream was cancelled; nothing was changed.'); }
 }
 
-export function runDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = {}): Promise<DreamOutput> {
+/**
+ * The dream scheduler (core/scheduler) runs each dream inside this context, so its cancel signal and
+ * progress callback reach the worker without every caller on the way having to pass them along.
+ */
+export const dreamRunContext = new AsyncLocalStorage<RunOptions>();
+
+export function runDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}): Promise<DreamOutput> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new DreamCancelled());
     const worker = new Worker(launcher.file, { workerData: input, execArgv: launcher.execArgv ?? [] });

@@ -15,12 +15,12 @@ import { ContractError } from '../../../shared/contract/define';
 import type { DreamTrigger, RunningDream, SchedulerRun, SchedulerStatus } from '../../../shared/contract/scheduler';
 import type { Dream } from '../../../shared/model';
 import type { CoreContext } from '../context';
-import { DreamCancelled, type RunOptions } from '../dreaming/runner';
+import { DreamCancelled, dreamRunContext } from '../dreaming/runner';
 import { RUN_LOG_LIMIT } from '../store/schema';
 import { neverIdle, type IdleProbe } from './idle';
 
 export interface DreamArgs { engine?: 'heuristic' | 'claude'; full: boolean }
-/** The host's full dream path (dreams.run with its wrappers, e.g. auto write-back); it reads runOptions(). */
+/** The host's full dream path (dreams.run with its wrappers, e.g. auto write-back), run inside dreamRunContext. */
 export type PerformDream = (args: DreamArgs) => Promise<Dream>;
 
 export interface StartOptions {
@@ -51,7 +51,7 @@ export function nextCronTime(pattern: string, from: Date): Date | null {
 }
 
 export class DreamScheduler {
-  private running: (RunningDream & { abort: AbortController; onProgress: NonNullable<RunOptions['onProgress']> }) | null = null;
+  private running: (RunningDream & { abort: AbortController }) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private idle: IdleProbe = neverIdle;
   private lastIdle: boolean | null = null;
@@ -93,11 +93,6 @@ export class DreamScheduler {
     this.cancel();
   }
 
-  /** The running dream's cancel signal and progress callback, for the dream code it calls. */
-  runOptions(): RunOptions {
-    return this.running ? { signal: this.running.abort.signal, onProgress: this.running.onProgress } : {};
-  }
-
   cancel(): boolean {
     if (!this.running) return false;
     this.running.abort.abort();
@@ -110,7 +105,7 @@ export class DreamScheduler {
 
   status(): SchedulerStatus {
     const s = this.ctx.store.data.scheduler;
-    const running = this.running ? (({ abort: _a, onProgress: _p, ...r }) => r)(this.running) : null;
+    const running = this.running ? (({ abort: _a, ...r }) => r)(this.running) : null;
     return { active: this.active, running, lastRunAt: s.lastRunAt, nextDueAt: s.nextDueAt, newSessions: this.newSessions(), idle: this.lastIdle };
   }
 
@@ -177,7 +172,7 @@ export class DreamScheduler {
       Object.assign(this.running, { phase, done, total });
       this.changed(false);
     };
-    this.running = { runId, trigger, startedAt: startedAt.toISOString(), phase: 'starting', done: 0, total: 0, abort, onProgress };
+    this.running = { runId, trigger, startedAt: startedAt.toISOString(), phase: 'starting', done: 0, total: 0, abort };
     this.changed(true);
     const engine = args.engine ?? this.ctx.store.data.settings.engine;
     const entry = (outcome: SchedulerRun['outcome'], extra: Partial<SchedulerRun>): SchedulerRun => {
@@ -185,7 +180,7 @@ export class DreamScheduler {
       return { id: runId, trigger, engine, full: args.full, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), outcome, dreamId: null, changes: 0, ...extra };
     };
     try {
-      const dream = await this.perform(args);
+      const dream = await dreamRunContext.run({ signal: abort.signal, onProgress }, () => this.perform(args));
       await this.record(entry(dream.status === 'pending' ? 'pending' : dream.status === 'empty' ? 'empty' : 'applied', { dreamId: dream.id, changes: dream.changes.length, ...(dream.message ? { message: dream.message } : {}) }));
       return dream;
     } catch (err) {
