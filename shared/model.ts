@@ -149,6 +149,11 @@ export const Lesson = z.object({
    * Progress and write-back match signals on these plus `patternKey`; absent = just `patternKey`.
    */
   signalKeys: z.array(z.string()).optional(),
+  /**
+   * Fingerprint of the title and text the heuristic engine last wrote. It rewords only a lesson whose
+   * wording is still its own: never one sharpened by the Claude engine or edited by the user.
+   */
+  autoWording: z.string().optional(),
   /** Set when later evidence contradicts the lesson (seeded lessons are flagged, never deleted). */
   contradiction: z.object({ reason: z.string(), evidence: z.array(Evidence), at: IsoDate }).optional(),
 });

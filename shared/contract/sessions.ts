@@ -8,4 +8,9 @@ export const sessions = {
     z.object({ total: z.number(), sessions: z.array(Session) }),
   ),
   'sessions.get': query(z.object({ id: z.string() }), z.object({ session: Session, events: z.array(SessionEvent), signals: z.array(Signal) })),
+  /** An evidence event in its conversation: `radius` events either side; `focus` indexes `events`. */
+  'sessions.context': query(
+    z.object({ sessionId: z.string().min(1), eventId: z.string().min(1), radius: z.number().int().min(0).max(200).default(6) }),
+    z.object({ session: Session, events: z.array(SessionEvent), focus: z.number().int().nonnegative(), signals: z.array(Signal) }),
+  ),
 };

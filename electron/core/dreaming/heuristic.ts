@@ -1,77 +1,28 @@
-// The heuristic engine (offline, deterministic): groups signals into patterns by signature, keeps
-// those with enough support, and curates them against the current lessons into a changeset.
+// The heuristic engine (offline, deterministic): mines patterns from the observation index and
+// curates them against the current lessons into a changeset — add, reinforce, sharpen, merge,
+// retire, promote. The rules of GUIDE.md §3 live here: tombstoned patterns are never re-learned,
+// pinned lessons are never touched, user edits are never reworded, seeded lessons are reinforced
+// or flagged but never removed, one-offs never become lessons.
 import { createHash } from 'node:crypto';
-import type { Change, Evidence, Lesson, LessonKind, Signal, Support } from '../../../shared/model';
-import { clip } from '../importers/text';
+import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../../../shared/model';
+import { coveredKeys } from './claude/keys';
+import { minePatterns, type Pattern } from './mine';
+import { indexOfSignals, type ObservationIndex } from './observations';
+import { cosine, idfOf, tokens, vectorOf } from './similarity';
 import type { DreamInput, DreamOutput } from './types';
+import { lessonKindOf, polarity, wordingOf } from './wording';
 
-export interface Pattern {
-  key: string;
-  kind: Signal['kind'];
-  signals: Signal[];
-  sessions: Set<string>;
-  agents: Set<string>;
-}
+export type { Pattern } from './mine';
 
 const MAX_EVIDENCE = 6;
-
-export function minePatterns(signals: Signal[]): Pattern[] {
-  const byKey = new Map<string, Pattern>();
-  for (const s of signals) {
-    let p = byKey.get(s.key);
-    if (!p) byKey.set(s.key, (p = { key: s.key, kind: s.kind, signals: [], sessions: new Set(), agents: new Set() }));
-    p.signals.push(s);
-    p.sessions.add(s.sessionId);
-    p.agents.add(s.agentId);
-  }
-  return [...byKey.values()];
-}
-
-const lessonKind = (k: Signal['kind']): LessonKind => (k === 'tool_error' ? 'mistake' : k === 'workflow' ? 'workflow' : 'preference');
+/** A learned preference or workflow not seen for this long while work went on has decayed. */
+const DECAY_DAYS = 180;
+/** …and only when at least this many of its agents' sessions happened since. */
+const DECAY_MIN_SESSIONS_SINCE = 20;
+/** How alike a seeded lesson and a pattern must read to be about the same thing. */
+const SEED_MATCH = 0.45;
 
 export const lessonIdFor = (patternKey: string) => `l-${createHash('sha1').update(patternKey).digest('hex').slice(0, 12)}`;
-
-function supportOf(p: Pattern): Support {
-  const stamps = p.signals.map((s) => s.timestamp).filter((t): t is string => !!t).sort();
-  return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.signals.length, firstSeen: stamps[0] ?? null, lastSeen: stamps[stamps.length - 1] ?? null };
-}
-
-function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] {
-  // One piece of evidence per session first, newest first, so the drawer shows breadth.
-  const seen = new Set<string>();
-  const ordered = [...p.signals].sort((a, b) => (b.timestamp ?? '').localeCompare(a.timestamp ?? ''));
-  const out: Evidence[] = [];
-  for (const s of ordered) {
-    if (seen.has(s.sessionId) || out.length >= MAX_EVIDENCE) continue;
-    seen.add(s.sessionId);
-    const eventId = s.kind === 'tool_error' ? (s.eventIds[1] ?? s.eventIds[0]) : s.eventIds[s.eventIds.length - 1];
-    out.push({ sessionId: s.sessionId, eventId, agent: agentNames[s.agentId] ?? s.agentId, excerpt: s.excerpt, timestamp: s.timestamp });
-  }
-  return out;
-}
-
-/** Most frequent value, ties broken by first occurrence: deterministic. */
-function mode(values: (string | undefined)[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | undefined;
-  for (const [v, n] of counts) if (!best || n > counts.get(best)!) best = v;
-  return best;
-}
-
-function wordingOf(p: Pattern): { title: string; text: string } {
-  const sample = mode(p.signals.map((s) => s.text)) ?? p.key;
-  const firstLine = clip(sample.split('\n')[0].trim(), 140);
-  if (p.kind === 'tool_error') {
-    const tool = p.signals[0].tool ?? 'a tool';
-    const fix = mode(p.signals.map((s) => s.fix));
-    return {
-      title: `${tool} fails: ${clip(firstLine, 80)}`,
-      text: fix ? `When ${tool} fails with "${firstLine}", do what worked before: ${clip(fix, 160)}.` : `${tool} keeps failing with "${firstLine}"; check the cause before retrying the same call.`,
-    };
-  }
-  return { title: clip(firstLine, 80), text: firstLine };
-}
 
 export function confidenceOf(support: Support, minSessions: number): number {
   // Saturates with support: minSessions sessions ≈ 0.6, twice that ≈ 0.85.
@@ -79,39 +30,209 @@ export function confidenceOf(support: Support, minSessions: number): number {
   return Math.round(Math.min(0.99, 1 - Math.exp(-0.95 * x)) * 100) / 100;
 }
 
-export function heuristicDream(input: DreamInput, signals: Signal[]): DreamOutput {
-  const { settings, now } = input;
-  const patterns = minePatterns(signals);
-  const tombstoned = new Set(input.tombstones.map((t) => t.patternKey));
-  const byKey = new Map(input.lessons.map((l) => [l.patternKey, l]));
+function supportOf(p: Pattern): Support {
+  const stamps = [...p.sessions.values()].flatMap((o) => [o.t0, o.t1]).filter((t): t is string => !!t).sort();
+  return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: stamps[0] ?? null, lastSeen: stamps[stamps.length - 1] ?? null };
+}
+
+function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] {
+  // One piece per session, newest first, so the drawer shows breadth; ties by session id.
+  return [...p.sessions.entries()]
+    .sort(([sa, a], [sb, b]) => (b.t1 ?? '').localeCompare(a.t1 ?? '') || sa.localeCompare(sb))
+    .slice(0, MAX_EVIDENCE)
+    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: o.ex, timestamp: o.t1 }));
+}
+
+/** Lessons a dream may reword, merge away or retire: learned ones nobody pinned or edited. */
+const locked = (l: Lesson) => l.pinned || l.userEdited || l.origin !== 'learned';
+const keysOf = (l: Lesson) => [...coveredKeys(l.patternKey), ...(l.signalKeys ?? [])];
+const days = (a: string, b: string) => (Date.parse(a) - Date.parse(b)) / 86_400_000;
+
+/** Ranking within an agent's cap: confidence, weighed down by age relative to the newest activity. */
+export function scoreOf(l: Lesson, newest: string | null): number {
+  const age = newest && l.support.lastSeen ? Math.max(0, days(newest, l.support.lastSeen)) : 0;
+  return (l.pinned ? 10 : 0) + l.confidence * Math.exp(-age / 90) + 0.05 * Math.min(l.support.agents, 4);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+export const fingerprint = (w: { title: string; text: string }) => createHash('sha1').update(`${w.title}\n${w.text}`).digest('hex').slice(0, 12);
+/** The heuristic rewords only its own words: not Claude's sharpening, not the user's edit. */
+const ownWording = (l: Lesson) => !locked(l) && l.autoWording === fingerprint(l);
+
+/** Curates: patterns + current lessons → changes. Pure; `index` is the store of observations. */
+export function dreamFromIndex(input: DreamInput, index: ObservationIndex): DreamOutput {
+  const { settings, now, agentNames } = input;
+  const patterns = minePatterns(index, settings.minSessions);
+  const tombstoned = new Set(input.tombstones.flatMap((t) => coveredKeys(t.patternKey)));
+  const working = new Map(input.lessons.map((l) => [l.id, l]));
+  const owner = new Map<string, string>();
+  for (const l of input.lessons) for (const k of keysOf(l)) if (!owner.has(k)) owner.set(k, l.id);
   const changes: Change[] = [];
-  let qualified = 0;
-  for (const p of patterns.sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key))) {
-    if (p.sessions.size < settings.minSessions) continue;
-    qualified++;
-    if (tombstoned.has(p.key)) continue;
+  const touched = new Set<string>();
+  const push = (op: Change['op'], lessonId: string, before: Lesson | null, after: Lesson | null, reason: string, related: LessonDelta[] = []) => {
+    changes.push({ id: `c${changes.length + 1}`, op, lessonId, before, after, related, reason, decision: 'applied' });
+    for (const d of [{ lessonId, after }, ...related]) {
+      touched.add(d.lessonId);
+      if (d.after) working.set(d.lessonId, d.after);
+      else working.delete(d.lessonId);
+    }
+  };
+  const stamps = Object.values(index.sessions).map((s) => s.t).filter((t): t is string => !!t).sort();
+  const newest = stamps[stamps.length - 1] ?? null;
+
+  // Seeded and user-written lessons are matched to patterns by wording (they have no signal keys).
+  const textual = input.lessons.filter((l) => l.origin !== 'learned' && l.status !== 'retired');
+  const docs = [...textual.map((l) => tokens(`${l.title} ${l.text}`)), ...patterns.map((p) => tokens(wordingOf(p).text))];
+  const idf = idfOf(docs);
+  const textualVecs = textual.map((l, i) => vectorOf(docs[i], idf));
+
+  let tombstonedCount = 0;
+  for (const p of patterns) {
+    if (p.keys.some((k) => tombstoned.has(k))) { tombstonedCount++; continue; }
     const support = supportOf(p);
-    const evidence = evidenceOf(p, input.agentNames);
+    const evidence = evidenceOf(p, agentNames);
+    const confidence = confidenceOf(support, settings.minSessions);
     const agents = p.agents.size >= settings.minAgentsForTeam ? ['all'] : [...p.agents].sort();
-    const existing = byKey.get(p.key);
-    if (!existing) {
+    const wording = wordingOf(p);
+    const owners = [...new Set(p.keys.map((k) => owner.get(k)).filter((id): id is string => !!id))]
+      .map((id) => working.get(id))
+      .filter((l): l is Lesson => !!l);
+
+    if (!owners.length) {
+      // A seeded (or user-written) lesson saying the same thing takes the evidence instead.
+      const pv = vectorOf(tokens(wording.text), idf);
+      const match = textual
+        .map((l, i) => ({ l, sim: cosine(textualVecs[i], pv) }))
+        .filter((m) => m.sim >= SEED_MATCH && !touched.has(m.l.id) && p.family !== 'error')
+        .sort((a, b) => b.sim - a.sim || a.l.id.localeCompare(b.l.id))[0];
+      if (match) {
+        const cur = working.get(match.l.id)!;
+        if (cur.pinned) continue;
+        if (polarity(cur.text) !== polarity(wording.text)) {
+          const after: Lesson = { ...cur, contradiction: { reason: `Your sessions say otherwise: "${wording.text}" (${support.sessions} sessions).`, evidence, at: now }, updatedAt: now };
+          if (!same(cur.contradiction?.evidence, evidence)) push('reinforce', cur.id, cur, after, `Flagged: ${support.sessions} sessions contradict this ${cur.origin} lesson ("${wording.text}"). Kept, for you to decide.`);
+        } else {
+          const after: Lesson = { ...cur, support, evidence, confidence, signalKeys: p.keys, updatedAt: now };
+          if (!same(cur.support, support)) push('reinforce', cur.id, cur, after, `Your sessions agree with this ${cur.origin} lesson: seen in ${support.sessions} sessions.`);
+        }
+        continue;
+      }
       const id = lessonIdFor(p.key);
-      const { title, text } = wordingOf(p);
+      if (working.has(id)) continue;
       const lesson: Lesson = {
-        id, kind: lessonKind(p.kind), title, text, agents, support, confidence: confidenceOf(support, settings.minSessions), evidence,
-        origin: 'learned', status: 'active', pinned: false, patternKey: p.key, userEdited: false, createdAt: now, updatedAt: now, activatedAt: now,
+        id, kind: lessonKindOf(p), title: wording.title, text: wording.text, agents, support, confidence, evidence,
+        origin: 'learned', status: 'active', pinned: false, patternKey: p.key, signalKeys: p.keys, userEdited: false,
+        createdAt: now, updatedAt: now, activatedAt: now, autoWording: fingerprint(wording),
       };
-      changes.push({ id: `c${changes.length + 1}`, op: 'add', lessonId: id, before: null, after: lesson, related: [], reason: `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).`, decision: 'applied' });
-    } else if (existing.status !== 'retired' && (support.occurrences !== existing.support.occurrences || support.sessions !== existing.support.sessions)) {
-      const after: Lesson = { ...existing, support, evidence, agents: existing.pinned ? existing.agents : agents, confidence: confidenceOf(support, settings.minSessions), updatedAt: now };
-      changes.push({ id: `c${changes.length + 1}`, op: 'reinforce', lessonId: existing.id, before: existing, after, related: [], reason: `Support grew from ${existing.support.sessions} to ${support.sessions} sessions.`, decision: 'applied' });
+      push('add', id, null, lesson, `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).`);
+      continue;
+    }
+
+    // The lesson to keep: pinned, then edited, then the best supported; the rest are near-duplicates.
+    const [primary, ...dupes] = [...owners].sort(
+      (a, b) => Number(b.pinned) - Number(a.pinned) || Number(b.userEdited) - Number(a.userEdited) || b.support.sessions - a.support.sessions || a.id.localeCompare(b.id),
+    );
+    if (primary.status === 'retired' || primary.pinned || touched.has(primary.id)) continue;
+    const absorbed = dupes.filter((d) => !locked(d) && d.status !== 'retired' && !touched.has(d.id));
+    const after: Lesson = {
+      ...primary, support, evidence, confidence, signalKeys: [...new Set([...(primary.signalKeys ?? []), ...p.keys])].sort(),
+      agents: absorbed.some((d) => d.agents.includes('all')) ? ['all'] : agents, updatedAt: now,
+      ...(ownWording(primary) ? { ...wording, autoWording: fingerprint(wording) } : {}),
+    };
+    if (absorbed.length) {
+      push('merge', primary.id, primary, after, `Near-duplicates: ${absorbed.map((d) => `"${d.title}"`).join(', ')} describe the same pattern.`,
+        absorbed.map((d) => ({ lessonId: d.id, before: d, after: { ...d, status: 'retired' as const, updatedAt: now } })));
+    } else if (after.text !== primary.text || after.title !== primary.title) {
+      push('sharpen', primary.id, primary, after, `Reworded from ${support.sessions} sessions of evidence${p.obs.some(({ o }) => o.f) ? ', naming the fix that worked' : ''}.`);
+    } else if (!same(primary.support, support) || !same(primary.evidence, evidence) || !same(primary.signalKeys, after.signalKeys)) {
+      push('reinforce', primary.id, primary, after, `Support ${primary.support.sessions} → ${support.sessions} sessions, ${support.occurrences} occurrences.`);
     }
   }
-  const sessionsRead = new Set(signals.map((s) => s.sessionId)).size;
-  const message = changes.length
-    ? undefined
-    : qualified
-      ? 'Nothing new: every recurring pattern is already a lesson (or was deleted by you).'
-      : `Nothing worth learning yet: no pattern recurs in ${settings.minSessions} or more of the ${input.sessionIds.length} sessions read. Reverie learns from repetition; import more sessions of the same kind of work.`;
-  return { changes, stats: { sessionsRead: Math.max(sessionsRead, input.sessionIds.length), signalsRead: signals.length, patterns: patterns.length }, message };
+
+  // Contradictions: a newer user pattern that reverses a learned preference retires it.
+  const userPatterns = patterns.filter((p) => p.family === 'user' && !p.keys.some((k) => tombstoned.has(k)));
+  for (const l of [...working.values()]) {
+    if (l.kind !== 'preference' || locked(l) || l.status === 'retired' || touched.has(l.id)) continue;
+    const lv = tokens(l.text);
+    const reversal = userPatterns.find((p) => {
+      if (p.keys.some((k) => keysOf(l).includes(k))) return false;
+      const w = wordingOf(p).text;
+      const s = supportOf(p);
+      const sim = cosine(vectorOf(lv, idf), vectorOf(tokens(w), idf));
+      return sim >= 0.6 && polarity(w) !== polarity(l.text) && !!s.lastSeen && !!l.support.lastSeen && s.lastSeen > l.support.lastSeen;
+    });
+    if (reversal) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Contradicted by a later correction: "${wordingOf(reversal).text}".`);
+  }
+
+  // Decay: learned preferences and workflows not seen for long while their agents kept working.
+  // Mistakes are not decayed: a mistake that stopped recurring is the lesson working.
+  if (newest)
+    for (const l of [...working.values()]) {
+      if (locked(l) || l.status === 'retired' || l.kind === 'mistake' || touched.has(l.id) || !l.support.lastSeen) continue;
+      if (days(newest, l.support.lastSeen) < DECAY_DAYS) continue;
+      const since = Object.values(index.sessions).filter((s) => s.t && s.t > l.support.lastSeen! && (l.agents.includes('all') || l.agents.includes(s.a))).length;
+      if (since >= DECAY_MIN_SESSIONS_SINCE) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Decayed: not seen in ${Math.round(days(newest, l.support.lastSeen))} days and ${since} sessions.`);
+    }
+
+  const added = new Set(changes.filter((c) => c.op === 'add').map((c) => c.lessonId));
+  applyCap(input, working, newest, added, push, (lesson) => {
+    const c = changes.find((x) => x.op === 'add' && x.lessonId === lesson.id)!;
+    c.after = lesson;
+    c.reason += ` Waits as a candidate: ${lesson.agents.join(', ')} already has ${input.settings.maxLessonsPerAgent} stronger lessons.`;
+  });
+
+  const sessionsRead = Object.keys(index.sessions).length;
+  return {
+    changes,
+    stats: { sessionsRead: Math.max(input.sessionIds.length, 0), signalsRead: 0, patterns: patterns.length },
+    ...(changes.length ? {} : { message: emptyMessage(index, patterns.length, tombstonedCount, settings.minSessions, sessionsRead) }),
+  };
+}
+
+/**
+ * Lessons stay few: per agent at most `maxLessonsPerAgent` active ones, ranked by `scoreOf`. New
+ * lessons beyond the cap wait as candidates; candidates are promoted as soon as they rank within it.
+ */
+function applyCap(
+  input: DreamInput, working: Map<string, Lesson>, newest: string | null, added: Set<string>,
+  push: (op: Change['op'], id: string, b: Lesson | null, a: Lesson | null, reason: string) => void, demote: (l: Lesson) => void,
+): void {
+  const cap = input.settings.maxLessonsPerAgent;
+  const scopes = [...new Set([...working.values()].flatMap((l) => l.agents))].filter((a) => a !== 'all').sort();
+  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
+  for (const agent of scopes.length ? scopes : ['all']) {
+    const ranked = lessonsOf(agent).sort((a, b) => scoreOf(b, newest) - scoreOf(a, newest) || a.id.localeCompare(b.id));
+    ranked.forEach((l, rank) => {
+      const cur = working.get(l.id)!;
+      if (rank >= cap && cur.status === 'active' && added.has(cur.id)) {
+        // Added in this dream beyond the cap: it waits as a candidate instead.
+        const waiting: Lesson = { ...cur, status: 'candidate', activatedAt: null };
+        working.set(cur.id, waiting);
+        demote(waiting);
+      } else if (rank < cap && cur.status === 'candidate' && !cur.pinned) {
+        push('promote', cur.id, cur, { ...cur, status: 'active', activatedAt: input.now, updatedAt: input.now }, `Ranks #${rank + 1} of the lessons for ${agent}; the cap is ${cap}.`);
+      }
+    });
+  }
+}
+
+function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: number, minSessions: number, sessions: number): string {
+  if (patterns > 0) {
+    return tombstoned === patterns
+      ? 'Nothing new: every recurring pattern was deleted by you (its tombstone keeps it from coming back).'
+      : 'Nothing new: every recurring pattern is already a lesson, with up-to-date support.';
+  }
+  if (sessions < minSessions) return `Nothing worth learning yet: only ${sessions} session(s) so far, and a pattern needs to recur in ${minSessions}. Import more sessions of the same kind of work.`;
+  const keys = Object.values(index.keys);
+  const best = keys.reduce((m, k) => Math.max(m, Object.keys(k.per).length), 0);
+  const signals = keys.length;
+  return signals
+    ? `Nothing worth learning yet: the work is too varied. The ${signals} distinct mistakes, corrections and step sequences in ${sessions} sessions each recur in at most ${best} session(s); a lesson needs ${minSessions}. Reverie learns from repetition.`
+    : `Nothing worth learning yet: ${sessions} sessions show no failed tool calls, corrections or repeated steps to learn from.`;
+}
+
+/** The engine's pure entry point on a list of signals (tests, the Claude engine's fixtures). */
+export function heuristicDream(input: DreamInput, signals: Signal[]): DreamOutput {
+  const out = dreamFromIndex(input, indexOfSignals(signals));
+  return { ...out, stats: { ...out.stats, signalsRead: signals.length, sessionsRead: Math.max(out.stats.sessionsRead, new Set(signals.map((s) => s.sessionId)).size) } };
 }

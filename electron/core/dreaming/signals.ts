@@ -1,31 +1,40 @@
 // Signals: what in one session may matter across sessions. Extracted once, at import, and stored
-// with the session, so a dream never re-reads transcripts.
+// with the session, so a dream never re-reads transcripts. Four families:
+//   tool_error  a failed call, its normalized signature and the next action that succeeded (the fix)
+//   correction / preference / rejection / interrupt   what the user told the agent to do differently
+//   workflow    the ordered steps (tool + normalized target) of work that succeeded
 import { createHash } from 'node:crypto';
 import type { Agent, SessionEvent, Signal } from '../../../shared/model';
 import { clip } from '../importers/text';
 
+const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
+
 /**
  * Normalizes an error message into a signature: the parts that differ between two occurrences of
- * "the same" error (paths, numbers, ids, timestamps, durations, quoted names) are replaced by
- * placeholders, so equal signatures mean the same mistake.
+ * "the same" error (paths, line numbers, hex ids, uuids, timestamps, durations, quoted names, urls)
+ * become placeholders, so equal signatures mean the same mistake.
  */
 export function errorSignature(text: string): string {
   const firstLines = text
     .replace(/<\/?tool_use_error>/g, '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^(Exit code|Wall time|Process exited|Output:)/i.test(l))
+    .filter((l) => l && !META_LINE.test(l) && !/^[-=~^*─]{3,}$/.test(l))
     .slice(0, 2)
     .join(' ');
   return clip(
     firstLines
+      .replace(/\bhttps?:\/\/\S+/gi, '<url>')
       .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
+      .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
       .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{7,64}\b(?=[^a-z]|$)/gi, (m) => (/\d/.test(m) ? '<hex>' : m))
-      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
-      .replace(/\b[\w.-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|java|rb|json|md|toml|yaml|yml|lock|txt|ex|exs|c|h|cpp|css|html|sh)\b/g, '<file>')
       .replace(/(["'`])(?:(?!\1).){1,80}\1/g, '<name>')
-      .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min|minutes|h)\b/g, '<duration>')
+      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
+      .replace(/\b[\w.-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|java|rb|json|md|toml|yaml|yml|lock|txt|ex|exs|c|h|cpp|css|html|sh)(?::\d+(?::\d+)?)?\b/g, '<file>')
+      .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b/g, '<duration>')
+      .replace(/\b(line|col|column|port|pid)\s*\d+/gi, '$1 <n>')
       .replace(/\b\d+(\.\d+)?\b/g, '<n>')
       .replace(/\s+/g, ' ')
       .trim()
@@ -38,12 +47,12 @@ export function errorSignature(text: string): string {
 export function errorGist(text: string): string {
   const clean = text.replace(/<\/?tool_use_error>/g, '').trim();
   const code = /^Exit code (\d+)/m.exec(clean)?.[1];
-  const lines = clean.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Exit code|Wall time|Process exited|Output:)/i.test(l));
+  const lines = clean.split('\n').map((l) => l.trim()).filter((l) => l && !META_LINE.test(l));
   const gist = lines.slice(0, 3).join(' — ') || clean;
   return clip(code ? `${gist} (exit code ${code})` : gist, 300);
 }
 
-/** The command or target of a tool call, normalized the same way, so "the fix" compares across sessions. */
+/** The command or target of a tool call, paths normalized, so "the fix" compares across sessions. */
 export function actionSignature(e: SessionEvent): string {
   const name = e.tool?.name ?? 'tool';
   let target = e.text.startsWith(name) ? e.text.slice(name.length).trim() : e.text;
@@ -51,80 +60,215 @@ export function actionSignature(e: SessionEvent): string {
   return clip(`${name} ${target}`.trim(), 160);
 }
 
-// Wording a user reaches for when correcting an agent or stating a standing preference.
-const CORRECTION = /^(no[,.!\s]|nope|don'?t|do not|stop|never|wrong|that'?s (wrong|not)|not like that|instead|actually[, ]|please don'?t|why did you|you (should|shouldn'?t|forgot|broke))/i;
-const PREFERENCE = /\b(always|never|from now on|in (the )?future|remember to|make sure (to|you)|prefer|please use|use \S+ (instead|not)|we use|i (want|like|prefer) you to)\b/i;
+// ── Workflow steps ─────────────────────────────────────────────────────────────────────────────
+/** Looking around is not a step of a workflow: it differs every time and proves nothing. */
+const LOOKING = /^(read|grep|glob|ls|list|view|search|find|todowrite|todoread|webfetch|websearch|web_search|task|think|update_plan|read_file|list_dir|glob_file_search|codebase_search)$/i;
+const EDITING = /^(edit|write|multiedit|notebookedit|apply_patch|str_replace|create|str_replace_based_edit_tool|write_file|replace|patch)$/i;
+const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|run_terminal_cmd|terminal|cmd|exec)$/i;
+/** Runners whose sub-command is the meaningful part (`npm test`, `git commit`, `cargo build`). */
+const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'make', 'docker', 'kubectl', 'uv', 'poetry', 'pip', 'python', 'python3', 'mix', 'bundle', 'rake', 'gradle', 'mvn', 'dotnet', 'gh', 'terraform', 'deno']);
 
-const hash = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
+/** The command a shell call ran: its input when the importer kept it, else its display text. */
+function commandOf(e: SessionEvent): string {
+  const raw = e.tool?.input ?? e.text;
+  try {
+    const j = JSON.parse(raw) as Record<string, unknown>;
+    const c = j.command ?? j.cmd;
+    if (typeof c === 'string') return c;
+    if (Array.isArray(c)) return c.map(String).filter((x) => !/^(bash|sh|zsh|-lc|-c)$/.test(x)).join(' ');
+  } catch { /* not JSON: the display text */ }
+  const name = e.tool?.name ?? '';
+  return raw.startsWith(name) ? raw.slice(name.length).trim() : raw;
+}
 
-/** Normalizes a user sentence to a key: lower case, no punctuation or stop words. Clustering refines it. */
+/** `cd x && FOO=1 npm run lint -- --fix` → `npm run lint`; `pytest tests/a.py -q` → `pytest`. */
+export function commandStep(command: string): string | null {
+  const parts = command.split(/&&|;|\|\|/).map((p) => p.trim()).filter((p) => p && !/^(cd|export|source|set)\b/.test(p));
+  const first = parts[0]?.split('|')[0].trim();
+  if (!first) return null;
+  const words = first.split(/\s+/).filter((w) => !/^\w+=/.test(w)).map((w) => w.replace(/^.*\//, ''));
+  const head = words[0]?.toLowerCase();
+  if (!head || !/^[a-z][\w.+-]*$/.test(head)) return null;
+  if (!RUNNERS.has(head)) return head;
+  const rest = words.slice(1).filter((w) => !w.startsWith('-'));
+  if ((head === 'npm' || head === 'pnpm' || head === 'yarn' || head === 'bun') && rest[0] === 'run' && rest[1]) return `${head} run ${rest[1]}`;
+  if ((head === 'python' || head === 'python3') && words[1] === '-m' && words[2]) return `python -m ${words[2]}`;
+  return rest[0] && /^[a-z][\w:.-]*$/i.test(rest[0]) ? `${head} ${rest[0].toLowerCase()}` : head;
+}
+
+/** A successful call as one workflow step, or null when it is only looking around. */
+export function stepOf(call: SessionEvent): string | null {
+  const name = call.tool?.name ?? '';
+  if (!name || LOOKING.test(name)) return null;
+  if (SHELL.test(name)) {
+    const step = commandStep(commandOf(call));
+    return step && !/^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/.test(step) ? `run ${step}` : null;
+  }
+  if (EDITING.test(name)) {
+    const ext = /\.([a-z0-9]{1,6})\b/i.exec(call.tool?.input ?? call.text)?.[1]?.toLowerCase();
+    return `edit ${ext ? `*.${ext}` : 'file'}`;
+  }
+  return `use ${name.toLowerCase()}`;
+}
+
+// ── User corrections and preferences ──────────────────────────────────────────────────────────
+// Wording a user reaches for when correcting an agent (only after the agent did something) …
+const CORRECTION = [
+  /^(no|nope|nah|wrong|incorrect)\b(?![ -](problem|worries|thanks|need|rush|idea|longer|matter))/i,
+  /^(don'?t|dont|do not|stop|quit|never|avoid|please (don'?t|do not|stop|never|avoid))\b(?! (know|worry|mind|understand|think so))/i,
+  /^(actually|wait|hold on|hmm+|ugh)\b[,.!\s]/i,
+  /\b(that'?s|this is|it'?s) (wrong|not (right|correct|what i)|incorrect|broken)\b/i,
+  /\b(i (said|told you|asked( you)?)|you (forgot|broke|ignored|missed|should(n'?t)?( have)?|didn'?t|need to|must|were supposed to))\b/i,
+  /\b(instead of|rather than|not like that|why did you|undo (that|this|it)|revert (that|this|it))\b/i,
+  /\buse \S+,? not \S+/i,
+];
+// … and when stating a standing rule (anywhere).
+const PREFERENCE = [
+  /^(always|never|only)\b/i,
+  /\b(from now on|going forward|in (the )?future|every time|each time|by default|as a rule|in this (repo|project|codebase))\b/i,
+  /\b(remember (to|that)|make sure (to|you)|be sure to|please (always|use|run|keep|prefer)|i (want|need|like|prefer|'d like) you to|we (use|prefer|always|never)|our (convention|style|rule))\b/i,
+  /\bprefer\b/i,
+  /\b(before|after) (every|each|any|you|committing|pushing|opening)\b/i,
+];
+const NOT_A_RULE = /^(can|could|would|will|what|how|where|which|who|is|are|does|do you|did) .*\?$|^(never ?mind|nevermind|no (problem|worries|thanks)|thanks|thank you|ok(ay)?|great|perfect|yes|yep|sure)\b/i;
+
+export type UserSignalKind = 'correction' | 'preference' | null;
+
+/** Classifies one user message: a correction, a standing preference, or neither. */
+export function classifyUserText(text: string, agentActedBefore: boolean): { kind: UserSignalKind; sentence: string } {
+  const sentence = firstSentences(text);
+  if (!sentence || sentence.length > 300 || /```/.test(text.slice(0, 400)) || NOT_A_RULE.test(sentence)) return { kind: null, sentence };
+  if (agentActedBefore && CORRECTION.some((r) => r.test(sentence))) return { kind: 'correction', sentence };
+  if (PREFERENCE.some((r) => r.test(sentence))) return { kind: 'preference', sentence };
+  return { kind: null, sentence };
+}
+
+/** The first line, cut to at most two sentences: where people put the instruction. */
+function firstSentences(text: string): string {
+  const line = text.trim().split('\n').find((l) => l.trim())?.trim() ?? '';
+  const parts = line.split(/(?<=[.!?])\s+/).slice(0, 2).join(' ');
+  return parts.trim();
+}
+
+const STOP = new Set(['the', 'a', 'an', 'please', 'you', 'to', 'and', 'it', 'this', 'that', 'of', 'in', 'for', 'on', 'i', 'we', 'just', 'be', 'is', 'are', 'me', 'my', 'our', 'your', 'so', 'with', 'at', 'here', 'there', 'ok', 'okay', 'hey', 'then', 'again', 'also', 'can', 'could', 'would', 'should']);
+
+/** Normalizes a user sentence to a key: lower case, no punctuation or filler. Clustering refines it. */
 export function preferenceKey(text: string): string {
-  const stop = new Set(['the', 'a', 'an', 'please', 'you', 'to', 'and', 'it', 'this', 'that', 'of', 'in', 'for', 'on', 'i', 'we', 'just', 'no', 'not', 'be', 'is', 'are']);
   return text
     .toLowerCase()
-    .replace(/[^a-z0-9\s-]/g, ' ')
+    .replace(/n't\b/g, ' not')
+    .replace(/[^a-z0-9\s.-]/g, ' ')
+    .replace(/(^|\s)[.-]+|[.-]+(?=\s|$)/g, ' ')
     .split(/\s+/)
-    .filter((w) => w && !stop.has(w))
-    .slice(0, 12)
+    .filter((w) => w && !STOP.has(w))
+    .slice(0, 14)
     .join(' ');
 }
 
-export function extractSignals(sessionId: string, agent: Agent, events: SessionEvent[]): Signal[] {
+// ── Extraction ─────────────────────────────────────────────────────────────────────────────────
+const hash = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
+
+/** What extraction needs of a session: its id, its agent and its (redacted, ordered) events. */
+export interface SignalSource { id: string; agentId: string; events: SessionEvent[] }
+
+/**
+ * All signals of one session. Called once per session by the import pipeline; pure and
+ * deterministic (ids derive from event ids), so re-importing a session gives the same signals.
+ */
+export function extractSignals(session: SignalSource): Signal[];
+export function extractSignals(sessionId: string, agent: Agent, events: SessionEvent[]): Signal[];
+export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: SessionEvent[]): Signal[] {
+  const src: SignalSource = typeof a === 'string' ? { id: a, agentId: agent!.id, events: evs! } : a;
+  const { id: sessionId, agentId } = src;
   const signals: Signal[] = [];
-  const live = events.filter((e) => e.branch !== 'abandoned');
+  const live = src.events.filter((e) => e.branch !== 'abandoned');
   const calls = new Map<string, SessionEvent>();
   for (const e of live) if (e.kind === 'tool_call' && e.tool?.callId) calls.set(e.tool.callId, e);
   const add = (s: Omit<Signal, 'id' | 'sessionId' | 'agentId'>) =>
-    signals.push({ id: `${sessionId}:${s.kind}:${hash(s.eventIds.join('|'))}`, sessionId, agentId: agent.id, ...s });
+    signals.push({ id: `${sessionId}:${s.kind}:${hash(s.eventIds.join('|'))}`, sessionId, agentId, ...s });
+  /** User messages already read as the instruction after a rejection or an interrupt. */
+  const consumed = new Set<string>();
+  let acted = false;
+  const steps: string[] = [];
+  const stepEvents: string[] = [];
 
   live.forEach((e, i) => {
+    if (e.kind === 'assistant' || e.kind === 'tool_call') acted = true;
+    if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
+      const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
+      const step = call ? stepOf(call) : null;
+      if (step && steps[steps.length - 1] !== step && steps.length < 80) {
+        steps.push(step);
+        stepEvents.push(call!.id);
+      }
+    }
     // "Sibling tool call errored" is a consequence of another failure in the same batch, not a mistake.
     if (e.kind === 'tool_result' && e.isError && !e.rejected && !/Sibling tool call errored/i.test(e.text)) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       const tool = e.tool?.name ?? call?.tool?.name ?? 'tool';
-      // The fix: the next successful call of the same tool after this failure.
-      const fix = findFix(live, i, tool);
       const sig = errorSignature(e.text);
       if (!sig) return;
+      const fix = findFix(live, i, tool, calls);
       add({
         kind: 'tool_error',
         key: `${tool.toLowerCase()}|${sig}`,
         text: errorGist(e.text),
         tool,
-        ...(fix ? { fix: clip(fix.text, 300) } : {}),
+        ...(fix ? { fix: clip(fix.text.split('\n')[0], 300) } : {}),
         eventIds: [...(call ? [call.id] : []), e.id, ...(fix ? [fix.id] : [])],
-        excerpt: clip(`${call ? `${call.text}\n→ ` : ''}${e.text}`, 400),
+        excerpt: clip(`${call ? `${call.text}\n→ ` : ''}${e.text}${fix ? `\n✓ then: ${fix.text.split('\n')[0]}` : ''}`, 400),
         timestamp: e.timestamp,
       });
-    } else if (e.kind === 'tool_result' && e.rejected) {
-      const next = live.slice(i + 1).find((x) => x.kind === 'user' && !x.injected);
+    } else if ((e.kind === 'tool_result' && e.rejected) || e.interrupt) {
+      // A rejected call or an interrupt is a correction whose words come next.
+      const next = live.slice(i + 1).find((x) => x.kind === 'user' && !x.injected && !x.interrupt && x.text.trim());
+      if (!next || consumed.has(next.id)) return;
+      const sentence = firstSentences(next.text);
+      if (!sentence || sentence.length > 300) return;
+      consumed.add(next.id);
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
-      if (!next) return;
+      const kind = e.rejected ? 'rejection' : 'interrupt';
       add({
-        kind: 'rejection',
-        key: `rejection|${preferenceKey(next.text)}`,
-        text: clip(next.text, 300),
-        tool: e.tool?.name,
+        kind,
+        key: `${kind}|${preferenceKey(sentence)}`,
+        text: clip(sentence, 300),
+        ...(e.tool?.name ? { tool: e.tool.name } : {}),
         eventIds: [...(call ? [call.id] : []), e.id, next.id],
-        excerpt: clip(`${call?.text ?? 'tool call'} — rejected; user: ${next.text}`, 400),
+        excerpt: clip(`${call?.text ?? (e.rejected ? 'tool call' : 'the agent')} — ${e.rejected ? 'rejected' : 'interrupted'}; user: ${sentence}`, 400),
         timestamp: next.timestamp,
       });
-    } else if (e.kind === 'user' && !e.injected) {
-      const sentence = e.text.trim().split('\n')[0];
-      const kind = CORRECTION.test(sentence) && i > 0 ? 'correction' : PREFERENCE.test(sentence) ? 'preference' : null;
-      if (!kind || sentence.length > 400) return;
+    } else if (e.kind === 'user' && !e.injected && !consumed.has(e.id)) {
+      const { kind, sentence } = classifyUserText(e.text, acted);
+      if (!kind) return;
       add({ kind, key: `${kind}|${preferenceKey(sentence)}`, text: clip(sentence, 300), eventIds: [e.id], excerpt: clip(sentence, 400), timestamp: e.timestamp });
     }
   });
+  if (steps.length >= 3) {
+    const last = live[live.length - 1];
+    add({
+      kind: 'workflow',
+      key: `workflow|${steps.join(' → ')}`.slice(0, 400),
+      text: steps.join(' → '),
+      steps,
+      eventIds: stepEvents,
+      excerpt: clip(steps.join(' → '), 400),
+      timestamp: last?.timestamp ?? null,
+    });
+  }
   return signals;
 }
 
-function findFix(events: SessionEvent[], from: number, tool: string): SessionEvent | undefined {
+/** The fix: the next call that succeeded after a failure, preferring the same tool. */
+function findFix(events: SessionEvent[], from: number, tool: string, calls: Map<string, SessionEvent>): SessionEvent | undefined {
+  let other: SessionEvent | undefined;
   for (let j = from + 1; j < events.length && j < from + 40; j++) {
     const r = events[j];
-    if (r.kind !== 'tool_result' || r.isError || r.tool?.name !== tool) continue;
-    const call = events.slice(from, j).reverse().find((c) => c.kind === 'tool_call' && c.tool?.callId === r.tool?.callId);
-    return call;
+    if (r.kind === 'user' && !r.injected) break; // the user stepped in: what follows is their idea
+    if (r.kind !== 'tool_result' || r.isError || r.rejected) continue;
+    const call = r.tool?.callId ? calls.get(r.tool.callId) : undefined;
+    if (!call || stepOf(call) === null) continue;
+    if (call.tool?.name === tool) return call;
+    other ??= call;
   }
-  return undefined;
+  return other;
 }

@@ -11,6 +11,8 @@ export interface DreamInput {
   settings: Settings;
   now: string;
   agentNames: Record<string, string>;
+  /** Where the worker writes the updated observation index (absent: a preview, nothing written). */
+  indexOut?: string;
 }
 
 export interface DreamOutput {

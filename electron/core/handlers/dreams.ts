@@ -1,50 +1,84 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ContractError } from '../../../shared/contract/define';
 import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
+import { INDEX_FILE } from '../dreaming/observations';
+import { reviewDream, undoDream } from '../dreaming/review';
 import { runDreamInWorker } from '../dreaming/runner';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
 
-export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get'> {
+export function findDream(ctx: CoreContext, id: string): Dream {
+  const dream = ctx.store.data.dreams.find((d) => d.id === id);
+  if (!dream) throw new ContractError('not-found', `No dream with id ${id} (see \`reverie dreams\`).`);
+  return dream;
+}
+
+export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get' | 'dreams.undo' | 'dreams.review'> {
+  /** Runs `fn` under the writer queue, saves the main document, tells the UIs. */
+  const mutate = async <T>(fn: () => T): Promise<T> => {
+    const out = await ctx.exclusive(async () => {
+      const r = fn();
+      await ctx.store.writeMain();
+      return r;
+    });
+    ctx.notify('lessons');
+    return out;
+  };
   return {
     async 'dreams.run'({ engine, full }) {
       const dream = await ctx.exclusive(async () => {
         const { store } = ctx;
         const started = Date.now();
         const settings = store.data.settings;
+        if (store.data.dreams.some((d) => d.status === 'pending'))
+          throw new ContractError('conflict', 'A dream is still waiting for review: accept or reject its changes first (`reverie dream review <id>`).');
+        const indexFile = path.join(store.dir, INDEX_FILE);
+        // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.
+        const readAll = full || !fs.existsSync(indexFile);
+        const now = new Date().toISOString();
+        const id = `d-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
         const input: DreamInput = {
           storeDir: store.dir,
-          full,
-          // Support counts need every session's signals until patterns are indexed incrementally.
-          sessionIds: store.sessions.map((s) => s.id),
+          full: readAll,
+          sessionIds: store.sessions.filter((s) => readAll || !s.dreamt).map((s) => s.id),
           lessons: store.data.lessons,
           tombstones: store.data.tombstones,
           settings,
-          now: new Date().toISOString(),
+          now,
           agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+          indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
         };
-        const { output, usage } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
-        const review = settings.reviewMode && output.changes.length > 0;
-        const dream: Dream = {
-          id: `d-${input.now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`,
-          startedAt: input.now,
-          finishedAt: new Date().toISOString(),
-          engine: engine ?? settings.engine,
-          full,
-          status: output.changes.length === 0 ? 'empty' : review ? 'pending' : 'applied',
-          changes: output.changes.map((c) => ({ ...c, decision: review ? 'pending' : 'applied' })),
-          stats: { ...output.stats, durationMs: Date.now() - started },
-          ...(output.message ? { message: output.message } : {}),
-          ...(usage ? { usage } : {}),
-        };
-        if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
-        store.data.dreams.push(dream);
-        for (const s of store.sessions) s.dreamt = true;
-        await store.writeMain();
-        await store.writeIndex();
-        return dream;
+        try {
+          const { output, usage } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
+          const review = settings.reviewMode && output.changes.length > 0;
+          const dream: Dream = {
+            id,
+            startedAt: input.now,
+            finishedAt: new Date().toISOString(),
+            engine: engine ?? settings.engine,
+            full: readAll,
+            status: output.changes.length === 0 ? 'empty' : review ? 'pending' : 'applied',
+            changes: output.changes.map((c) => ({ ...c, decision: review ? 'pending' : 'applied' })),
+            stats: { ...output.stats, durationMs: Date.now() - started },
+            ...(output.message ? { message: output.message } : review ? { message: 'Review mode: nothing is applied until you accept changes.' } : {}),
+            ...(usage ? { usage } : {}),
+          };
+          if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
+          store.data.dreams.push(dream);
+          await store.writeMain();
+          // The observations are facts about sessions, not lessons: they advance even in review.
+          if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
+          const read = new Set(input.sessionIds);
+          for (const s of store.sessions) if (read.has(s.id)) s.dreamt = true;
+          await store.writeIndex();
+          return dream;
+        } finally {
+          fs.rmSync(input.indexOut!, { force: true });
+        }
       });
       ctx.notify('lessons');
       return dream;
@@ -53,9 +87,26 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
       return [...ctx.store.data.dreams].reverse();
     },
     async 'dreams.get'({ id }) {
-      const dream = ctx.store.data.dreams.find((d) => d.id === id);
-      if (!dream) throw new ContractError('not-found', `No dream with id ${id}`);
-      return dream;
+      return findDream(ctx, id);
+    },
+    async 'dreams.undo'({ id }) {
+      return mutate(() => {
+        const data = ctx.store.data;
+        const dream = findDream(ctx, id);
+        data.lessons = undoDream(data.lessons, dream);
+        const undone: Dream = { ...dream, status: 'undone' };
+        data.dreams = data.dreams.map((d) => (d.id === id ? undone : d));
+        return undone;
+      });
+    },
+    async 'dreams.review'({ id, accept, reject }) {
+      return mutate(() => {
+        const data = ctx.store.data;
+        const r = reviewDream(data.lessons, findDream(ctx, id), accept, reject);
+        data.lessons = r.lessons;
+        data.dreams = data.dreams.map((d) => (d.id === id ? r.dream : d));
+        return r.dream;
+      });
     },
   };
 }

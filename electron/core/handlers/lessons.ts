@@ -1,6 +1,8 @@
 import { ContractError } from '../../../shared/contract/define';
 import type { Lesson } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
+import { loadIndex } from '../dreaming/observations';
+import { whatIf } from '../dreaming/whatif';
 
 export function findLesson(ctx: CoreContext, id: string): Lesson {
   const lesson = ctx.store.data.lessons.find((l) => l.id === id);
@@ -16,7 +18,7 @@ export function rankLessons(lessons: Lesson[]): Lesson[] {
   );
 }
 
-export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' | 'lessons.pin' | 'lessons.delete' | 'lessons.restore'> {
+export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' | 'lessons.pin' | 'lessons.delete' | 'lessons.restore' | 'lessons.edit' | 'lessons.whatIf'> {
   const mutate = async <T>(fn: () => T): Promise<T> => {
     const out = await ctx.exclusive(async () => {
       const r = fn();
@@ -32,9 +34,8 @@ export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' 
     },
     async 'lessons.pin'({ id, pinned }) {
       return mutate(() => {
-        const lesson = findLesson(ctx, id);
-        lesson.pinned = pinned;
-        lesson.updatedAt = new Date().toISOString();
+        const lesson: Lesson = { ...findLesson(ctx, id), pinned, updatedAt: new Date().toISOString() };
+        ctx.store.data.lessons = ctx.store.data.lessons.map((l) => (l.id === id ? lesson : l));
         return lesson;
       });
     },
@@ -56,6 +57,20 @@ export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' 
         data.lessons.push(lesson);
         return lesson;
       });
+    },
+    async 'lessons.edit'({ id, title, text }) {
+      return mutate(() => {
+        const cur = findLesson(ctx, id);
+        // A new object, not a mutation: dreams recorded `cur` as their after-state, and undo compares against it.
+        const edited: Lesson = { ...cur, ...(title !== undefined ? { title } : {}), ...(text !== undefined ? { text } : {}), userEdited: true, updatedAt: new Date().toISOString() };
+        ctx.store.data.lessons = ctx.store.data.lessons.map((l) => (l.id === id ? edited : l));
+        return edited;
+      });
+    },
+    async 'lessons.whatIf'(input) {
+      const agentNames = Object.fromEntries(ctx.store.data.agents.map((a) => [a.id, a.name]));
+      const index = loadIndex(ctx.store.dir);
+      return 'id' in input ? whatIf(index, { lesson: findLesson(ctx, input.id) }, agentNames) : whatIf(index, { text: input.text }, agentNames);
     },
   };
 }

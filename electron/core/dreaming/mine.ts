@@ -1,0 +1,103 @@
+// Mining: from the observation index to patterns. Keys of one family are clustered — equal
+// signatures first (the key), then similar wording (TF-IDF cosine) — and step n-grams that recur
+// become workflow candidates, keeping only the longest sequence with the same support.
+import type { SignalKind } from '../../../shared/model';
+import type { KeyEntry, Obs, ObservationIndex } from './observations';
+import { clusterTexts, tokens } from './similarity';
+
+export type Family = 'error' | 'user' | 'workflow';
+export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
+
+/** One recurring thing: the keys clustered together and every session that showed one of them. */
+export interface Pattern {
+  /** Stable name: the key seen in most sessions (ties: the smallest key). */
+  key: string;
+  keys: string[];
+  family: Family;
+  kind: SignalKind;
+  /** session id → the observation (the first key's, in key order) */
+  sessions: Map<string, Obs>;
+  agents: Set<string>;
+  occurrences: number;
+  /** every (key, session, observation) triple, for wording by majority */
+  obs: { key: string; session: string; o: Obs }[];
+}
+
+/** How alike two texts must be to count as one pattern. Errors must be near-identical. */
+const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 };
+
+const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
+
+function patternOf(keys: string[], entries: Record<string, KeyEntry>): Pattern {
+  const sorted = [...keys].sort();
+  const sessions = new Map<string, Obs>();
+  const agents = new Set<string>();
+  const obs: Pattern['obs'] = [];
+  let occurrences = 0;
+  for (const k of sorted)
+    for (const [sid, o] of Object.entries(entries[k].per).sort(([a], [b]) => a.localeCompare(b))) {
+      if (!sessions.has(sid)) sessions.set(sid, o);
+      agents.add(o.a);
+      occurrences += o.n;
+      obs.push({ key: k, session: sid, o });
+    }
+  const size = (k: string) => Object.keys(entries[k].per).length;
+  const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
+  const kind = entries[key].kind;
+  return { key, keys: sorted, family: familyOf(kind), kind, sessions, agents, occurrences, obs };
+}
+
+/**
+ * All patterns with support in at least `minSupport` sessions. Clustering only considers keys
+ * with their own support ≥ 1 session, so its cost grows with distinct keys, not with signals.
+ */
+export function minePatterns(index: ObservationIndex, minSupport: number): Pattern[] {
+  const keys = Object.keys(index.keys).sort();
+  const groups: Record<string, string[]> = {};
+  for (const k of keys) {
+    const e = index.keys[k];
+    const fam = familyOf(e.kind);
+    // Errors cluster only within one tool: the same words from two tools are two mistakes.
+    const g = fam === 'error' ? `error:${k.slice(0, k.indexOf('|'))}` : fam;
+    (groups[g] ??= []).push(k);
+  }
+  const out: Pattern[] = [];
+  for (const [g, list] of Object.entries(groups)) {
+    const fam = g.startsWith('error') ? 'error' : (g as Family);
+    if (fam === 'workflow') {
+      out.push(...workflowPatterns(list, index.keys, minSupport));
+      continue;
+    }
+    const roots = clusterTexts(list.map((k) => tokens(contentOf(k))), THRESHOLD[fam]);
+    const byRoot = new Map<number, string[]>();
+    roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
+    for (const members of byRoot.values()) {
+      const p = patternOf(members, index.keys);
+      if (p.sessions.size >= minSupport) out.push(p);
+    }
+  }
+  return out.sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
+}
+
+/** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
+function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, minSupport: number): Pattern[] {
+  const frequent = keys.filter((k) => Object.keys(entries[k].per).length >= minSupport);
+  const support = (k: string) => Object.keys(entries[k].per).length;
+  const kept = frequent.filter((k) => {
+    const body = contentOf(k);
+    return !frequent.some((o) => o !== k && contentOf(o).length > body.length && ` → ${contentOf(o)} → `.includes(` → ${body} → `) && support(o) >= support(k));
+  });
+  // Overlapping windows of one longer routine (a→b→c→d and b→c→d→e) with similar support are one
+  // workflow: keep the one with the most sessions, then the longest.
+  const chosen: string[] = [];
+  for (const k of kept.sort((a, b) => support(b) - support(a) || contentOf(b).length - contentOf(a).length || a.localeCompare(b))) {
+    const steps = new Set(contentOf(k).split(' → '));
+    const overlapping = chosen.some((c) => {
+      const other = contentOf(c).split(' → ');
+      const shared = other.filter((s) => steps.has(s)).length;
+      return shared >= Math.min(steps.size, other.length) - 1;
+    });
+    if (!overlapping) chosen.push(k);
+  }
+  return chosen.map((k) => patternOf([k], entries));
+}

@@ -1,0 +1,144 @@
+// The observation index: for every signal key, which sessions showed it (one compact record per
+// key and session). It is what makes dreams incremental: a dream folds in only the signals of
+// sessions not dreamt over yet, and mines patterns from the index. Folding a session first removes
+// what that session contributed before, so re-folding is idempotent and the index depends only on
+// the set of sessions folded — an incremental dream and a full one see the same index.
+import fs from 'node:fs';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { SignalKind, type Signal } from '../../../shared/model';
+import { clip } from '../importers/text';
+
+/** One key seen in one session. Short field names: the index holds one of these per signal. */
+export const Obs = z.object({
+  /** agent id */ a: z.string(),
+  /** occurrences in the session */ n: z.number().int().positive(),
+  /** first and last timestamp */ t0: z.string().nullable(), t1: z.string().nullable(),
+  /** the signal's text (error gist, user sentence, step chain) */ x: z.string(),
+  /** the failed call, for tool errors */ c: z.string().optional(),
+  /** the fix, for tool errors */ f: z.string().optional(),
+  /** the event to open as evidence */ e: z.string(),
+  /** the excerpt shown as evidence */ ex: z.string(),
+  tool: z.string().optional(),
+});
+export type Obs = z.infer<typeof Obs>;
+
+export const KeyEntry = z.object({ kind: SignalKind, per: z.record(z.string(), Obs) });
+export type KeyEntry = z.infer<typeof KeyEntry>;
+
+export const ObservationIndex = z.object({
+  version: z.literal(1),
+  /** session id → its agent, start time and the keys it contributed */
+  sessions: z.record(z.string(), z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()) })),
+  keys: z.record(z.string(), KeyEntry),
+});
+export type ObservationIndex = z.infer<typeof ObservationIndex>;
+
+export const INDEX_FILE = 'patterns.json';
+export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: {}, keys: {} });
+
+/** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
+export function loadIndex(storeDir: string): ObservationIndex {
+  const file = path.join(storeDir, INDEX_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return emptyIndex();
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}); run \`reverie dream --full\` to rebuild it.`);
+  }
+  const r = ObservationIndex.safeParse(raw);
+  if (!r.success) throw new Error(`${file} does not match the observation index schema; run \`reverie dream --full\` to rebuild it.`);
+  return r.data;
+}
+
+export function writeIndexFile(file: string, index: ObservationIndex): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic.sync(file, JSON.stringify(index));
+}
+
+/** Workflow n-gram lengths: long enough to be a procedure, short enough to recur. */
+const NGRAMS = [3, 4, 5];
+
+/** Contiguous step n-grams of one session with all steps distinct (a loop is not a workflow). */
+export function stepGrams(steps: string[]): string[][] {
+  const out = new Map<string, string[]>();
+  for (const n of NGRAMS)
+    for (let i = 0; i + n <= steps.length; i++) {
+      const g = steps.slice(i, i + n);
+      if (new Set(g).size === n) out.set(g.join(' → '), g);
+    }
+  return [...out.values()];
+}
+
+/** The keys one signal contributes: itself, or for a workflow its step n-grams. */
+function entriesOf(s: Signal): { key: string; text: string; eventId: string }[] {
+  if (s.kind !== 'workflow') {
+    const eventId = s.kind === 'tool_error' ? (s.eventIds.length > 1 ? s.eventIds[1] : s.eventIds[0]) : s.eventIds[s.eventIds.length - 1];
+    return [{ key: s.key, text: s.text, eventId }];
+  }
+  const steps = s.steps ?? [];
+  return stepGrams(steps).map((g) => {
+    const at = steps.findIndex((_, i) => g.every((x, k) => steps[i + k] === x));
+    return { key: `workflow|${g.join(' → ')}`, text: g.join(' → '), eventId: s.eventIds[Math.max(0, at)] ?? s.eventIds[0] };
+  });
+}
+
+/** Removes what a session contributed before (it is being re-folded or was deleted). */
+export function unfold(index: ObservationIndex, sessionId: string): void {
+  const prev = index.sessions[sessionId];
+  if (!prev) return;
+  for (const k of prev.keys) {
+    const entry = index.keys[k];
+    if (!entry) continue;
+    delete entry.per[sessionId];
+    if (!Object.keys(entry.per).length) delete index.keys[k];
+  }
+  delete index.sessions[sessionId];
+}
+
+const earlier = (a: string | null, b: string | null) => (!a ? b : !b ? a : a < b ? a : b);
+const later = (a: string | null, b: string | null) => (!a ? b : !b ? a : a > b ? a : b);
+
+/** Folds one session's signals into the index, replacing whatever it contributed before. */
+export function fold(index: ObservationIndex, sessionId: string, agentId: string, startedAt: string | null, signals: Signal[]): void {
+  unfold(index, sessionId);
+  const keys = new Set<string>();
+  for (const s of signals) {
+    for (const { key, text, eventId } of entriesOf(s)) {
+      const entry = index.keys[key] ?? (index.keys[key] = { kind: s.kind, per: {} });
+      const cur = entry.per[sessionId];
+      if (cur) {
+        cur.n++;
+        cur.t0 = earlier(cur.t0, s.timestamp);
+        cur.t1 = later(cur.t1, s.timestamp);
+        continue;
+      }
+      const call = s.kind === 'tool_error' && s.excerpt.includes('\n→ ') ? s.excerpt.split('\n→ ')[0].split('\n')[0] : undefined;
+      entry.per[sessionId] = {
+        a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, 300), e: eventId, ex: clip(s.kind === 'workflow' ? text : s.excerpt, 400),
+        ...(call ? { c: clip(call, 200) } : {}), ...(s.fix ? { f: clip(s.fix, 200) } : {}), ...(s.tool ? { tool: s.tool } : {}),
+      };
+      keys.add(key);
+    }
+  }
+  index.sessions[sessionId] = { a: agentId, t: startedAt, keys: [...keys].sort() };
+}
+
+/** An index built from scratch from signals (tests and the engine's pure entry point). */
+export function indexOfSignals(signals: Signal[]): ObservationIndex {
+  const index = emptyIndex();
+  const bySession = new Map<string, Signal[]>();
+  for (const s of signals) (bySession.get(s.sessionId) ?? bySession.set(s.sessionId, []).get(s.sessionId)!).push(s);
+  for (const [id, list] of bySession) {
+    const stamps = list.map((s) => s.timestamp).filter((t): t is string => !!t).sort();
+    fold(index, id, list[0].agentId, stamps[0] ?? null, list);
+  }
+  return index;
+}

@@ -1,0 +1,85 @@
+// Text similarity for clustering signal keys: TF-IDF weighted cosine over stemmed content words.
+// Written here (≈60 lines) rather than pulled from a library: we need tokens that ignore polarity
+// and filler, IDF over the keys of one dream, and an inverted index to avoid all-pairs compares —
+// the NLP packages on npm bring far more than that and none of the blocking.
+
+const STOP = new Set([
+  'the', 'a', 'an', 'please', 'you', 'to', 'and', 'it', 'this', 'that', 'of', 'in', 'for', 'on', 'i', 'we', 'just', 'be', 'is', 'are', 'me',
+  'my', 'our', 'your', 'so', 'with', 'at', 'here', 'there', 'ok', 'okay', 'then', 'again', 'also', 'no', 'not', 'never', 'dont', 'don', 'do',
+  'does', 'did', 'always', 'only', 'instead', 'rather', 'than', 'stop', 'avoid', 'use', 'using', 'used', 'actually', 'wait', 'from', 'now', 'on',
+  'make', 'sure', 'remember', 'prefer', 'want', 'like', 'should', 'must', 'can', 'could', 'would', 'will', 'any', 'every', 'each', 'all', 'it',
+  'correction', 'preference', 'rejection', 'interrupt', 'its', 'when', 'time', 'future', 'going', 'forward', 'by', 'default', 'as', 'or', 'but',
+  'have', 'has', 'was', 'were', 'been', 'being', 'if', 'let', 'lets', 'get', 'got', 'go', 'keep', 'thing', 'things', 'one', 'yes', 'again',
+]);
+
+/** Folds plural and verb endings so "tests", "testing" and "tested" count as one word. */
+export function stem(w: string): string {
+  if (w.length <= 4) return w;
+  return w.replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '') || w;
+}
+
+/** Content words of a text: lower case, stemmed, placeholders (`<path>`) kept as words. */
+export function tokens(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/n't\b/g, ' not')
+    .split(/[^a-z0-9<>_.-]+/)
+    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
+    .filter((w) => w.length > 1 && !STOP.has(w))
+    .map(stem);
+}
+
+export type Vector = Map<string, number>;
+
+/** IDF over a set of documents (each a token list); smoothed so no weight is zero. */
+export function idfOf(docs: string[][]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = docs.length;
+  return new Map([...df].map(([t, c]) => [t, Math.log((1 + n) / (1 + c)) + 1]));
+}
+
+export function vectorOf(doc: string[], idf: Map<string, number>): Vector {
+  const v: Vector = new Map();
+  for (const t of doc) v.set(t, (v.get(t) ?? 0) + (idf.get(t) ?? 1));
+  return v;
+}
+
+export function cosine(a: Vector, b: Vector): number {
+  let dot = 0, na = 0, nb = 0;
+  for (const [t, x] of a) { na += x * x; const y = b.get(t); if (y) dot += x * y; }
+  for (const y of b.values()) nb += y * y;
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/**
+ * Groups documents whose cosine similarity reaches `threshold` (single link, via union-find).
+ * Candidate pairs come from an inverted index on each document's rarest tokens, so the cost grows
+ * with the number of plausible pairs, not with n². Returns the group index of every document;
+ * the result depends only on the set of documents, not on their order.
+ */
+export function clusterTexts(docs: string[][], threshold: number, rareTokens = 3): number[] {
+  const idf = idfOf(docs);
+  const vecs = docs.map((d) => vectorOf(d, idf));
+  const parent = docs.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
+  const postings = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    const rare = [...new Set(d)].sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
+    for (const t of rare) (postings.get(t) ?? postings.set(t, []).get(t)!).push(i);
+  });
+  const compared = new Set<string>();
+  for (const list of postings.values()) {
+    if (list.length > 2000) continue; // a token this common says nothing about identity
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) {
+        const a = list[x], b = list[y];
+        const pair = `${a},${b}`;
+        if (compared.has(pair)) continue;
+        compared.add(pair);
+        if (cosine(vecs[a], vecs[b]) >= threshold) union(a, b);
+      }
+  }
+  return docs.map((_, i) => find(i));
+}

@@ -1,0 +1,33 @@
+// What-if: in how many past sessions would a lesson have applied? Its own pattern keys count
+// directly; for wording without keys (a candidate, a seeded or typed lesson) every signal key
+// whose text reads alike counts too.
+import type { Evidence, Lesson } from '../../../shared/model';
+import { coveredKeys } from './claude/keys';
+import type { ObservationIndex } from './observations';
+import { cosine, idfOf, tokens, vectorOf } from './similarity';
+
+const ALIKE = 0.5;
+
+export interface WhatIfResult { sessions: number; agents: number; of: number; examples: Evidence[] }
+
+export function whatIf(index: ObservationIndex, target: { lesson?: Lesson; text?: string }, agentNames: Record<string, string>): WhatIfResult {
+  const matched = new Set<string>(target.lesson ? [...coveredKeys(target.lesson.patternKey), ...(target.lesson.signalKeys ?? [])].filter((k) => index.keys[k]) : []);
+  const text = target.text ?? (target.lesson ? `${target.lesson.title} ${target.lesson.text}` : '');
+  if (text) {
+    const keys = Object.keys(index.keys).filter((k) => index.keys[k].kind !== 'workflow');
+    const docs = keys.map((k) => tokens(k.slice(k.indexOf('|') + 1)));
+    const query = tokens(text);
+    const idf = idfOf([...docs, query]);
+    const qv = vectorOf(query, idf);
+    keys.forEach((k, i) => { if (cosine(qv, vectorOf(docs[i], idf)) >= ALIKE) matched.add(k); });
+  }
+  const sessions = new Map<string, Evidence>();
+  const agents = new Set<string>();
+  for (const k of [...matched].sort())
+    for (const [sid, o] of Object.entries(index.keys[k].per)) {
+      agents.add(o.a);
+      if (!sessions.has(sid)) sessions.set(sid, { sessionId: sid, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: o.ex, timestamp: o.t1 });
+    }
+  const examples = [...sessions.values()].sort((a, b) => (b.timestamp ?? '').localeCompare(a.timestamp ?? '') || a.sessionId.localeCompare(b.sessionId)).slice(0, 5);
+  return { sessions: sessions.size, agents: agents.size, of: Object.keys(index.sessions).length, examples };
+}
