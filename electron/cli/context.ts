@@ -20,6 +20,8 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
     demoDir: DEMO_DIR,
     readOnly: mode === 'read',
   });
+  // A repaired or migrated store, a lock cleared after a crash: the user hears about it on stderr.
+  for (const n of core.store.notices) log(`notice: ${n}`);
   try {
     return await fn(createClient(core.dispatch), core);
   } finally {

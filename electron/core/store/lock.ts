@@ -119,7 +119,8 @@ async function takeOverIfStale(dir: string): Promise<{ release: () => Promise<vo
   if (!staleReason(dir)) return null;
   let releaseRecovery: () => Promise<void>;
   try {
-    releaseRecovery = await lockfile.lock(dir, { lockfilePath: recoveryLock(dir), stale: 10_000, retries: { retries: 20, minTimeout: 50, maxTimeout: 200 }, realpath: false });
+    // Keyed on its own path: proper-lockfile tracks its locks per path inside a process.
+    releaseRecovery = await lockfile.lock(recoveryLock(dir), { lockfilePath: recoveryLock(dir), stale: 10_000, retries: { retries: 20, minTimeout: 50, maxTimeout: 200 }, realpath: false });
   } catch {
     return null;
   }
