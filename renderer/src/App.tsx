@@ -1,90 +1,186 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo } from '../../shared/contract';
-import type { Lesson } from '../../shared/model';
-import { api, hasToken, onDataChange } from './api';
+// The app shell: sidebar navigation (arrow keys move between screens, Ctrl/Cmd+1…6 jump), the
+// theme (system by default, or the user's pick), the global dream indicator and the toasts.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { hasToken, onDataChange, onNavigate } from './api';
+import { Dreams } from './screens/Dreams';
+import { Import } from './screens/Import';
+import { Lessons } from './screens/Lessons';
+import { Progress } from './screens/Progress';
+import { SessionReader } from './screens/SessionReader';
+import { Settings } from './screens/Settings';
+import { Timeline } from './screens/Timeline';
+import { SCREENS, isScreen, useApp, type Screen, type ThemePref } from './store';
+import { Icon, type IconName } from './ui/Icon';
+import { Toasts } from './ui/parts';
+import { plural } from './ui/format';
 import './styles.css';
 
-export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [lessons, setLessons] = useState<Lesson[]>([]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+const LABELS: Record<Screen, { label: string; icon: IconName }> = {
+  lessons: { label: 'Lessons', icon: 'lessons' },
+  dreams: { label: 'Dreams', icon: 'dreams' },
+  timeline: { label: 'Timeline', icon: 'timeline' },
+  progress: { label: 'Progress', icon: 'progress' },
+  import: { label: 'Import', icon: 'import' },
+  settings: { label: 'Settings', icon: 'settings' },
+};
 
-  const refresh = useCallback(async () => {
-    try {
-      const [i, l] = await Promise.all([api.call('app.info'), api.call('lessons.list', { all: false })]);
-      setInfo(i);
-      setLessons(l);
-      setError(null);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+const isMac = /Mac/.test(navigator.platform);
+
+function useResolvedTheme(pref: ThemePref) {
+  const [system, setSystem] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  useEffect(() => {
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setSystem(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
   }, []);
+  const theme = pref === 'system' ? (system ? 'dark' : 'light') : pref;
+  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  return theme;
+}
+
+export function App() {
+  const screen = useApp((s) => s.screen);
+  const go = useApp((s) => s.go);
+  const refresh = useApp((s) => s.refresh);
+  const themePref = useApp((s) => s.theme);
+  const reader = useApp((s) => s.reader);
+  useResolvedTheme(themePref);
 
   useEffect(() => {
     void refresh();
-    return onDataChange(() => void refresh());
-  }, [refresh]);
+    // Bursts of changes (an import touching many sessions) refresh once.
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const off = onDataChange(() => { clearTimeout(t); t = setTimeout(() => void refresh(), 120); });
+    const offNav = onNavigate((s) => isScreen(s) && go(s));
+    return () => { off(); offNav(); clearTimeout(t); };
+  }, [refresh, go]);
 
-  const run = async (label: string, fn: () => Promise<unknown>) => {
-    setBusy(label);
-    try {
-      await fn();
-      await refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!(e.metaKey || e.ctrlKey) || e.altKey || e.shiftKey) return;
+      const n = Number(e.key);
+      if (n >= 1 && n <= SCREENS.length) { e.preventDefault(); go(SCREENS[n - 1]); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [go]);
 
-  if (!hasToken()) return <main className="center"><p>Open the address that <code>reverie serve</code> printed: it carries the access token.</p></main>;
+  if (!hasToken()) {
+    return <main className="empty" style={{ minHeight: '80vh', alignContent: 'center' }}><h2>Reverie</h2><p>Open the address that <code>reverie serve</code> printed: it carries the access token.</p></main>;
+  }
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <h1>Reverie</h1>
-        <span className="muted">{info ? `${info.counts.sessions} sessions · ${info.counts.agents} agents · ${info.counts.lessons} lessons` : 'Loading…'}</span>
-        <button type="button" disabled={!!busy} onClick={() => run('Dreaming…', () => api.call('dreams.run', { full: false }))}>
-          {busy ?? 'Dream now'}
-        </button>
-      </header>
-      {error && <p role="alert" className="error">{error}</p>}
-      <main>
-        <h2>Lessons</h2>
-        {info?.empty ? (
-          <section className="empty">
-            <p>No sessions yet. Import your agents’ logs with <code>reverie import ~/.claude/projects</code>, or try the bundled demo.</p>
-            {info.demoAvailable && (
-              <button type="button" disabled={!!busy} onClick={() => run('Loading demo…', async () => { await api.call('app.loadDemo'); await api.call('dreams.run', { full: true }); })}>
-                Load demo data
-              </button>
-            )}
-          </section>
-        ) : lessons.length === 0 ? (
-          <p className="empty">Nothing worth learning yet. Lessons appear when a mistake, a correction or a workflow recurs across sessions.</p>
-        ) : (
-          <ul className="lessons" aria-label="Lessons">
-            {lessons.map((l) => (
-              <li key={l.id} className="lesson" aria-label={l.title}>
-                <div className="lesson-head">
-                  <span className={`kind kind-${l.kind}`}>{l.kind}</span>
-                  <strong>{l.title}</strong>
-                  {l.pinned && <span className="badge">pinned</span>}
-                </div>
-                <p>{l.text}</p>
-                <p className="muted">
-                  {l.support.sessions} sessions · {l.support.agents} agents · confidence {Math.round(l.confidence * 100)}% · {l.evidence.length} evidence
-                </p>
-                <div className="actions">
-                  <button type="button" onClick={() => run('Saving…', () => api.call('lessons.pin', { id: l.id, pinned: !l.pinned }))}>{l.pinned ? 'Unpin' : 'Pin'}</button>
-                  <button type="button" onClick={() => run('Deleting…', () => api.call('lessons.delete', { id: l.id }))}>Delete</button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+    <div className="shell">
+      <Sidebar />
+      <main className="main" aria-label={LABELS[screen].label}>
+        {screen === 'lessons' && <Lessons />}
+        {screen === 'dreams' && <Dreams />}
+        {screen === 'timeline' && <Timeline />}
+        {screen === 'progress' && <Progress />}
+        {screen === 'import' && <Import />}
+        {screen === 'settings' && <Settings />}
       </main>
+      {reader && screen !== 'timeline' && <SessionReader asDrawer />}
+      <Toasts />
+    </div>
+  );
+}
+
+function Sidebar() {
+  const screen = useApp((s) => s.screen);
+  const go = useApp((s) => s.go);
+  const info = useApp((s) => s.info);
+  const lessons = useApp((s) => s.lessons);
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const active = lessons.filter((l) => l.status !== 'retired').length;
+  const counts: Partial<Record<Screen, number>> = { lessons: active, dreams: info?.counts.dreams, timeline: info?.counts.sessions };
+
+  // Roving focus: one tab stop for the whole list, arrows/Home/End move, Enter/Space open.
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const next = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? SCREENS.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const j = (next + SCREENS.length) % SCREENS.length;
+    refs.current[j]?.focus();
+    go(SCREENS[j]);
+  };
+
+  return (
+    <aside className="sidebar">
+      <div className="brand"><span className="brand-mark"><Icon name="dreams" size={13} /></span>Reverie<small>{info ? `v${info.version}` : ''}</small></div>
+      <nav className="nav" aria-label="Screens">
+        {SCREENS.map((s, i) => (
+          <button key={s} ref={(el) => { refs.current[i] = el; }} type="button" className="nav-item" aria-current={screen === s ? 'page' : undefined} tabIndex={screen === s ? 0 : -1} onClick={() => go(s)} onKeyDown={(e) => onKey(e, i)}>
+            <Icon name={LABELS[s].icon} />
+            {LABELS[s].label}
+            {counts[s] !== undefined && counts[s]! > 0 && <span className="count" aria-hidden="true">{counts[s]!.toLocaleString()}</span>}
+            <kbd aria-hidden="true">{isMac ? '⌘' : '^'}{i + 1}</kbd>
+          </button>
+        ))}
+      </nav>
+      <div className="sidebar-foot">
+        <DreamIndicator />
+        {info && <p className="store-line">{plural(info.counts.sessions, 'session')} · {plural(info.counts.agents, 'agent')}<br />{plural(info.counts.events, 'event')}</p>}
+        <ThemeSwitch />
+      </div>
+    </aside>
+  );
+}
+
+/** Always the same height, idle or running: starting a dream never shifts the layout. */
+function DreamIndicator() {
+  const dreaming = useApp((s) => s.dreaming);
+  const dreams = useApp((s) => s.dreams);
+  const dreamNow = useApp((s) => s.dreamNow);
+  const info = useApp((s) => s.info);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!dreaming) return;
+    const t = setInterval(() => tick((n) => n + 1), 500);
+    return () => clearInterval(t);
+  }, [dreaming]);
+  const last = [...dreams].sort((a, b) => b.finishedAt.localeCompare(a.finishedAt))[0];
+  return (
+    <div className="dream-status" role="status" aria-live="polite" aria-label="Dream status">
+      {dreaming ? (
+        <>
+          <div className="row"><span className="pulse" /><strong>Dreaming</strong><span className="muted">{((Date.now() - dreaming.startedAt) / 1000).toFixed(0)} s</span></div>
+          <div className="bar indeterminate" role="progressbar" aria-label="Dream in progress"><i /></div>
+          <p className="muted dream-note">{dreaming.engine === 'claude' ? 'Claude engine' : 'Heuristic engine'} · {dreaming.full ? 'full re-dream' : 'new sessions'}</p>
+        </>
+      ) : (
+        <>
+          <div className="row"><span className="pulse idle" /><strong>Idle</strong><span className="muted">{last ? `last ${relativeShort(last.finishedAt)}` : 'never dreamt'}</span></div>
+          <button type="button" className="btn sm" onClick={() => void dreamNow()} disabled={!info || info.counts.sessions === 0}><Icon name="sparkle" size={13} />Dream now</button>
+        </>
+      )}
+    </div>
+  );
+}
+
+function relativeShort(iso: string) {
+  const m = Math.round((Date.now() - Date.parse(iso)) / 60000);
+  if (m < 1) return 'just now';
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.round(h / 24)} d ago`;
+}
+
+function ThemeSwitch() {
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const opts: { v: ThemePref; icon: IconName; label: string }[] = [
+    { v: 'light', icon: 'sun', label: 'Light theme' },
+    { v: 'system', icon: 'monitor', label: 'System theme' },
+    { v: 'dark', icon: 'moon', label: 'Dark theme' },
+  ];
+  return (
+    <div className="theme-switch" role="group" aria-label="Theme">
+      {opts.map((o) => (
+        <button key={o.v} type="button" aria-label={o.label} title={o.label} aria-pressed={theme === o.v} onClick={() => setTheme(o.v)}><Icon name={o.icon} size={14} /></button>
+      ))}
     </div>
   );
 }

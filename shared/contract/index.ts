@@ -7,10 +7,11 @@ import { dreams } from './dreams';
 import { imports } from './imports';
 import { lessons } from './lessons';
 import { sessions } from './sessions';
+import { uploads } from './uploads';
 import { seeds } from './seeds';
 import { writeback } from './writeback';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback, ...uploads };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;

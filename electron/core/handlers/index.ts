@@ -6,6 +6,7 @@ import { dreamHandlers } from './dreams';
 import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
 import { sessionHandlers } from './sessions';
+import { uploadHandlers } from './uploads';
 import { seedHandlers } from './seeds';
 import { withAutoWriteback, writebackHandlers } from './writeback';
 
@@ -18,6 +19,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...lessonHandlers(ctx),
     ...dreamHandlers(ctx),
     ...claudeHandlers(ctx),
+    ...uploadHandlers(ctx),
     ...seedHandlers(ctx),
     ...writebackHandlers(ctx),
   } satisfies Handlers;
