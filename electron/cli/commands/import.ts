@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import type { DiscoveredSource, ImportProgress } from '../../../shared/contract/imports';
 import type { ImportResult } from '../../../shared/model';
 import { log, print, UsageError, withCore, type GlobalOpts } from '../context';
 
 export function renderImport(r: ImportResult): string {
-  const lines = [`Imported ${r.sessions} session(s), ${r.events} event(s) from ${r.files} file(s); ${r.skipped} unchanged or skipped.`];
+  const lines = [`Imported ${r.sessions} new or changed session(s), ${r.events} new event(s) from ${r.files} file(s); ${r.skipped} unchanged or skipped.`];
   if (r.errors.length) {
     lines.push(`${r.errors.length} problem(s):`);
     for (const e of r.errors) lines.push(`  ${e.file}${e.line ? `:${e.line}` : ''}${e.record ? ` [${e.record}]` : ''} — ${e.reason}`);
@@ -11,15 +12,65 @@ export function renderImport(r: ImportResult): string {
   return lines.join('\n');
 }
 
+const mb = (n: number) => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MB`;
+
+export function renderSources(sources: DiscoveredSource[]): string {
+  if (!sources.length) return 'No known agent log locations found in this home folder.';
+  const rows = sources.map((s) => `  ${s.label.padEnd(44)} ${String(s.files).padStart(6)} file(s) ${mb(s.bytes).padStart(9)}  ${s.path}`);
+  return ['Found:', ...rows, '', 'Import one with `reverie import <path>`, or all of them with `reverie import --discover --all`.'].join('\n');
+}
+
+/** One line redrawn in place on stderr (a TTY only): files, bytes, sessions. */
+function progressBar(): { update(p: ImportProgress): void; end(): void } {
+  let drawn = false;
+  return {
+    update(p) {
+      if (!p.filesTotal) return;
+      const frac = p.bytesTotal ? p.bytesDone / p.bytesTotal : p.filesDone / p.filesTotal;
+      const width = 24;
+      const fill = Math.round(Math.min(1, frac) * width);
+      const line = `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${Math.floor(frac * 100)}%  ${p.filesDone}/${p.filesTotal} files  ${mb(p.bytesDone)}/${mb(p.bytesTotal)}  ${p.sessions} sessions`;
+      process.stderr.write(`\r${line.slice(0, (process.stderr.columns || 120) - 1)}\x1b[K`);
+      drawn = true;
+    },
+    end() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
 export function registerImport(program: Command, common: (c: Command) => Command): void {
   common(program.command('import').description('import agent session logs from files or folders (format detected by content)'))
     .argument('[paths...]', 'files or folders, searched recursively')
     .option('--agent <name>', 'name the agent for everything imported in this run')
-    .action(async (paths: string[], opts: GlobalOpts & { agent?: string }) => {
-      if (!paths.length) throw new UsageError('import needs at least one file or folder (or --discover once it is available)');
-      const result = await withCore(opts, 'write', (api) => {
+    .option('--discover', 'list the usual log locations found on this machine (~/.claude/projects, ~/.codex/sessions, …) with counts')
+    .option('--all', 'with --discover: import every location found')
+    .action(async (paths: string[], opts: GlobalOpts & { agent?: string; discover?: boolean; all?: boolean }) => {
+      if (opts.all && !opts.discover) throw new UsageError('--all goes with --discover');
+      if (opts.discover && !opts.all) {
+        if (paths.length) throw new UsageError('--discover lists locations; give paths without it, or add --all to import what it finds');
+        const found = await withCore(opts, 'read', (api) => api.call('import.discover', {}));
+        return print(opts, found, () => renderSources(found.sources));
+      }
+      if (!paths.length && !opts.discover) throw new UsageError('import needs at least one file or folder (or --discover to find the usual locations)');
+      const result = await withCore(opts, 'write', async (api, core) => {
+        if (opts.discover) {
+          paths = (await api.call('import.discover', {})).sources.map((s) => s.path);
+          if (!paths.length) return { files: 0, sessions: 0, events: 0, skipped: 0, errors: [] } satisfies ImportResult;
+        }
+        // --json keeps stderr quiet too; a bar only where a person watches (a TTY).
+        const bar = !opts.json && process.stderr.isTTY ? progressBar() : null;
         if (!opts.json) log(`Importing ${paths.join(', ')} …`);
-        return api.call('import.paths', { paths, agent: opts.agent });
+        const onChange = (topic: string) => {
+          if (topic === 'import.progress' && bar) void api.call('import.progress', {}).then((p) => bar.update(p), () => undefined);
+        };
+        core.events.on('change', onChange);
+        try {
+          return await api.call('import.paths', { paths, agent: opts.agent });
+        } finally {
+          core.events.off('change', onChange);
+          bar?.end();
+        }
       });
       print(opts, result, () => renderImport(result));
     });

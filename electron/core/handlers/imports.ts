@@ -1,12 +1,34 @@
+import type { ImportProgress } from '../../../shared/contract/imports';
 import type { CoreContext, DomainHandlers } from '../context';
-import { importPaths } from '../importers';
+import { importPaths, type ImportProgress as PipelineProgress } from '../importers';
+import { discoverSources } from '../importers/discover';
 
-export function importHandlers(ctx: CoreContext): DomainHandlers<'import.paths'> {
+const IDLE: ImportProgress = { running: false, phase: 'idle', file: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, sessions: 0, events: 0, errors: 0 };
+/** UIs re-read progress on each notification: a few per second is smooth and cheap. */
+const NOTIFY_EVERY_MS = 250;
+
+export function importHandlers(ctx: CoreContext): DomainHandlers<'import.paths' | 'import.discover' | 'import.progress'> {
+  let current: ImportProgress = IDLE;
+  let lastNotify = 0;
+  const onProgress = (p: PipelineProgress) => {
+    current = { ...p, running: p.phase !== 'done' };
+    const now = Date.now();
+    if (p.phase === 'done' || p.phase === 'scanning' || now - lastNotify >= NOTIFY_EVERY_MS) {
+      lastNotify = now;
+      ctx.notify('import.progress');
+    }
+  };
   return {
     async 'import.paths'({ paths, agent }) {
-      const result = await ctx.exclusive(() => importPaths(ctx.store, paths, { agent }));
+      const result = await ctx.exclusive(() => importPaths(ctx.store, paths, { agent, onProgress }));
       ctx.notify('sessions');
       return result;
+    },
+    async 'import.discover'() {
+      return { sources: discoverSources() };
+    },
+    async 'import.progress'() {
+      return current;
     },
   };
 }

@@ -56,7 +56,8 @@ export const claudeCode: FormatImporter = {
     if (firstPrompt?.trim() === 'Warmup') return ctx.skip('cache warm-up subagent, not user work');
 
     const active = activeSet(nodes);
-    const events = toEvents([...nodes.values()].sort((a, b) => a.line - b.line), active, file);
+    const ordered = [...nodes.values()].sort((a, b) => a.line - b.line);
+    const events = toEvents(ordered, active, file);
     if (!events.length) return;
     const id = agentId ? `${sessionId ?? base}/agent-${agentId}` : (sessionId ?? base);
     yield {
@@ -65,6 +66,7 @@ export const claudeCode: FormatImporter = {
       project: cwd,
       title: clip(aiTitle ?? firstPrompt ?? 'Claude Code session', 120),
       events,
+      rootKey: `claude-code:${ordered[0].uuid}`,
     } satisfies ParsedSession;
   },
 };

@@ -1,12 +1,8 @@
 // The import pipeline: walk paths → detect each file's format by content → parse to sessions →
-// redact → extract signals → store. Idempotent through a per-file ledger; every problem is
-// reported with its file (and line/record) and never stops the rest of the batch.
-import { createHash } from 'node:crypto';
+// redact → merge → store. Idempotent through a per-file ledger (path, size, mtime, head hash);
+// every problem is reported with its file (and line/record) and never stops the rest of the batch.
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Agent, AgentTool, ImportError, ImportResult, Session, SessionEvent } from '../../../shared/model';
-import { extractSignals } from '../dreaming/signals';
-import { redact } from '../redaction';
+import type { ImportError, ImportResult, LedgerEntry } from '../../../shared/model';
 import type { Store } from '../store/store';
 import { aider } from './aider';
 import { chatgpt } from './chatgpt';
@@ -15,183 +11,169 @@ import { claudeCode } from './claude-code';
 import { cline, clineTaskPart } from './cline';
 import { codex } from './codex';
 import { cursor } from './cursor';
+import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, readHead } from './files';
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
+import { storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
-import type { FormatImporter, ParsedSession } from './types';
+import type { FormatImporter } from './types';
+
+export { agentFor } from './store-session';
 
 /** Formats in detection order: the most specific shapes first, the generic fallback last. */
 export const IMPORTERS: FormatImporter[] = [claudeCode, codex, gemini, chatgpt, claudeAi, cline, clineTaskPart, sweAgent, openHands, cursor, aider, generic];
 
-const CANDIDATE_EXT = /\.(jsonl|json|md|traj)$/i;
-const HEAD_BYTES = 64 * 1024;
+/** At most this many line/record problems are listed per file (the count of the rest is given). */
+const MAX_WARNINGS_PER_FILE = 20;
+
+export interface ImportProgress {
+  phase: 'scanning' | 'importing' | 'done';
+  file: string | null;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  sessions: number;
+  events: number;
+  errors: number;
+}
 
 export interface ImportOptions {
   /** Overrides the agent name for everything in this batch. */
   agent?: string;
-  onProgress?: (p: { file: string; filesDone: number; filesTotal: number; sessions: number }) => void;
+  /** Called often (every file, and while a big file streams); callers throttle what they show. */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export function detectFormat(head: string, file: string): FormatImporter | undefined {
+  return IMPORTERS.find((imp) => {
+    try {
+      return imp.detect(head, file);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function importPaths(store: Store, paths: string[], opts: ImportOptions = {}): Promise<ImportResult> {
   const result: ImportResult = { files: 0, sessions: 0, events: 0, skipped: 0, errors: [] };
-  const files: string[] = [];
-  for (const p of paths) collectFiles(path.resolve(p), files, result.errors, true);
-  for (const [i, file] of files.entries()) {
-    await importFile(store, file, opts, result);
-    opts.onProgress?.({ file, filesDone: i + 1, filesTotal: files.length, sessions: result.sessions });
+  const progress: ImportProgress = { phase: 'scanning', file: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, sessions: 0, events: 0, errors: 0 };
+  const emit = () => opts.onProgress?.({ ...progress, sessions: result.sessions, events: result.events, errors: result.errors.length });
+  emit();
+  const files = collectFiles(paths, result.errors);
+  progress.phase = 'importing';
+  progress.filesTotal = files.length;
+  progress.bytesTotal = files.reduce((n, f) => n + f.size, 0);
+  emit();
+  const roots = rootIndex(store);
+  for (const { file, size, explicit } of files) {
+    progress.file = file;
+    const bytesBefore = progress.bytesDone;
+    let lastEmit = 0;
+    const onBytes = (n: number) => {
+      progress.bytesDone = Math.min(bytesBefore + size, progress.bytesDone + n);
+      const now = Date.now();
+      if (now - lastEmit > 100) (lastEmit = now), emit();
+    };
+    try {
+      await importFile(store, file, explicit, opts, result, roots, onBytes);
+    } catch (err) {
+      // importFile reports its own problems; anything escaping is a bug, still never fatal for the batch.
+      result.errors.push({ file, reason: `import failed: ${(err as Error).message}` });
+    }
+    progress.filesDone++;
+    progress.bytesDone = bytesBefore + size;
+    emit();
   }
   await store.writeIndex();
   await store.writeMain();
+  progress.phase = 'done';
+  progress.file = null;
+  emit();
   return result;
 }
 
-function collectFiles(p: string, out: string[], errors: ImportError[], explicit: boolean): void {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch (err) {
-    errors.push({ file: p, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
-    return;
-  }
-  if (st.isDirectory()) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(p).sort();
-    } catch (err) {
-      errors.push({ file: p, reason: `cannot list folder: ${(err as NodeJS.ErrnoException).code}` });
-      return;
-    }
-    for (const name of names) {
-      if (name === 'node_modules' || name === '.git') continue;
-      collectFiles(path.join(p, name), out, errors, false);
-    }
-  } else if (st.isFile() && (explicit || CANDIDATE_EXT.test(p) || path.basename(p).startsWith('.aider.chat'))) {
-    out.push(p);
-  }
+/** Root record key → session id, from the ledger: how a conversation continued in a new file is found. */
+function rootIndex(store: Store): Map<string, string> {
+  const roots = new Map<string, string>();
+  for (const entry of Object.values(store.index.data.ledger)) for (const [k, v] of Object.entries(entry.roots ?? {})) roots.set(k, v);
+  return roots;
 }
 
-function readHead(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-const looksBinary = (head: Buffer) => head.includes(0) || head.toString('utf8').split('\uFFFD').length > 8;
-
-export function detectFormat(head: string, file: string): FormatImporter | undefined {
-  return IMPORTERS.find((imp) => imp.detect(head, file));
-}
-
-async function importFile(store: Store, file: string, opts: ImportOptions, result: ImportResult): Promise<void> {
+async function importFile(store: Store, file: string, explicit: boolean, opts: ImportOptions, result: ImportResult, roots: Map<string, string>, onBytes: (n: number) => void): Promise<void> {
   let st: fs.Stats;
   let head: Buffer;
   try {
     st = fs.statSync(file);
     head = readHead(file);
   } catch (err) {
-    result.errors.push({ file, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    result.errors.push({ file, reason: `cannot read: ${describeFsError(err)}` });
     return;
   }
   result.files++;
   if (st.size === 0) return void result.errors.push({ file, reason: 'empty file' });
-  if (looksBinary(head)) return void result.errors.push({ file, reason: 'binary file, not a session log' });
-  const headHash = createHash('sha256').update(head.subarray(0, 4096)).digest('hex').slice(0, 32);
+  if (looksBinary(head)) return void result.errors.push({ file, line: 1, reason: 'binary file, not a session log' });
+  const hash = headHash(head);
   const seen = store.index.data.ledger[file];
-  if (seen && seen.size === st.size && seen.mtimeMs === st.mtimeMs && seen.headHash === headHash) {
+  if (seen && seen.size === st.size && seen.mtimeMs === st.mtimeMs && seen.headHash === hash) {
     result.skipped++;
     return;
   }
-  const importer = detectFormat(head.toString('utf8'), file);
-  if (!importer) return void result.errors.push({ file, reason: 'unknown format: not a session log Reverie can read' });
+  const headText = head.toString('utf8');
+  const importer = detectFormat(headText, file);
+  if (!importer) {
+    // Markdown met while walking a folder is usually documentation (a README), not a log: skipped quietly.
+    if (!explicit && /\.md$/i.test(file)) return void result.skipped++;
+    return void result.errors.push({ file, line: 1, reason: 'unknown format: not a session log Reverie can read (see docs/formats.md for the generic shape)' });
+  }
 
   const warnings: ImportError[] = [];
   const sessionIds: string[] = [];
+  const fileRoots: Record<string, string> = {};
   let skippedWhy: string | null = null;
+  let failure: ImportError | null = null;
   try {
-    for await (const parsed of importer.parse(file, { file, head: head.toString('utf8'), warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why) })) {
-      const stored = await storeSession(store, parsed, file, opts.agent);
-      sessionIds.push(stored.id);
-      result.sessions++;
-      result.events += stored.eventCount;
+    for await (const parsed of importer.parse(file, { file, head: headText, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why), onBytes })) {
+      // A conversation continued in another file (same root record) is stored as the session it continues.
+      const id = (parsed.rootKey && roots.get(parsed.rootKey)) || parsed.id;
+      const stored = await storeSession(store, parsed, id, file, opts.agent);
+      if (parsed.rootKey) {
+        roots.set(parsed.rootKey, id);
+        fileRoots[parsed.rootKey] = id;
+      }
+      if (!sessionIds.includes(id)) sessionIds.push(id);
+      if (stored.changed) result.sessions++;
+      result.events += stored.added;
     }
   } catch (err) {
-    result.errors.push({ file, reason: `could not be parsed as ${importer.tool}: ${(err as Error).message}` });
+    const message = (err as Error).message;
+    failure = { file, ...(lineOfPosition(file, message) ? { line: lineOfPosition(file, message) } : {}), reason: `could not be read as ${importer.tool}: ${message}` };
+  }
+  const listed = warnings.slice(0, MAX_WARNINGS_PER_FILE);
+  if (warnings.length > listed.length) listed.push({ file, reason: `${warnings.length - listed.length} more problem(s) in this file not listed` });
+  if (failure) {
+    // Sessions read before the failure are kept; the file is not marked imported so a fixed file is read again.
+    result.errors.push(failure, ...listed);
     return;
   }
   if (!sessionIds.length && skippedWhy) return void result.skipped++;
-  // A file whose every line failed is an error of the file; a few bad lines are per-line reports.
   if (!sessionIds.length) {
-    result.errors.push(warnings[0] ? { ...warnings[0], reason: `no session found: ${warnings[0].reason}` } : { file, reason: `no conversation found in this ${importer.tool} file` });
-    if (warnings.length > 1) result.errors.push(...warnings.slice(1, 20));
+    // A file whose every record failed is an error of the file; a few bad lines are per-line reports.
+    result.errors.push(listed[0] ? { ...listed[0], reason: `no session found: ${listed[0].reason}` } : { file, reason: `no conversation found in this ${importer.tool} file` }, ...listed.slice(1));
     return;
   }
-  result.errors.push(...warnings.slice(0, 20));
-  store.index.data.ledger[file] = {
+  result.errors.push(...listed);
+  const entry: LedgerEntry = {
     path: file,
     size: st.size,
     mtimeMs: st.mtimeMs,
-    headHash,
+    headHash: hash,
     offset: st.size,
     format: importer.tool,
     sessionIds,
     importedAt: new Date().toISOString(),
+    ...(Object.keys(fileRoots).length ? { roots: fileRoots } : {}),
   };
-}
-
-export function agentFor(tool: AgentTool, project: string | null, override?: string): Agent {
-  if (override) return { id: `${tool}:${override}`, tool, project, name: override };
-  const label: Record<AgentTool, string> = {
-    'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI', cline: 'Cline', aider: 'Aider', chatgpt: 'ChatGPT',
-    'claude-ai': 'Claude.ai', 'swe-agent': 'SWE-agent', openhands: 'OpenHands', cursor: 'Cursor', generic: 'Agent',
-  };
-  const base = project ? path.basename(project.replace(/[\\/]+$/, '')) : null;
-  return { id: project ? `${tool}:${project}` : tool, tool, project, name: base ? `${label[tool]} · ${base}` : label[tool] };
-}
-
-function redactEvent(e: SessionEvent): SessionEvent {
-  return { ...e, text: redact(e.text), ...(e.tool ? { tool: { ...e.tool, ...(e.tool.input ? { input: redact(e.tool.input) } : {}) } } : {}) };
-}
-
-async function storeSession(store: Store, parsed: ParsedSession, file: string, agentOverride?: string): Promise<Session> {
-  const agent = agentFor(parsed.tool, parsed.project, agentOverride);
-  if (!store.data.agents.some((a) => a.id === agent.id)) store.data.agents.push(agent);
-  let events = parsed.events.map(redactEvent);
-  const existing = store.readSessionDoc(parsed.id);
-  const files = new Set([file]);
-  if (existing) {
-    // A session that continues in another file (or a grown file): merge by stable event id.
-    const known = new Set(existing.events.map((e) => e.id));
-    events = [...existing.events, ...events.filter((e) => !known.has(e.id))];
-    existing.session.files.forEach((f) => files.add(f));
-  }
-  events = events.map((e, seq) => ({ ...e, seq }));
-  const signals = extractSignals(parsed.id, agent, events);
-  const stamps = events.map((e) => e.timestamp).filter((t): t is string => !!t).sort();
-  const unchanged = existing && existing.events.length === events.length;
-  const session: Session = {
-    id: parsed.id,
-    agentId: agent.id,
-    tool: parsed.tool,
-    project: parsed.project,
-    title: redact(parsed.title),
-    startedAt: stamps[0] ?? null,
-    endedAt: stamps[stamps.length - 1] ?? null,
-    eventCount: events.length,
-    errorCount: events.filter((e) => e.isError).length,
-    correctionCount: signals.filter((s) => s.kind === 'correction' || s.kind === 'rejection').length,
-    files: [...files],
-    importedAt: existing?.session.importedAt ?? new Date().toISOString(),
-    dreamt: unchanged ? existing.session.dreamt : false,
-  };
-  await store.writeSessionDoc({ session, events, signals });
-  const idx = store.index.data.sessions.findIndex((s) => s.id === session.id);
-  if (idx >= 0) store.index.data.sessions[idx] = session;
-  else store.index.data.sessions.push(session);
-  return session;
+  store.index.data.ledger[file] = entry;
 }

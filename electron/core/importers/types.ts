@@ -9,6 +9,11 @@ export interface ParsedSession {
   project: string | null;
   title: string;
   events: SessionEvent[];
+  /**
+   * Identifies the conversation across files (Claude Code: its first record's uuid). A resumed
+   * session copied into a new file under a new id has the same root and merges into the first.
+   */
+  rootKey?: string;
 }
 
 export interface ParseContext {
@@ -19,6 +24,8 @@ export interface ParseContext {
   warn(e: Omit<ImportError, 'file'>): void;
   /** The file is a valid log that holds no user work (a warm-up or compaction subagent): not an error. */
   skip(reason: string): void;
+  /** Bytes read so far (streaming readers report as they go, for progress). */
+  onBytes?(n: number): void;
 }
 
 export interface FormatImporter {

@@ -1,0 +1,93 @@
+// Finding candidate files and looking at their first bytes: everything the pipeline decides before
+// a format importer runs (is it readable, empty, binary, unchanged since the last import?).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportError } from '../../../shared/model';
+
+/** Walking a folder picks these; a file named explicitly is always tried (detection is by content). */
+const CANDIDATE = /\.(jsonl|json|md|traj)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'tool-results']);
+export const HEAD_BYTES = 64 * 1024;
+
+/** `explicit`: named on the command line (always reported), rather than found by walking a folder. */
+export interface Candidate { file: string; size: number; explicit: boolean }
+
+export function collectFiles(paths: string[], errors: ImportError[]): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const visit = (p: string, explicit: boolean) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (err) {
+      errors.push({ file: p, reason: `cannot read: ${describeFsError(err)}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = fs.readdirSync(p).sort();
+      } catch (err) {
+        errors.push({ file: p, reason: `cannot list folder: ${describeFsError(err)}` });
+        return;
+      }
+      for (const name of names) if (!SKIP_DIRS.has(name)) visit(path.join(p, name), false);
+    } else if (st.isFile() && (explicit || CANDIDATE.test(p)) && !seen.has(p)) {
+      seen.add(p);
+      out.push({ file: p, size: st.size, explicit });
+    }
+  };
+  for (const p of paths) visit(path.resolve(p), true);
+  return out;
+}
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EISDIR') return 'is a folder';
+  return code ?? (err as Error).message;
+}
+
+export function readHead(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** NUL bytes or many invalid UTF-8 sequences: an image, an archive, a database — not a log. */
+export function looksBinary(head: Buffer): boolean {
+  if (head.includes(0)) return true;
+  const text = head.toString('utf8');
+  return text.split('\uFFFD').length - 1 > Math.max(8, text.length / 100);
+}
+
+/** Identifies "the same file": a grown file keeps its head; a replaced one does not. */
+export const headHash = (head: Buffer) => createHash('sha256').update(head.subarray(0, 4096)).digest('hex').slice(0, 32);
+
+/** JSON.parse reports "position N": turn it into the line a person can open. */
+export function lineOfPosition(file: string, message: string): number | undefined {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return undefined;
+  const pos = Number(m[1]);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(pos, 64 * 1024 * 1024));
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      let line = 1;
+      for (let i = 0; i < n; i++) if (buf[i] === 10) line++;
+      return line;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,95 @@
+// Turning a parsed session into stored data: agent identity, redaction, merge with what the store
+// already holds (same session id, or the same conversation continued in another file), signals.
+import path from 'node:path';
+import type { Agent, AgentTool, Session, SessionEvent } from '../../../shared/model';
+import { extractSignals } from '../dreaming/signals';
+import { redact } from '../redaction';
+import type { Store } from '../store/store';
+import type { ParsedSession } from './types';
+
+const LABEL: Record<AgentTool, string> = {
+  'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI', cline: 'Cline', aider: 'Aider', chatgpt: 'ChatGPT',
+  'claude-ai': 'Claude.ai', 'swe-agent': 'SWE-agent', openhands: 'OpenHands', cursor: 'Cursor', generic: 'Agent',
+};
+
+/** Agent = tool + project: `claude-code:/home/me/src/shop`, shown as "Claude Code · shop". */
+export function agentFor(tool: AgentTool, project: string | null, override?: string): Agent {
+  if (override) return { id: `${tool}:${override}`, tool, project, name: override };
+  const base = project ? path.basename(project.replace(/[\\/]+$/, '')) : null;
+  return { id: project ? `${tool}:${project}` : tool, tool, project, name: base ? `${LABEL[tool]} · ${base}` : LABEL[tool] };
+}
+
+/** Two projects with the same folder name get their parent folder in the name too. */
+function disambiguate(agent: Agent, agents: Agent[]): Agent {
+  if (!agent.project || !agents.some((a) => a.id !== agent.id && a.name === agent.name)) return agent;
+  const parts = agent.project.replace(/[\\/]+$/, '').split(/[\\/]/);
+  return { ...agent, name: `${LABEL[agent.tool]} · ${parts.slice(-2).join('/')}` };
+}
+
+/** Every string of an event that came from the log goes through redaction before it is stored. */
+export function redactEvent(e: SessionEvent): SessionEvent {
+  if (!e.tool) return { ...e, text: redact(e.text) };
+  const tool = { ...e.tool, name: redact(e.tool.name), ...(e.tool.input !== undefined ? { input: redact(e.tool.input) } : {}), ...(e.tool.callId !== undefined ? { callId: redact(e.tool.callId) } : {}) };
+  return { ...e, text: redact(e.text), tool };
+}
+
+export interface Stored { session: Session; added: number; changed: boolean }
+
+/**
+ * Stores one parsed session under `id` (its own, or the session it continues). Events merge by
+ * stable id: a re-imported event replaces its earlier copy (a later rewind may have changed its
+ * branch), events only the store has (from another file) stay. Nothing stored is ever dropped.
+ */
+export async function storeSession(store: Store, parsed: ParsedSession, id: string, file: string, agentOverride?: string): Promise<Stored> {
+  let agent = agentFor(parsed.tool, parsed.project, agentOverride);
+  const known = store.data.agents.find((a) => a.id === agent.id);
+  if (known) agent = known;
+  else {
+    agent = disambiguate(agent, store.data.agents);
+    store.data.agents.push(agent);
+  }
+  const incoming = parsed.events.map(redactEvent);
+  const existing = store.readSessionDoc(id);
+  const files = new Set(existing?.session.files ?? []);
+  files.add(file);
+  let events: SessionEvent[];
+  let added = incoming.length;
+  let changed = true;
+  if (existing) {
+    const byId = new Map(incoming.map((e) => [e.id, e]));
+    const before = new Set(existing.events.map((e) => e.id));
+    added = incoming.filter((e) => !before.has(e.id)).length;
+    const merged = existing.events.map((e) => byId.get(e.id) ?? e);
+    events = [...merged, ...incoming.filter((e) => !before.has(e.id))];
+    changed = added > 0 || merged.some((e, i) => e !== existing.events[i] && !sameEvent(e, existing.events[i])) || files.size !== existing.session.files.length;
+    if (!changed) return { session: existing.session, added: 0, changed: false };
+  } else events = incoming;
+  events = events.map((e, seq) => (e.seq === seq ? e : { ...e, seq }));
+  const signals = extractSignals(id, agent, events);
+  const stamps = events.map((e) => e.timestamp).filter((t): t is string => !!t).sort();
+  const session: Session = {
+    id,
+    agentId: existing?.session.agentId ?? agent.id,
+    tool: parsed.tool,
+    project: existing?.session.project ?? parsed.project,
+    title: existing?.session.title ?? redact(parsed.title),
+    startedAt: stamps[0] ?? null,
+    endedAt: stamps[stamps.length - 1] ?? null,
+    eventCount: events.length,
+    errorCount: events.filter((e) => e.isError).length,
+    correctionCount: signals.filter((s) => s.kind === 'correction' || s.kind === 'rejection').length,
+    files: [...files],
+    importedAt: existing?.session.importedAt ?? new Date().toISOString(),
+    // New events have not been dreamt over yet.
+    dreamt: existing && added === 0 ? existing.session.dreamt : false,
+  };
+  await store.writeSessionDoc({ session, events, signals });
+  const idx = store.index.data.sessions.findIndex((s) => s.id === session.id);
+  if (idx >= 0) store.index.data.sessions[idx] = session;
+  else store.index.data.sessions.push(session);
+  return { session, added, changed: true };
+}
+
+function sameEvent(a: SessionEvent, b: SessionEvent | undefined): boolean {
+  return !!b && a.branch === b.branch && a.text === b.text && a.isError === b.isError;
+}
