@@ -9,6 +9,7 @@ import { registerLessons } from './commands/lessons';
 import { registerServe } from './commands/serve';
 import { registerSeed } from './commands/seed';
 import { registerWriteback } from './commands/writeback';
+import { registerProgress } from './commands/progress';
 import { exitCodeFor, log } from './context';
 
 const common = (c: Command) =>
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program, common);
   registerSeed(program, common);
   registerWriteback(program, common);
+  registerProgress(program, common);
   // exitOverride on every command, so usage errors of subcommands reach our handler too.
   const walk = (c: Command) => c.commands.forEach((s) => { s.exitOverride(); walk(s); });
   walk(program);

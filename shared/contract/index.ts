@@ -10,8 +10,9 @@ import { sessions } from './sessions';
 import { uploads } from './uploads';
 import { seeds } from './seeds';
 import { writeback } from './writeback';
+import { progress } from './progress';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback, ...uploads };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback, ...progress, ...uploads };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -27,3 +28,4 @@ export * from './app';
 export * from './claude';
 export * from './seeds';
 export * from './writeback';
+export * from './progress';

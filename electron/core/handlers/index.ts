@@ -9,6 +9,7 @@ import { sessionHandlers } from './sessions';
 import { uploadHandlers } from './uploads';
 import { seedHandlers } from './seeds';
 import { withAutoWriteback, writebackHandlers } from './writeback';
+import { progressHandlers } from './progress';
 
 /** Joins every domain's handler map; `satisfies Handlers` makes a missing method a type error. */
 export function createHandlers(ctx: CoreContext): Handlers {
@@ -22,6 +23,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...uploadHandlers(ctx),
     ...seedHandlers(ctx),
     ...writebackHandlers(ctx),
+    ...progressHandlers(ctx),
   } satisfies Handlers;
   // Cross-cutting behaviour composed around plain handlers (GUIDE §9): write-back after a dream.
   return withAutoWriteback(ctx, handlers);

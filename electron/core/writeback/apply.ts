@@ -40,6 +40,7 @@ export async function applyPlan(targets: PlannedTarget[], opts: { storeDir: stri
         firstWrittenAt: prev?.firstWrittenAt ?? now,
         lastWrittenAt: now,
         files: [...new Set([...(prev?.files ?? []), t.file])],
+        byAgent: { ...Object.fromEntries(t.agentIds.map((a) => [a, now])), ...(prev?.byAgent ?? {}) },
       };
     }
   }

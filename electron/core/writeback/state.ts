@@ -21,7 +21,16 @@ export type WrittenFile = z.infer<typeof WrittenFile>;
 export const WritebackState = z.object({
   version: z.literal(1),
   files: z.record(z.string(), WrittenFile),
-  lessons: z.record(z.string(), z.object({ firstWrittenAt: IsoDate, lastWrittenAt: IsoDate, files: z.array(z.string()) })),
+  lessons: z.record(
+    z.string(),
+    z.object({
+      firstWrittenAt: IsoDate,
+      lastWrittenAt: IsoDate,
+      files: z.array(z.string()),
+      /** When it first reached each agent's file: the "after" line of that agent's sessions. */
+      byAgent: z.record(z.string(), IsoDate).default({}),
+    }),
+  ),
 });
 export type WritebackState = z.infer<typeof WritebackState>;
 
