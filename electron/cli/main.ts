@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { ContractError } from '../../shared/contract/define';
 import { registerDream } from './commands/dream';
+import { registerDreamsCommands } from './commands/dreams';
 import { registerImport } from './commands/import';
 import { registerLessons } from './commands/lessons';
 import { registerServe } from './commands/serve';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerImport(program, common);
   registerDream(program, common);
+  registerDreamsCommands(program, common);
   registerLessons(program, common);
   registerServe(program, common);
   registerSeed(program, common);

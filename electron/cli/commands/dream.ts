@@ -13,7 +13,7 @@ export function renderDream(d: Dream): string {
 }
 
 export function registerDream(program: Command, common: (c: Command) => Command): void {
-  common(program.command('dream').description('run one consolidation: learn, reinforce, sharpen, merge and retire lessons'))
+  const dreamCmd = common(program.command('dream').description('run one consolidation: learn, reinforce, sharpen, merge and retire lessons'))
     .option('--engine <engine>', 'heuristic (offline, default) or claude')
     .option('--full', 're-dream every session, not only the new ones')
     .action(async (opts: GlobalOpts & { engine?: string; full?: boolean }) => {
@@ -21,6 +21,25 @@ export function registerDream(program: Command, common: (c: Command) => Command)
       const dream = await withCore(opts, 'write', (api) => {
         if (!opts.json) log('Dreaming …');
         return api.call('dreams.run', { engine: opts.engine as 'heuristic' | 'claude' | undefined, full: !!opts.full });
+      });
+      print(opts, dream, () => renderDream(dream));
+    });
+
+  common(dreamCmd.command('review').description('review mode: accept or reject the changes of a pending dream'))
+    .argument('<dreamId>', 'the pending dream (see `reverie dreams`)')
+    .option('--accept <changeIds...>', 'change ids to apply (e.g. c1 c3), or "all"')
+    .option('--reject <changeIds...>', 'change ids to drop, or "all"')
+    .action(async (id: string, opts: GlobalOpts & { accept?: string[]; reject?: string[] }) => {
+      const dream = await withCore(opts, 'write', async (api) => {
+        const pending = (await api.call('dreams.get', { id })).changes.filter((c) => c.decision === 'pending').map((c) => c.id);
+        const ids = (v?: string[]) => (v?.includes('all') ? pending : (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean));
+        const accept = ids(opts.accept);
+        const reject = ids(opts.reject).filter((x) => !(opts.reject?.includes('all') && accept.includes(x)));
+        if (!accept.length && !reject.length) {
+          if (!pending.length) throw new UsageError(`dream ${id} has no pending changes`);
+          throw new UsageError(`say which changes to --accept or --reject (pending: ${pending.join(' ')}; see \`reverie diff ${id}\`)`);
+        }
+        return api.call('dreams.review', { id, accept, reject });
       });
       print(opts, dream, () => renderDream(dream));
     });

@@ -9,6 +9,7 @@ export function renderLesson(l: Lesson): string {
     `${l.id}  [${l.kind}] ${l.title}  (${flags})`,
     `    ${l.text}`,
     `    scope: ${scope} · support: ${l.support.sessions} sessions, ${l.support.agents} agents, ${l.support.occurrences}× · confidence ${Math.round(l.confidence * 100)}%`,
+    ...(l.contradiction ? [`    ⚠ contradicted: ${l.contradiction.reason}`] : []),
     ...l.evidence.slice(0, 3).map((e) => `    evidence: ${e.agent} ${e.sessionId} ${e.eventId}: ${e.excerpt.split('\n')[0].slice(0, 100)}`),
   ].join('\n');
 }
@@ -21,7 +22,7 @@ export function registerLessons(program: Command, common: (c: Command) => Comman
       print(opts, lessons, () => (lessons.length ? lessons.map(renderLesson).join('\n\n') : 'No lessons yet. Import sessions and run `reverie dream`.'));
     });
 
-  const lesson = program.command('lesson').description('change one lesson: pin, unpin, delete');
+  const lesson = program.command('lesson').description('change one lesson: pin, unpin, delete, edit; what-if');
   const actions: Record<string, (api: Parameters<Parameters<typeof withCore>[2]>[0], id: string) => Promise<unknown>> = {
     pin: (api, id) => api.call('lessons.pin', { id, pinned: true }),
     unpin: (api, id) => api.call('lessons.pin', { id, pinned: false }),
@@ -36,4 +37,24 @@ export function registerLessons(program: Command, common: (c: Command) => Comman
         print(opts, result, () => `${name}: ${id} done.`);
       });
   }
+
+  common(lesson.command('edit').description('reword a lesson; your wording wins over any later dream'))
+    .argument('<id>', 'lesson id (see `reverie lessons`)')
+    .option('--text <text>', 'the new lesson text')
+    .option('--title <title>', 'the new title')
+    .action(async (id: string, opts: GlobalOpts & { text?: string; title?: string }) => {
+      if (opts.text === undefined && opts.title === undefined) throw new UsageError('give --text and/or --title');
+      if ((opts.text !== undefined && !opts.text.trim()) || (opts.title !== undefined && !opts.title.trim())) throw new UsageError('--text and --title cannot be empty');
+      const edited = await withCore(opts, 'write', (api) => api.call('lessons.edit', { id, ...(opts.text !== undefined ? { text: opts.text } : {}), ...(opts.title !== undefined ? { title: opts.title } : {}) }));
+      print(opts, edited, () => renderLesson(edited));
+    });
+
+  common(lesson.command('what-if').description('in how many past sessions a lesson (or a wording) would have applied'))
+    .argument('[id]', 'lesson id; or use --text')
+    .option('--text <text>', 'a lesson wording not saved yet')
+    .action(async (id: string | undefined, opts: GlobalOpts & { text?: string }) => {
+      if (!id && !opts.text?.trim()) throw new UsageError('give a lesson id or --text');
+      const r = await withCore(opts, 'read', (api) => api.call('lessons.whatIf', id ? { id } : { text: opts.text! }));
+      print(opts, r, () => [`Would have applied in ${r.sessions} of ${r.of} sessions dreamt so far (${r.agents} agent(s)).`, ...r.examples.map((e) => `  ${e.agent} ${e.sessionId} ${e.eventId}: ${e.excerpt.split('\n')[0].slice(0, 100)}`)].join('\n'));
+    });
 }

@@ -8,9 +8,9 @@ import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../
 import { coveredKeys } from './claude/keys';
 import { minePatterns, type Pattern } from './mine';
 import { indexOfSignals, type ObservationIndex } from './observations';
-import { cosine, idfOf, tokens, vectorOf } from './similarity';
+import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import type { DreamInput, DreamOutput } from './types';
-import { lessonKindOf, polarity, wordingOf } from './wording';
+import { lessonKindOf, wordingOf } from './wording';
 
 export type { Pattern } from './mine';
 
@@ -82,9 +82,9 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
 
   // Seeded and user-written lessons are matched to patterns by wording (they have no signal keys).
   const textual = input.lessons.filter((l) => l.origin !== 'learned' && l.status !== 'retired');
-  const docs = [...textual.map((l) => tokens(`${l.title} ${l.text}`)), ...patterns.map((p) => tokens(wordingOf(p).text))];
-  const idf = idfOf(docs);
-  const textualVecs = textual.map((l, i) => vectorOf(docs[i], idf));
+  const docs = [...textual.map((l) => signedTokens(l.text)), ...patterns.map((p) => signedTokens(wordingOf(p).text))];
+  const idf = idfOf(docs.map(unsigned));
+  const textualDocs = docs.slice(0, textual.length);
 
   let tombstonedCount = 0;
   for (const p of patterns) {
@@ -100,15 +100,16 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
 
     if (!owners.length) {
       // A seeded (or user-written) lesson saying the same thing takes the evidence instead.
-      const pv = vectorOf(tokens(wording.text), idf);
+      const pd = signedTokens(wording.text);
+      const pu = vectorOf(unsigned(pd), idf);
       const match = textual
-        .map((l, i) => ({ l, sim: cosine(textualVecs[i], pv) }))
+        .map((l, i) => ({ l, doc: textualDocs[i], sim: cosine(vectorOf(unsigned(textualDocs[i]), idf), pu) }))
         .filter((m) => m.sim >= SEED_MATCH && !touched.has(m.l.id) && p.family !== 'error')
         .sort((a, b) => b.sim - a.sim || a.l.id.localeCompare(b.l.id))[0];
       if (match) {
         const cur = working.get(match.l.id)!;
         if (cur.pinned) continue;
-        if (polarity(cur.text) !== polarity(wording.text)) {
+        if (contradicts(match.doc, pd, idf, SEED_MATCH)) {
           const after: Lesson = { ...cur, contradiction: { reason: `Your sessions say otherwise: "${wording.text}" (${support.sessions} sessions).`, evidence, at: now }, updatedAt: now };
           if (!same(cur.contradiction?.evidence, evidence)) push('reinforce', cur.id, cur, after, `Flagged: ${support.sessions} sessions contradict this ${cur.origin} lesson ("${wording.text}"). Kept, for you to decide.`);
         } else {
@@ -153,13 +154,11 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
   const userPatterns = patterns.filter((p) => p.family === 'user' && !p.keys.some((k) => tombstoned.has(k)));
   for (const l of [...working.values()]) {
     if (l.kind !== 'preference' || locked(l) || l.status === 'retired' || touched.has(l.id)) continue;
-    const lv = tokens(l.text);
+    const lv = signedTokens(l.text);
     const reversal = userPatterns.find((p) => {
       if (p.keys.some((k) => keysOf(l).includes(k))) return false;
-      const w = wordingOf(p).text;
       const s = supportOf(p);
-      const sim = cosine(vectorOf(lv, idf), vectorOf(tokens(w), idf));
-      return sim >= 0.6 && polarity(w) !== polarity(l.text) && !!s.lastSeen && !!l.support.lastSeen && s.lastSeen > l.support.lastSeen;
+      return !!s.lastSeen && !!l.support.lastSeen && s.lastSeen > l.support.lastSeen && contradicts(lv, signedTokens(wordingOf(p).text), idf, 0.6);
     });
     if (reversal) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Contradicted by a later correction: "${wordingOf(reversal).text}".`);
   }

@@ -3,7 +3,7 @@
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
 import type { KeyEntry, Obs, ObservationIndex } from './observations';
-import { clusterTexts, tokens } from './similarity';
+import { clusterTexts, signedTokens, tokens } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -27,6 +27,8 @@ export interface Pattern {
 const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 };
 
 const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
+/** The text of a key's first session (by id): deterministic whatever order sessions came in. */
+export const representative = (e: KeyEntry) => e.per[Object.keys(e.per).sort()[0]].x;
 
 function patternOf(keys: string[], entries: Record<string, KeyEntry>): Pattern {
   const sorted = [...keys].sort();
@@ -68,7 +70,9 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
       out.push(...workflowPatterns(list, index.keys, minSupport));
       continue;
     }
-    const roots = clusterTexts(list.map((k) => tokens(contentOf(k))), THRESHOLD[fam]);
+    // Errors compare their signatures; user wishes compare what was said, with its polarity.
+    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : signedTokens(representative(index.keys[k]))));
+    const roots = clusterTexts(docs, THRESHOLD[fam]);
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {

@@ -29,6 +29,34 @@ export function tokens(text: string): string[] {
     .map(stem);
 }
 
+/** Words that say little about *what* an instruction is about: weighed down, not dropped. */
+const GENERIC = new Set(['run', 'first', 'repo', 'project', 'codebase', 'file', 'code', 'add', 'write', 'chang', 'change', 'updat', 'update', 'before', 'after', 'check', 'install', 'command', 'work', 'need', 'new', 'way', 'good', 'right', 'wrong', 'thi', 'again', 'put', 'do', 'done', 'try', 'fix', 'test']);
+const GENERIC_WEIGHT = 0.35;
+
+// Words that negate the rest of their clause; a clause ends at punctuation.
+const NEGATORS = new Set(['not', 'never', 'avoid', 'stop', 'without', 'instead', 'rather', 'dont', 'quit']);
+
+/**
+ * Content words with their polarity: a word inside a negated clause gets a leading "!", so
+ * "use pnpm, not npm" is {pnpm, !npm} and "don't use tabs" is {!tab}. Clustering on signed words
+ * keeps a rule and its reversal apart; comparing unsigned words finds that they are about the same.
+ */
+export function signedTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const clause of text.toLowerCase().replace(/n't\b/g, ' not').replace(/\bno more\b/g, 'not').split(/[,;:!?()]|\.(?=\s|$)|\s-\s|\bbut\b/)) {
+    let neg = false;
+    for (const raw of clause.split(/[^a-z0-9<>_.-]+/)) {
+      const w = raw.replace(/^[.-]+|[.-]+$/g, '');
+      if (NEGATORS.has(w)) { neg = true; continue; }
+      if (w.length <= 1 || STOP.has(w)) continue;
+      out.push(neg ? `!${stem(w)}` : stem(w));
+    }
+  }
+  return out;
+}
+
+export const unsigned = (doc: string[]) => doc.map((t) => (t.startsWith('!') ? t.slice(1) : t));
+
 export type Vector = Map<string, number>;
 
 /** IDF over a set of documents (each a token list); smoothed so no weight is zero. */
@@ -41,7 +69,7 @@ export function idfOf(docs: string[][]): Map<string, number> {
 
 export function vectorOf(doc: string[], idf: Map<string, number>): Vector {
   const v: Vector = new Map();
-  for (const t of doc) v.set(t, (v.get(t) ?? 0) + (idf.get(t) ?? 1));
+  for (const t of doc) v.set(t, (v.get(t) ?? 0) + (idf.get(t) ?? 1) * (GENERIC.has(t.replace(/^!/, '')) ? GENERIC_WEIGHT : 1));
   return v;
 }
 
@@ -50,6 +78,25 @@ export function cosine(a: Vector, b: Vector): number {
   for (const [t, x] of a) { na += x * x; const y = b.get(t); if (y) dot += x * y; }
   for (const y of b.values()) nb += y * y;
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/**
+ * Whether two signed documents are about the same thing (unsigned cosine ≥ `about`) but say the
+ * opposite (the shared weight mostly has opposite signs): "use tabs" against "don't use tabs".
+ */
+export function contradicts(a: string[], b: string[], idf: Map<string, number>, about = 0.5): boolean {
+  const ua = vectorOf(unsigned(a), idf), ub = vectorOf(unsigned(b), idf);
+  if (cosine(ua, ub) < about) return false;
+  const sa = new Map(a.map((t) => [t.replace(/^!/, ''), t.startsWith('!') ? -1 : 1]));
+  const sb = new Map(b.map((t) => [t.replace(/^!/, ''), t.startsWith('!') ? -1 : 1]));
+  let agree = 0, oppose = 0;
+  for (const [t, x] of ua) {
+    const y = ub.get(t);
+    if (!y) continue;
+    if (sa.get(t) === sb.get(t)) agree += x * y;
+    else oppose += x * y;
+  }
+  return oppose > agree;
 }
 
 /**

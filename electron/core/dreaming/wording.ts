@@ -38,20 +38,49 @@ export function imperative(text: string): string {
   return sentence(t || text);
 }
 
-/** The failing command without its arguments' noise, for the lesson text. */
-const shortCall = (c: string | undefined) => (c ? clip(c.replace(/\s+/g, ' ').trim(), 90) : undefined);
+/**
+ * An action as a person would type it, minus what differs per session: the tool name prefix goes
+ * (`Bash npm test` → `npm test`), file paths and ids become placeholders, so the majority across
+ * sessions is one command rather than N variants.
+ */
+export function generalAction(action: string | undefined, tool?: string): string | undefined {
+  if (!action) return undefined;
+  let a = action.split('\n')[0].trim();
+  const name = /^(\S+)\s/.exec(a)?.[1];
+  if (name && (name === tool || /^(bash|shell|exec_command|local_shell|run_shell_command)$/i.test(name))) a = a.slice(name.length).trim();
+  a = a
+    .replace(/(["'])(?:(?!\1).){1,80}\1/g, (m) => (/[\\/.]/.test(m) ? '<file>' : m))
+    .replace(/(?:[A-Za-z]:)?(?:[\w.@~+-]*[\\/][\w.@~+-]+)+[\\/]?/g, (m) => (/^(https?:|\w+:\/\/)/.test(m) ? m : '<path>'))
+    .replace(/\b[\w-]+\.(?:test|spec)\.\w+\b|\b[\w-]+\.(?:ts|tsx|js|jsx|py|rs|go|rb|java|json|md)\b/g, '<file>')
+    .replace(/\b[0-9a-f]{7,40}\b/g, (m) => (/\d/.test(m) ? '<id>' : m))
+    .replace(/\s+/g, ' ');
+  return clip(a, 90) || undefined;
+}
+
+/** An error's gist with what differs per occurrence (paths, ids, quoted names) made generic. */
+export function generalGist(gist: string): string {
+  return clip(
+    gist
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+      .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')
+      .replace(/(["'`])(?:(?!\1).){1,120}\1/g, (m) => (/[\\/.]/.test(m) ? `${m[0]}…${m[0]}` : m))
+      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
+      .replace(/ — at .*$/, ''),
+    140,
+  );
+}
 
 export function wordingOf(p: Pattern): { title: string; text: string } {
   const perSession = [...p.sessions.values()];
   if (p.family === 'error') {
     const tool = majority(perSession.map((o) => o.tool)) ?? 'a tool';
-    const gist = clip((majority(perSession.map((o) => o.x)) ?? p.key).split('\n')[0].trim(), 140);
-    const fix = shortCall(majority(p.obs.map(({ o }) => o.f)));
-    const call = shortCall(majority(perSession.map((o) => o.c)));
-    const title = clip(`${tool} fails: ${gist}`, 90);
-    if (fix && call && fix !== call) return { title, text: `Instead of ${code(call)}, do what worked: ${code(fix)} — the first one fails with "${gist}".` };
+    const gist = majority(perSession.map((o) => generalGist(o.x.split('\n')[0].trim()))) ?? p.key;
+    const fix = majority(p.obs.map(({ o }) => generalAction(o.f, tool)));
+    const call = majority(perSession.map((o) => generalAction(o.c, tool)));
+    const title = clip(`${call ? `${call}` : tool} fails: ${gist}`, 90);
+    if (fix && call && fix !== call) return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
     if (fix) return { title, text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
-    return { title, text: `${tool} keeps failing with "${gist}"${call ? ` on ${code(call)}` : ''}; find the cause before retrying the same call.` };
+    return { title, text: `${call ? code(call) : tool} keeps failing with "${gist}"; find the cause before retrying the same call.` };
   }
   if (p.family === 'workflow') {
     const steps = p.key.slice(p.key.indexOf('|') + 1);
@@ -59,9 +88,4 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
   }
   const text = imperative(clip(majority(perSession.map((o) => o.x)) ?? p.key, 240));
   return { title: clip(text.replace(/[.!]$/, ''), 80), text };
-}
-
-/** Negative instructions: "don't", "never", "stop", "avoid", "no more". */
-export function polarity(text: string): 1 | -1 {
-  return /\b(don'?t|dont|do not|never|stop|avoid|no more|not|without|shouldn'?t|must not)\b/i.test(text) ? -1 : 1;
 }
