@@ -1,7 +1,13 @@
 // Redaction runs at import, before anything is stored or could be sent to a model.
 // Each rule replaces a secret with a typed placeholder such as «redacted:github-token», so the
 // text stays readable ("auth failed with «redacted:openai-key»") and error signatures still match.
+// Rules are written against the documented token formats of each provider; the generic ones
+// (.env lines, quoted "password": values, URL credentials) only fire on an assignment of a literal,
+// so ordinary code (`token = getToken()`, hashes, uuids) is left alone — see test/unit/importers/redaction.test.ts.
 export interface Rule { type: string; pattern: RegExp; /** Replace only this capture group (keeps the key name of `KEY=value`). */ group?: number }
+
+/** Values that name a secret rather than contain one: references, templates, placeholders. */
+const NOT_A_LITERAL = /^(?:\$|process\.env|os\.environ|env\.|getenv|<|\{\{|%|\*+$|x{4,}|your[_-]|changeme$|example|null$|undefined$|true$|false$|none$)/i;
 
 export const RULES: Rule[] = [
   { type: 'private-key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
@@ -14,11 +20,19 @@ export const RULES: Rule[] = [
   { type: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { type: 'stripe-key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
   { type: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { type: 'bearer-token', pattern: /(\bBearer\s+)([A-Za-z0-9._~+/=-]{16,})/g, group: 2 },
+  { type: 'bearer-token', pattern: /(\b[Bb]earer\s+)([A-Za-z0-9._~+/=-]{16,})/g, group: 2 },
   { type: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2 },
+  // ADO/JDBC-style connection strings: "Server=db;User Id=app;Password=…;"
+  { type: 'connection-string-password', pattern: /((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;'"\s]{3,})/gim, group: 2 },
   {
     type: 'env-secret',
-    pattern: /(\b[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH)[A-Z0-9_]*\s*[=:]\s*["']?)([^\s"'`]{6,})/g,
+    pattern: /(\b(?!AUTHOR)[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*\s*[=:]\s*["']?)([^\s"'`]{6,})/g,
+    group: 2,
+  },
+  // JSON/YAML/code with a quoted literal: "password": "hunter22", api_key = 'abc…'
+  {
+    type: 'quoted-secret',
+    pattern: /(["']?\b(?:password|passwd|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token)["']?\s*[:=]\s*["'])([^"'\s]{6,})(["'])/gi,
     group: 2,
   },
 ];
@@ -33,7 +47,8 @@ export function redact(text: string): string {
       const placeholder = `«redacted:${rule.type}»`;
       if (rule.group === undefined) return placeholder;
       const groups = m.slice(1, -2) as (string | undefined)[];
-      if (ALREADY.test(groups[rule.group - 1] ?? '')) return m[0] as string;
+      const secret = groups[rule.group - 1] ?? '';
+      if (ALREADY.test(secret) || secret.includes('«redacted:') || NOT_A_LITERAL.test(secret)) return m[0] as string;
       return groups.map((g, i) => (i === rule.group! - 1 ? placeholder : (g ?? ''))).join('');
     });
   }

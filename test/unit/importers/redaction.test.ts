@@ -1,0 +1,132 @@
+// Secrets planted in real tool outputs must not survive import anywhere in the store; ordinary code,
+// hashes and ids must survive unchanged.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { redact } from '../../../electron/core/redaction';
+import { importPaths } from '../../../electron/core/importers';
+import { clip } from '../../../electron/core/importers/text';
+import { Store } from '../../../electron/core/store/store';
+import { tempDir } from '../../helpers/env';
+
+// Built from parts so this file itself holds no scannable secret.
+const j = (...p: string[]) => p.join('');
+export const PLANTED: Record<string, string> = {
+  'anthropic-key': j('sk-ant-', 'api03-', 'Zx9Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz'),
+  'openai-key': j('sk-', 'proj-', 'Ab3De5Fg7Hi9Jk1Lm3No5Pq7Rs9Tu1Vw'),
+  'aws-access-key': j('AKIA', 'Z7X3C5V7B9N1M3Q5'),
+  'aws-secret': j('wJalrXUtnFEMI/K7MDENG/', 'bPxRfiCYzEXAMPLEKEY12'),
+  'github-token': j('ghp_', 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'),
+  'google-api-key': j('AIza', 'SyD3x4mPl3K3y_n0tR3al-0123456789abc'),
+  'slack-token': j('xoxb-', '2741830-4471928-Zq8RtY5uW3eX'),
+  'stripe-key': j('sk_', 'live_', '4eC39HqLyjWDarjtT1zdp7dc'),
+  jwt: j('eyJhbGciOiJIUzI1NiJ9', '.eyJzdWIiOiIxMjM0NTY3ODkwIn0', '.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'),
+  'bearer-token': j('Zm9vYmFyYmF6', 'cXV4cXV1eGNvcmdl'),
+  'private-key-body': j('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKj'),
+  'env-secret': j('s3cr3t-', 'DB-pa55word'),
+  'url-password': j('hunter2', '-prod-pw'),
+  'connection-string-password': j('C0nn', 'Str1ngPw'),
+  'quoted-secret': j('qu0ted', 'S3cretValue'),
+};
+
+function plantedOutput(): string {
+  const p = PLANTED;
+  return [
+    `ANTHROPIC_API_KEY=${p['anthropic-key']}`,
+    `export OPENAI_KEY="${p['openai-key']}"`,
+    `aws_access_key_id = ${p['aws-access-key']}`,
+    `aws_secret_access_key = ${p['aws-secret']}`,
+    `remote: https://github.com token ${p['github-token']}`,
+    `maps key ${p['google-api-key']}`,
+    `SLACK_BOT=${p['slack-token']}`,
+    `stripe.api_key = ${p['stripe-key']}`,
+    `cookie: session=${p.jwt}`,
+    `curl -H "Authorization: Bearer ${p['bearer-token']}" https://api.example.com`,
+    '-----BEGIN RSA PRIVATE KEY-----', p['private-key-body'], 'AbCdEf==', '-----END RSA PRIVATE KEY-----',
+    `DB_PASSWORD=${p['env-secret']}`,
+    `DATABASE_URL=postgres://app:${p['url-password']}@db.internal:5432/shop`,
+    `Server=db;User Id=app;Password=${p['connection-string-password']};`,
+    `{"password": "${p['quoted-secret']}"}`,
+  ].join('\n');
+}
+
+/** A Claude Code session whose Bash output (and a user message, and a tool input) carry every secret. */
+function writeSession(dir: string): string {
+  const sid = 'a1b2c3d4-0000-4000-8000-00000000beef';
+  const base = { sessionId: sid, cwd: '/home/dev/src/shop', version: '2.1.38', userType: 'external', isSidechain: false };
+  const lines = [
+    { ...base, type: 'user', uuid: 'u1', parentUuid: null, timestamp: '2026-01-01T10:00:00.000Z', message: { role: 'user', content: `deploy with ${PLANTED['github-token']}` } },
+    { ...base, type: 'assistant', uuid: 'a1', parentUuid: 'u1', timestamp: '2026-01-01T10:00:01.000Z', message: { id: 'msg_1', role: 'assistant', model: 'x', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: `cat .env && echo ${PLANTED['stripe-key']}` } }] } },
+    { ...base, type: 'user', uuid: 'u2', parentUuid: 'a1', timestamp: '2026-01-01T10:00:02.000Z', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: plantedOutput(), is_error: false }] }, toolUseResult: { stdout: plantedOutput(), stderr: '' } },
+    { ...base, type: 'assistant', uuid: 'a2', parentUuid: 'u2', timestamp: '2026-01-01T10:00:03.000Z', message: { id: 'msg_2', role: 'assistant', model: 'x', content: [{ type: 'text', text: `Your key ${PLANTED['anthropic-key']} is set.` }] } },
+  ];
+  const file = path.join(dir, `${sid}.jsonl`);
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return file;
+}
+
+function grepStore(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (fs.readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe('redaction at import', () => {
+  it('no planted secret survives anywhere in the store, and typed placeholders replace them', async () => {
+    const src = tempDir();
+    const storeDir = tempDir();
+    writeSession(src);
+    const store = await Store.open(storeDir);
+    try {
+      const r = await importPaths(store, [src]);
+      expect(r.errors).toEqual([]);
+      expect(r.sessions).toBe(1);
+    } finally {
+      await store.close();
+    }
+    for (const [kind, secret] of Object.entries(PLANTED)) expect(grepStore(storeDir, secret), kind).toEqual([]);
+    const all = fs.readdirSync(path.join(storeDir, 'sessions'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+    const doc = fs.readFileSync(path.join(storeDir, 'sessions', all[0]), 'utf8');
+    for (const type of ['anthropic-key', 'openai-key', 'aws-access-key', 'aws-secret', 'github-token', 'google-api-key', 'slack-token', 'stripe-key', 'jwt', 'bearer-token', 'private-key', 'env-secret', 'url-password', 'connection-string-password', 'quoted-secret']) {
+      expect(doc, type).toContain(`«redacted:${type}»`);
+    }
+  });
+
+  it('a secret cut by the length limit leaves no fragment behind', () => {
+    // clip() never ends inside a word: the half-token at the cut is dropped, not stored.
+    const long = `${'word '.repeat(1598)}${PLANTED['anthropic-key']} tail`;
+    expect(long.indexOf('sk-ant')).toBeLessThan(8000 - 5);
+    const stored = redact(clip(long, 8000));
+    expect(stored).not.toMatch(/sk-ant/);
+    expect(stored.endsWith('word …')).toBe(true);
+  });
+
+  it('leaves ordinary code, hashes and ids alone', () => {
+    const ordinary = [
+      'commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
+      'sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      'session 019a93b9-f380-7600-98ff-940e6b99603c',
+      'const token = getToken(req);',
+      'password: string;',
+      'if (!apiKey) throw new Error("API_KEY missing")',
+      'API_KEY=$API_KEY',
+      'OPENAI_API_KEY=process.env.OPENAI_API_KEY',
+      'AUTHOR: Jonathan Smith',
+      'https://example.com/path?x=1',
+      'git@github.com:org/repo.git',
+      'def test_password_reset(self):',
+      'sk-learn is a typo for scikit-learn',
+      'import { useAuth } from "./auth";',
+      'TOKEN_TTL: 3600',
+      'base64: aGVsbG8gd29ybGQ=',
+    ];
+    for (const line of ordinary) expect(redact(line), line).toBe(line);
+  });
+});
