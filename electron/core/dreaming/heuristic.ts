@@ -86,6 +86,13 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
   const idf = idfOf(docs.map(unsigned));
   const textualDocs = docs.slice(0, textual.length);
 
+  const userPatterns = patterns.filter((p) => p.family === 'user' && !p.keys.some((k) => tombstoned.has(k)));
+  const signedOf = new Map(patterns.map((p) => [p, signedTokens(wordingOf(p).text)]));
+  const newerReversal = (p: Pattern, doc: string[]) => {
+    const last = supportOf(p).lastSeen;
+    return userPatterns.find((q) => q !== p && !!last && (supportOf(q).lastSeen ?? '') > last && contradicts(doc, signedOf.get(q)!, idf, 0.6));
+  };
+
   let tombstonedCount = 0;
   for (const p of patterns) {
     if (p.keys.some((k) => tombstoned.has(k))) { tombstonedCount++; continue; }
@@ -118,6 +125,9 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
         }
         continue;
       }
+      // A wish the user reversed later is not learned: the later word wins (as it retires a lesson).
+      const reversedBy = p.family === 'user' ? newerReversal(p, pd) : undefined;
+      if (reversedBy) continue;
       const id = lessonIdFor(p.key);
       if (working.has(id)) continue;
       const lesson: Lesson = {
@@ -134,6 +144,11 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
       (a, b) => Number(b.pinned) - Number(a.pinned) || Number(b.userEdited) - Number(a.userEdited) || b.support.sessions - a.support.sessions || a.id.localeCompare(b.id),
     );
     if (primary.status === 'retired' || primary.pinned || touched.has(primary.id)) continue;
+    const reversal = p.family === 'user' && !locked(primary) ? newerReversal(p, signedTokens(wording.text)) : undefined;
+    if (reversal) {
+      push('retire', primary.id, primary, { ...primary, status: 'retired', updatedAt: now }, `Contradicted by a later correction: "${wordingOf(reversal).text}".`);
+      continue;
+    }
     const absorbed = dupes.filter((d) => !locked(d) && d.status !== 'retired' && !touched.has(d.id));
     const after: Lesson = {
       ...primary, support, evidence, confidence, signalKeys: [...new Set([...(primary.signalKeys ?? []), ...p.keys])].sort(),
@@ -151,14 +166,13 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
   }
 
   // Contradictions: a newer user pattern that reverses a learned preference retires it.
-  const userPatterns = patterns.filter((p) => p.family === 'user' && !p.keys.some((k) => tombstoned.has(k)));
   for (const l of [...working.values()]) {
     if (l.kind !== 'preference' || locked(l) || l.status === 'retired' || touched.has(l.id)) continue;
     const lv = signedTokens(l.text);
     const reversal = userPatterns.find((p) => {
       if (p.keys.some((k) => keysOf(l).includes(k))) return false;
       const s = supportOf(p);
-      return !!s.lastSeen && !!l.support.lastSeen && s.lastSeen > l.support.lastSeen && contradicts(lv, signedTokens(wordingOf(p).text), idf, 0.6);
+      return !!s.lastSeen && !!l.support.lastSeen && s.lastSeen > l.support.lastSeen && contradicts(lv, signedOf.get(p)!, idf, 0.6);
     });
     if (reversal) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Contradicted by a later correction: "${wordingOf(reversal).text}".`);
   }
