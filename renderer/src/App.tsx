@@ -1,7 +1,7 @@
 // The app shell: sidebar navigation (arrow keys move between screens, Ctrl/Cmd+1…6 jump), the
 // theme (system by default, or the user's pick), the global dream indicator and the toasts.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { hasToken, onDataChange, onNavigate } from './api';
+import { callLoose, has, hasToken, onDataChange, onNavigate } from './api';
 import { Dreams } from './screens/Dreams';
 import { Import } from './screens/Import';
 import { Lessons } from './screens/Lessons';
@@ -25,6 +25,8 @@ const LABELS: Record<Screen, { label: string; icon: IconName }> = {
 };
 
 const isMac = /Mac/.test(navigator.platform);
+
+interface RunningDream { phase: string; done: number; total: number; startedAt: string }
 
 function useResolvedTheme(pref: ThemePref) {
   const [system, setSystem] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches);
@@ -135,19 +137,34 @@ function DreamIndicator() {
   const dreamNow = useApp((s) => s.dreamNow);
   const info = useApp((s) => s.info);
   const [, tick] = useState(0);
+  // The scheduler's view covers dreams this window did not start (schedule, tray, another trigger)
+  // and carries the phase and counts: poll it briefly while something runs, rarely otherwise.
+  const [running, setRunning] = useState<RunningDream | null>(null);
   useEffect(() => {
-    if (!dreaming) return;
+    if (!has('scheduler.status')) return;
+    let live = true;
+    const poll = () => callLoose('scheduler.status').then((r) => live && setRunning((r as { running: RunningDream | null }).running), () => undefined);
+    void poll();
+    const t = setInterval(poll, dreaming || running ? 700 : 10_000);
+    return () => { live = false; clearInterval(t); };
+  }, [dreaming, !!running]);
+  useEffect(() => {
+    if (!dreaming && !running) return;
     const t = setInterval(() => tick((n) => n + 1), 500);
     return () => clearInterval(t);
-  }, [dreaming]);
+  }, [dreaming, running]);
+  const active = dreaming ?? (running ? { engine: 'heuristic' as const, full: false, startedAt: Date.parse(running.startedAt) } : null);
+  const determinate = running && running.total > 0 ? Math.min(100, (running.done / running.total) * 100) : null;
   const last = [...dreams].sort((a, b) => b.finishedAt.localeCompare(a.finishedAt))[0];
   return (
     <div className="dream-status" role="status" aria-live="polite" aria-label="Dream status">
-      {dreaming ? (
+      {active ? (
         <>
-          <div className="row"><span className="pulse" /><strong>Dreaming</strong><span className="muted">{((Date.now() - dreaming.startedAt) / 1000).toFixed(0)} s</span></div>
-          <div className="bar indeterminate" role="progressbar" aria-label="Dream in progress"><i /></div>
-          <p className="muted dream-note">{dreaming.engine === 'claude' ? 'Claude engine' : 'Heuristic engine'} · {dreaming.full ? 'full re-dream' : 'new sessions'}</p>
+          <div className="row"><span className="pulse" /><strong>Dreaming</strong><span className="muted">{((Date.now() - active.startedAt) / 1000).toFixed(0)} s</span></div>
+          {determinate !== null
+            ? <div className="bar" role="progressbar" aria-label="Dream in progress" aria-valuenow={Math.round(determinate)} aria-valuemin={0} aria-valuemax={100}><i style={{ width: `${determinate}%` }} /></div>
+            : <div className="bar indeterminate" role="progressbar" aria-label="Dream in progress"><i /></div>}
+          <p className="muted dream-note">{running?.phase ? `${running.phase}${running.total ? ` · ${running.done}/${running.total}` : ''}` : `${active.engine === 'claude' ? 'Claude engine' : 'Heuristic engine'} · ${active.full ? 'full re-dream' : 'new sessions'}`}</p>
         </>
       ) : (
         <>

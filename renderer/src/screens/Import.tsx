@@ -2,12 +2,13 @@
 // mode too), import a path on this machine, or pick a discovered source. Progress is live (bytes
 // while uploading, then the import), and every file that failed is named with its reason.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type { DiscoveredSource } from '../../../shared/contract/imports';
 import type { ImportResult } from '../../../shared/model';
-import { api, callLoose, has } from '../api';
+import { api, callLoose, has, onDataChange } from '../api';
 import { errorMessage, useApp } from '../store';
 import { Icon } from '../ui/Icon';
 import { PageHead, Unavailable } from '../ui/parts';
-import { plural } from '../ui/format';
+import { fmtDate, plural } from '../ui/format';
 
 const IMPORTABLE = /\.(jsonl|json|md|traj)$/i;
 /** Characters per upload call: well under the bridge's 16 MB body limit even after JSON escaping. */
@@ -15,7 +16,6 @@ const CHUNK = 3 * 1024 * 1024;
 
 interface Picked { path: string; file: File }
 interface Job { phase: 'upload' | 'import'; sent: number; total: number; current: string; files: number }
-interface Discovered { id: string; label: string; path: string; files: number | null; sessions: number | null; tool: string | null; imported: number | null }
 
 /** Walks dropped folders (webkitGetAsEntry: the one way a drop exposes a folder's contents). */
 async function collectDrop(items: DataTransferItemList): Promise<Picked[]> {
@@ -51,6 +51,15 @@ export function Import() {
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   const canUpload = has('uploads.begin');
+
+  // The core announces 'import.progress' while an import runs: show its file counts live.
+  useEffect(() => onDataChange((topic) => {
+    if (topic !== 'import.progress') return;
+    api.call('import.progress').then((p) => {
+      if (!p.running) return;
+      setJob((j) => (j && j.phase === 'import' ? { ...j, sent: p.filesDone, total: p.filesTotal, current: p.file ?? j.current, files: p.filesTotal } : j));
+    }, () => undefined);
+  }), []);
 
   const upload = async (picked: Picked[]) => {
     const wanted = picked.filter((p) => IMPORTABLE.test(p.path));
@@ -155,10 +164,10 @@ function JobProgress({ job }: { job: Job }) {
         <span className="pulse" />
         <strong>{job.phase === 'upload' ? `Uploading ${plural(job.files, 'file')}` : 'Importing'}</strong>
         <span className="muted mono" style={{ fontSize: 11.5, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{job.current}</span>
-        {job.phase === 'upload' && <span className="muted num" style={{ marginLeft: 'auto' }}>{Math.round(pctDone)}%</span>}
+        {job.total > 0 && <span className="muted num" style={{ marginLeft: 'auto' }}>{job.phase === 'upload' ? `${Math.round(pctDone)}%` : `${job.sent} of ${plural(job.total, 'file')}`}</span>}
       </div>
-      {job.phase === 'upload'
-        ? <div className="bar" role="progressbar" aria-label="Upload progress" aria-valuenow={Math.round(pctDone)} aria-valuemin={0} aria-valuemax={100}><i style={{ width: `${pctDone}%` }} /></div>
+      {job.total > 0
+        ? <div className="bar" role="progressbar" aria-label={job.phase === 'upload' ? 'Upload progress' : 'Import progress'} aria-valuenow={Math.round(pctDone)} aria-valuemin={0} aria-valuemax={100}><i style={{ width: `${pctDone}%` }} /></div>
         : <div className="bar indeterminate" role="progressbar" aria-label="Import in progress"><i /></div>}
     </div>
   );
@@ -191,38 +200,34 @@ function ResultCard({ r, onDream }: { r: ImportResult & { ignored: number; label
   );
 }
 
-const DISCOVER_METHODS = ['imports.discover', 'import.discover'] as const;
-
-function Discover({ busy, onImport }: { busy: boolean; onImport: (d: Discovered) => void }) {
-  const method = DISCOVER_METHODS.find(has) ?? null;
+function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredSource) => void }) {
   const sessions = useApp((s) => s.info?.counts.sessions);
-  const [found, setFound] = useState<Discovered[] | null>(null);
+  const [found, setFound] = useState<DiscoveredSource[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!method) return;
     let live = true;
-    callLoose(method, {}).then((r) => live && setFound(parseDiscovered(r)), (err) => live && setError(errorMessage(err)));
+    api.call('import.discover').then((r) => live && setFound(r.sources), (err) => live && setError(errorMessage(err)));
     return () => { live = false; };
-  }, [method, sessions]);
+  }, [sessions]);
   return (
     <section aria-label="Discovered sources">
       <h2 className="section-title" style={{ marginTop: 30 }}>Found on this machine<span className="rule" /></h2>
-      {!method ? <Unavailable what="Discovering the usual log folders">Until it lands, import a folder by path, e.g. <code>~/.claude/projects</code> or <code>~/.codex/sessions</code>.</Unavailable>
-        : error ? <p className="alert" role="alert">{error}</p>
+      {error ? <p className="alert" role="alert">{error}</p>
         : !found ? <div className="skeleton" style={{ height: 90 }} />
-        : found.length === 0 ? <p className="muted">No known agent log folder on this machine (looked in ~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp and the like).</p>
+        : found.length === 0 ? <p className="muted">No known agent log folder on this machine (looked in ~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp and the like). Drop files above or import a path.</p>
         : (
           <div className="card">
             <table className="table">
-              <thead><tr><th>Source</th><th>Folder</th><th className="r">Files</th><th className="r">Sessions</th><th /></tr></thead>
+              <thead><tr><th>Source</th><th>Folder</th><th className="r">Files</th><th className="r">Size</th><th className="r">Newest</th><th /></tr></thead>
               <tbody>
                 {found.map((d) => (
-                  <tr key={d.id}>
+                  <tr key={d.path}>
                     <td><strong style={{ fontWeight: 550 }}>{d.label}</strong></td>
                     <td className="path">{d.path}</td>
-                    <td className="r">{d.files?.toLocaleString() ?? '—'}</td>
-                    <td className="r">{d.sessions?.toLocaleString() ?? '—'}{d.imported != null ? <span className="muted"> · {d.imported.toLocaleString()} in</span> : null}</td>
-                    <td className="r"><button type="button" className="btn sm" disabled={busy} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button></td>
+                    <td className="r">{d.files.toLocaleString()}</td>
+                    <td className="r">{bytes(d.bytes)}</td>
+                    <td className="r">{d.newest ? fmtDate(d.newest) : '—'}</td>
+                    <td className="r"><button type="button" className="btn sm" disabled={busy || d.files === 0} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button></td>
                   </tr>
                 ))}
               </tbody>
@@ -233,14 +238,4 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: Discovered)
   );
 }
 
-type Obj = Record<string, unknown>;
-function parseDiscovered(raw: unknown): Discovered[] {
-  const list = Array.isArray(raw) ? raw : Array.isArray((raw as Obj | null)?.sources) ? ((raw as Obj).sources as unknown[]) : [];
-  return list.map((x, i) => {
-    const d = (x ?? {}) as Obj;
-    const n = (...vs: unknown[]) => vs.find((v): v is number => typeof v === 'number') ?? null;
-    const s = (...vs: unknown[]) => vs.find((v): v is string => typeof v === 'string' && !!v) ?? null;
-    const p = s(d.path, d.dir, d.root) ?? '';
-    return { id: s(d.id) ?? `${i}:${p}`, label: s(d.label, d.name, d.title, d.tool) ?? p, path: p, files: n(d.files, d.fileCount), sessions: n(d.sessions, d.sessionCount, d.estimatedSessions), tool: s(d.tool, d.format), imported: n(d.imported, d.importedSessions) };
-  }).filter((d) => d.path);
-}
+const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`);

@@ -90,7 +90,7 @@ export function Lessons() {
         <div className="toolbar" role="search" aria-label="Filter lessons">
           <div className="search">
             <Icon name="search" size={14} />
-            <input ref={searchRef} className="input" type="search" placeholder="Search lessons and evidence" aria-label="Search lessons" value={f.q} onChange={(e) => setF({ ...f, q: e.target.value })} onKeyDown={(e) => e.key === 'Escape' && setF({ ...f, q: '' })} />
+            <input ref={searchRef} className="input" type="search" placeholder="Search lessons" aria-label="Search lessons" value={f.q} onChange={(e) => setF({ ...f, q: e.target.value })} onKeyDown={(e) => e.key === 'Escape' && setF({ ...f, q: '' })} />
             {!f.q && <kbd aria-hidden="true">/</kbd>}
           </div>
           <span className="sep" />

@@ -1,36 +1,190 @@
-// Progress: do the mistakes stop? Overall, the errors and corrections per session over time from
-// the imported sessions (with the moments lessons became active); per lesson, the recurrence
-// before and after it became active, with stalled lessons flagged and explained, from the core's
-// progress method when this build has it.
+// Progress: do the mistakes stop? Overall and per agent, recurrences per session over time; per
+// lesson, the rate before and after it was written back (or became active), with stalled lessons
+// flagged and the likely reason spelled out. All figures come from the core's progress report;
+// when a build has no report yet, the overall curve falls back to errors and corrections per
+// session from the imported sessions, and says so.
 import { useEffect, useMemo, useState } from 'react';
-import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Session } from '../../../shared/model';
 import { api, callLoose, has } from '../api';
 import { errorMessage, useApp } from '../store';
 import { Empty, PageHead, Unavailable } from '../ui/parts';
-import { fmtDate, plural } from '../ui/format';
-import { parseProgress, type LessonProgress, type ProgressReport } from './progressModel';
+import { agentColor, fmtDate, plural } from '../ui/format';
+import { ProgressView, TREND_LABEL, TREND_TONE, type LessonProgressView } from './progressModel';
 
 const WEEK = 7 * 864e5;
+const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--line)', borderRadius: 8, fontSize: 12, color: 'var(--fg)' };
 
 export function Progress() {
   const info = useApp((s) => s.info);
-  const lessons = useApp((s) => s.lessons);
   const go = useApp((s) => s.go);
+  const [report, setReport] = useState<ProgressView | null>(null);
   const [sessions, setSessions] = useState<Session[] | null>(null);
-  const [report, setReport] = useState<ProgressReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const progressMethod = ['progress.get', 'progress.report', 'progress.list'].find(has) ?? null;
+  const canReport = has('progress.get');
 
   useEffect(() => {
     let live = true;
-    api.call('sessions.list', { offset: 0, limit: 20000 }).then((r) => live && setSessions(r.sessions), (err) => live && setError(errorMessage(err)));
-    if (progressMethod) callLoose(progressMethod, {}).then((r) => live && setReport(parseProgress(r)), (err) => live && setError(errorMessage(err)));
+    if (canReport) {
+      callLoose('progress.get', {}).then((r) => {
+        const parsed = ProgressView.safeParse(r);
+        if (!live) return;
+        if (parsed.success) setReport(parsed.data);
+        else setError(`The progress report has an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      }, (err) => live && setError(errorMessage(err)));
+    } else {
+      api.call('sessions.list', { offset: 0, limit: 20000 }).then((r) => live && setSessions(r.sessions), (err) => live && setError(errorMessage(err)));
+    }
     return () => { live = false; };
-  }, [info?.counts.sessions, info?.counts.dreams, progressMethod]);
+  }, [info?.counts.sessions, info?.counts.dreams, info?.counts.lessons, canReport]);
 
-  // Weekly: failed tool calls and corrections per session (the "mistakes" rate), all agents.
-  const overall = useMemo(() => {
+  if (info && info.counts.sessions === 0) {
+    return (
+      <>
+        <PageHead title="Progress" />
+        <div className="page-body"><Empty icon="progress" title="Nothing to measure yet" actions={<button type="button" className="btn primary" onClick={() => go('import')}>Import sessions</button>}>
+          Progress compares how often each lesson’s mistake recurs per session before and after the lesson was written back. It needs sessions from before and after.
+        </Empty></div>
+      </>
+    );
+  }
+
+  const lessons = report ? [...report.lessons].sort((a, b) => Number(b.trend === 'stalled') - Number(a.trend === 'stalled') || b.before.rate - a.before.rate) : [];
+  const stalled = lessons.filter((l) => l.trend === 'stalled');
+  const improving = lessons.filter((l) => l.trend === 'improving');
+
+  return (
+    <>
+      <PageHead title="Progress" sub={report ? `${plural(report.overall.sessions, 'session')} · overall ${TREND_LABEL[report.overall.trend].toLowerCase()}` : ''} />
+      <div className="page-body">
+        <div className="page-inner">
+          {error && <p className="alert" role="alert">{error}</p>}
+          {report ? (
+            <>
+              <div className="kpis" role="group" aria-label="Overall figures">
+                <Kpi v={report.overall.sessions ? (report.overall.recurrences / report.overall.sessions).toFixed(2) : '—'} k="recurrences per session" />
+                <Kpi v={String(improving.length)} k="lessons improving" tone={improving.length ? 'var(--green)' : undefined} />
+                <Kpi v={String(stalled.length)} k="lessons stalled" tone={stalled.length ? 'var(--amber)' : undefined} />
+                <Kpi v={`${report.store.active}`} k={`active lessons${report.store.candidates ? ` · ${report.store.candidates} candidates` : ''}`} />
+              </div>
+              {report.store.noisy && <p className="why" style={{ marginTop: 12 }} role="note"><b>Noisy store.</b> Many candidates and few recurring patterns: the work in these sessions varies a lot, so curves move slowly.</p>}
+              <OverallChart title={`Recurrences per session, by ${report.bucket}`} sub="How often any lesson’s pattern showed up, all agents." data={report.overall.buckets.map((b) => ({ t: Date.parse(b.start), rate: b.rate, sessions: b.sessions }))} />
+              {report.agents.length > 0 && <AgentCurves agents={report.agents} />}
+            </>
+          ) : canReport ? <div className="skeleton" style={{ height: 320 }} /> : (
+            <>
+              <Unavailable what="The progress report">The curve below is computed from the sessions alone (failed tool calls and corrections per session); per-lesson figures need the report.</Unavailable>
+              <FallbackChart sessions={sessions} />
+            </>
+          )}
+
+          {report && (
+            <>
+              <h2 className="section-title" style={{ marginTop: 28 }}>Per lesson<span className="count">{lessons.length}</span><span className="rule" /></h2>
+              {lessons.length === 0 ? <p className="muted">No lesson to measure yet: lessons appear after a dream finds recurring patterns.</p> : (
+                <div className="plist" role="list" aria-label="Lessons' recurrence">
+                  {lessons.map((l) => <LessonRow key={l.lessonId} l={l} />)}
+                </div>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+const Kpi = ({ v, k, tone }: { v: string; k: string; tone?: string }) => <div className="kpi"><span className="v" style={{ color: tone }}>{v}</span><span className="k">{k}</span></div>;
+
+function OverallChart({ title, sub, data }: { title: string; sub: string; data: { t: number; rate: number; sessions: number }[] }) {
+  return (
+    <section className="card chart-card" aria-label={title}>
+      <h3>{title}</h3>
+      <p className="sub">{sub}</p>
+      <div className="chart-box">
+        {data.length === 0 ? <p className="muted">No dated sessions yet.</p> : (
+          <ResponsiveContainer width="100%" height="100%">
+            <AreaChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
+              <defs><linearGradient id="rate" x1="0" y1="0" x2="0" y2="1"><stop offset="0%" stopColor="var(--accent)" stopOpacity={0.28} /><stop offset="100%" stopColor="var(--accent)" stopOpacity={0} /></linearGradient></defs>
+              <CartesianGrid stroke="var(--line)" vertical={false} />
+              <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} minTickGap={40} />
+              <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
+              <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, _n, item) => [`${Number(v).toFixed(2)} per session (${(item.payload as { sessions: number }).sessions} sessions)`, 'recurrences']} />
+              <Area type="monotone" dataKey="rate" stroke="var(--accent)" strokeWidth={2} fill="url(#rate)" isAnimationActive={false} dot={{ r: 2.5, fill: 'var(--accent)', strokeWidth: 0 }} />
+            </AreaChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function AgentCurves({ agents }: { agents: ProgressView['agents'] }) {
+  // One series per agent on a shared time axis.
+  const data = useMemo(() => {
+    // Series keys are indexes: agent ids hold '.' and recharts reads a dotted dataKey as a path.
+    const byT = new Map<number, Record<string, number>>();
+    agents.forEach((a, i) => { for (const b of a.buckets) {
+      const t = Date.parse(b.start);
+      byT.set(t, { ...(byT.get(t) ?? { t }), [`a${i}`]: b.rate });
+    } });
+    return [...byT.values()].sort((x, y) => x.t - y.t);
+  }, [agents]);
+  const shown = agents.map((a, i) => ({ ...a, key: `a${i}` })).filter((a) => a.buckets.length > 0).slice(0, 8);
+  return (
+    <section className="card chart-card" aria-label="Per agent">
+      <h3>Per agent</h3>
+      <p className="sub">Recurrences per session for each agent; the tag says where its curve is heading.</p>
+      <div className="chart-box" style={{ height: 180 }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
+            <CartesianGrid stroke="var(--line)" vertical={false} />
+            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} minTickGap={40} />
+            <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
+            <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, n) => [Number(v).toFixed(2), shown.find((a) => a.key === n)?.name ?? String(n)]} />
+            {shown.map((a) => <Line key={a.key} type="monotone" dataKey={a.key} stroke={agentColor(a.agentId)} strokeWidth={1.75} dot={false} connectNulls isAnimationActive={false} />)}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <div className="legend">{shown.map((a) => <span key={a.key} title={a.explanation}><i style={{ background: agentColor(a.agentId) }} />{a.name}<span className={`tag ${TREND_TONE[a.trend]}`} style={{ height: 17, fontSize: 10.5 }}>{TREND_LABEL[a.trend]}</span></span>)}</div>
+    </section>
+  );
+}
+
+function LessonRow({ l }: { l: LessonProgressView }) {
+  const data = [{ k: 'before', v: l.before.rate, n: l.before.sessions }, { k: 'after', v: l.after.rate, n: l.after.sessions }];
+  const pivot = l.pivotKind === 'written-back' ? 'written back' : l.pivotKind === 'activated' ? 'active' : null;
+  return (
+    <div className="card prow" role="listitem" aria-label={l.title}>
+      <div className="name">
+        <b>{l.title}</b>
+        <span className="muted" style={{ fontSize: 12 }}>{pivot && l.pivot ? `${pivot} ${fmtDate(l.pivot)} · ` : 'not active yet · '}{l.before.sessions} sessions before, {l.after.sessions} after{l.lastRecurrence ? ` · last seen ${fmtDate(l.lastRecurrence)}` : ''}</span>
+      </div>
+      <div className="chart-box sm" aria-label={`Before ${l.before.rate.toFixed(2)}, after ${l.after.rate.toFixed(2)} per session`} role="img">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={data} layout="vertical" margin={{ top: 4, right: 6, bottom: 4, left: 0 }} barCategoryGap={6}>
+            <XAxis type="number" hide domain={[0, (max: number) => Math.max(max, 0.01)]} />
+            <YAxis type="category" dataKey="k" width={44} fontSize={11} stroke="var(--faint)" tickLine={false} axisLine={false} />
+            <Bar dataKey="v" radius={3} isAnimationActive={false}>
+              {data.map((d) => <Cell key={d.k} fill={d.k === 'before' ? 'var(--line-strong)' : l.trend === 'stalled' ? 'var(--amber)' : 'var(--accent)'} />)}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <div className="delta">
+        <span className={`tag ${TREND_TONE[l.trend]}`}>{TREND_LABEL[l.trend]}</span>
+        <b className="num">{l.before.rate.toFixed(2)} → {l.after.rate.toFixed(2)}</b>
+        <span className="muted" style={{ fontSize: 11.5 }}>per session</span>
+      </div>
+      {(l.trend === 'stalled' || l.reasons.length > 0) && l.explanation && <p className="why" role="note"><b>{l.trend === 'stalled' ? 'Stalled. ' : ''}</b>{l.explanation}</p>}
+      {l.trend !== 'stalled' && l.reasons.length === 0 && l.explanation && <p className="muted" style={{ gridColumn: '1 / -1', fontSize: 12 }}>{l.explanation}</p>}
+    </div>
+  );
+}
+
+/** Without the report: failed tool calls and corrections per session, weekly, from the sessions. */
+function FallbackChart({ sessions }: { sessions: Session[] | null }) {
+  const data = useMemo(() => {
     const dated = (sessions ?? []).filter((s) => s.startedAt);
     if (dated.length === 0) return [];
     const t0 = Math.min(...dated.map((s) => Date.parse(s.startedAt!)));
@@ -42,97 +196,8 @@ export function Progress() {
       b.mistakes += s.errorCount + s.correctionCount;
       weeks.set(w, b);
     }
-    return [...weeks.entries()].sort(([a], [b]) => a - b).map(([w, b]) => ({ t: t0 + w * WEEK, rate: +(b.mistakes / b.sessions).toFixed(2), sessions: b.sessions }));
+    return [...weeks.entries()].sort(([a], [b]) => a - b).map(([w, b]) => ({ t: t0 + w * WEEK, rate: b.mistakes / b.sessions, sessions: b.sessions }));
   }, [sessions]);
-
-  const activations = lessons.filter((l) => l.activatedAt && l.status !== 'retired');
-  const firstHalf = overall.slice(0, Math.ceil(overall.length / 2));
-  const secondHalf = overall.slice(Math.ceil(overall.length / 2));
-  const avg = (xs: { rate: number }[]) => (xs.length ? xs.reduce((a, x) => a + x.rate, 0) / xs.length : 0);
-  const stalled = report?.lessons.filter((l) => l.stalled) ?? [];
-
-  if (info && info.counts.sessions === 0) {
-    return (
-      <>
-        <PageHead title="Progress" />
-        <div className="page-body"><Empty icon="progress" title="Nothing to measure yet" actions={<button type="button" className="btn primary" onClick={() => go('import')}>Import sessions</button>}>
-          Progress compares how often each lesson’s mistake recurs per session before and after the lesson became active. It needs sessions from before and after.
-        </Empty></div>
-      </>
-    );
-  }
-
-  return (
-    <>
-      <PageHead title="Progress" sub={report?.summary ?? (overall.length ? `${plural(overall.length, 'week')} of sessions` : '')} />
-      <div className="page-body">
-        <div className="page-inner">
-          {error && <p className="alert" role="alert">{error}</p>}
-          <div className="kpis" role="group" aria-label="Overall figures">
-            <Kpi v={report?.overall.before != null ? report.overall.before.toFixed(2) : avg(firstHalf).toFixed(2)} k={report ? 'recurrences / session before' : 'mistakes / session, earlier half'} />
-            <Kpi v={report?.overall.after != null ? report.overall.after.toFixed(2) : avg(secondHalf).toFixed(2)} k={report ? 'recurrences / session after' : 'mistakes / session, later half'} />
-            <Kpi v={String(activations.length)} k="active lessons" />
-            <Kpi v={report ? String(stalled.length) : '—'} k="stalled lessons" />
-          </div>
-
-          <section className="card chart-card" aria-label="Mistakes per session over time">
-            <h3>Mistakes per session, weekly</h3>
-            <p className="sub">Failed tool calls and your corrections per session, all agents. Dashed lines: a lesson became active.</p>
-            <div className="chart-box">
-              {sessions === null ? <div className="skeleton" style={{ height: '100%' }} /> : (
-                <ResponsiveContainer width="100%" height="100%">
-                  <AreaChart data={overall} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
-                    <defs><linearGradient id="rate" x1="0" y1="0" x2="0" y2="1"><stop offset="0%" stopColor="var(--accent)" stopOpacity={0.28} /><stop offset="100%" stopColor="var(--accent)" stopOpacity={0} /></linearGradient></defs>
-                    <CartesianGrid stroke="var(--line)" vertical={false} />
-                    <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
-                    <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} allowDecimals />
-                    <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--line)', borderRadius: 8, fontSize: 12 }} labelFormatter={(t) => `Week of ${fmtDate(new Date(Number(t)).toISOString())}`} formatter={(v) => [v, 'mistakes / session']} />
-                    {activations.map((l) => <ReferenceLine key={l.id} x={Date.parse(l.activatedAt!)} stroke="var(--accent)" strokeDasharray="3 3" strokeOpacity={0.6} />)}
-                    <Area type="monotone" dataKey="rate" stroke="var(--accent)" strokeWidth={2} fill="url(#rate)" isAnimationActive={false} />
-                  </AreaChart>
-                </ResponsiveContainer>
-              )}
-            </div>
-          </section>
-
-          <h2 className="section-title">Per lesson<span className="rule" /></h2>
-          {!progressMethod ? (
-            <Unavailable what="Per-lesson recurrence">The curves appear here once the core computes recurrence before and after each lesson; until then, <code>reverie progress</code> prints the figures.</Unavailable>
-          ) : !report ? <div className="skeleton" style={{ height: 120 }} /> : report.lessons.length === 0 ? (
-            <p className="muted">No active lesson has sessions after it yet: recurrence is measured once new work arrives.</p>
-          ) : (
-            <div className="plist" role="list" aria-label="Lessons' recurrence">
-              {[...report.lessons].sort((a, b) => Number(b.stalled) - Number(a.stalled)).map((l) => <LessonRow key={l.id} l={l} />)}
-            </div>
-          )}
-        </div>
-      </div>
-    </>
-  );
-}
-
-const Kpi = ({ v, k }: { v: string; k: string }) => <div className="kpi"><span className="v">{v}</span><span className="k">{k}</span></div>;
-
-function LessonRow({ l }: { l: LessonProgress }) {
-  const better = l.before != null && l.after != null && l.after < l.before;
-  return (
-    <div className="card prow" role="listitem" aria-label={l.title}>
-      <div className="name"><b>{l.title}</b><span className="muted" style={{ fontSize: 12 }}>{l.detail}</span></div>
-      <div className="chart-box sm">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={l.curve} margin={{ top: 4, right: 2, bottom: 4, left: 2 }}>
-            {l.activatedAt != null && <ReferenceLine x={l.activatedAt} stroke="var(--faint)" strokeDasharray="2 2" />}
-            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} hide />
-            <YAxis hide domain={[0, 'dataMax']} />
-            <Line type="monotone" dataKey="v" stroke={l.stalled ? 'var(--amber)' : 'var(--accent)'} strokeWidth={1.75} dot={false} isAnimationActive={false} />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-      <div className="delta">
-        <b className="num" style={{ color: l.stalled ? 'var(--amber)' : better ? 'var(--green)' : 'var(--fg)' }}>{l.before != null && l.after != null ? `${l.before.toFixed(2)} → ${l.after.toFixed(2)}` : '—'}</b>
-        <span className="muted" style={{ fontSize: 11.5 }}>per session, before → after</span>
-      </div>
-      {l.stalled && <p className="why" role="note"><b>Stalled.</b> {l.reason ?? 'The mistake recurs as often as before the lesson.'}</p>}
-    </div>
-  );
+  if (!sessions) return <div className="skeleton" style={{ height: 260, marginTop: 14 }} />;
+  return <OverallChart title="Mistakes per session, weekly" sub="Failed tool calls and your corrections per session, all agents." data={data} />;
 }

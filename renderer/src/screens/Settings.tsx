@@ -114,9 +114,9 @@ function SettingsForm({ s, set, claude, disabled }: { s: SettingsT | null; set: 
             <option value="claude">Claude</option>
           </select>
         </Row>
-        <Row label="Claude model" hint={claude && !claude.priceKnown ? 'Unknown model: costs are counted at the dearest known rates.' : claude ? `This month: ${usd(claude.monthSpentUsd)} of ${usd(v.costCapUsd.monthly)}` : undefined}>
+        <Row label="Claude model" hint={claude && !claude.priceKnown ? 'Unknown model: costs are counted at the dearest known rates.' : claude ? `${priceOf(claude, v.claudeModel)}This month: ${usd(claude.monthSpentUsd)} of ${usd(v.costCapUsd.monthly)}.` : undefined}>
           <select className="btn" aria-label="Claude model" disabled={disabled} value={v.claudeModel} onChange={(e) => set({ claudeModel: e.target.value })}>
-            {(claude?.models ?? []).map((m) => <option key={m.id} value={m.id}>{m.id} — ${m.input}/${m.output} per Mtok</option>)}
+            {(claude?.models ?? []).map((m) => <option key={m.id} value={m.id}>{m.id}</option>)}
             {!(claude?.models ?? []).some((m) => m.id === v.claudeModel) && <option value={v.claudeModel}>{v.claudeModel}</option>}
           </select>
         </Row>
@@ -291,4 +291,9 @@ function diffPatch(before: SettingsT, after: SettingsT): Patch {
     } else if (a !== b) patch[k] = a;
   }
   return patch as Patch;
+}
+
+function priceOf(c: ClaudeStatus, id: string) {
+  const m = c.models.find((x) => x.id === id);
+  return m ? `$${m.input} in / $${m.output} out per million tokens. ` : '';
 }
