@@ -41,5 +41,6 @@ export const seeds = {
   'seeds.packs': query(NoInput, z.array(SeedPack)),
   /** What seeding would add and skip, without storing anything (the seed dialog's preview). */
   'seeds.preview': query(SeedInput, SeedResult),
-  'seeds.apply': mutation(SeedInput, SeedResult),
+  /** Named in the lessons namespace because that is what it produces (the Lessons screen's seed dialog calls it). */
+  'lessons.seed': mutation(SeedInput, SeedResult),
 };

@@ -39,7 +39,7 @@ export function registerSeed(program: Command, common: (c: Command) => Command):
         return { text, name: path.basename(file), agents: opts.agent };
       });
       for (const packId of opts.pack ?? []) inputs.push({ packId, agents: opts.agent });
-      const method = opts.dryRun ? 'seeds.preview' : 'seeds.apply';
+      const method = opts.dryRun ? 'seeds.preview' : 'lessons.seed';
       const results = await withCore(opts, opts.dryRun ? 'read' : 'write', async (api) => {
         // Parse everything first, so a bad file among several stores nothing.
         for (const input of inputs) await api.call('seeds.preview', input);

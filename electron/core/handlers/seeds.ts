@@ -6,7 +6,7 @@ import { seedLessons, seedPatternKey } from '../seeding/seed';
 
 type Input = { text?: string; name: string; format?: 'md' | 'json'; packId?: string; agents?: string[] };
 
-export function seedHandlers(ctx: CoreContext): DomainHandlers<'seeds.packs' | 'seeds.preview' | 'seeds.apply'> {
+export function seedHandlers(ctx: CoreContext): DomainHandlers<'seeds.packs' | 'seeds.preview' | 'lessons.seed'> {
   const plan = (input: Input): SeedResult => {
     const pack = input.packId ? findPack(seedsDir(ctx.demoDir), input.packId) : null;
     const source = pack ? `pack ${pack.id}` : input.name;
@@ -31,7 +31,7 @@ export function seedHandlers(ctx: CoreContext): DomainHandlers<'seeds.packs' | '
     async 'seeds.preview'(input) {
       return plan(input);
     },
-    async 'seeds.apply'(input) {
+    async 'lessons.seed'(input) {
       const result = await ctx.exclusive(async () => {
         // Planned inside the queue so two seeds in a row see each other's lessons (idempotence).
         const r = plan(input);

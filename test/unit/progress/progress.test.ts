@@ -56,7 +56,7 @@ describe('progress on a generated corpus', () => {
     core.store.data.lessons.push(...Object.values(lessons));
     await core.store.writeMain();
     const api = createClient(core.dispatch);
-    await api.call('seeds.apply', { packId: 'node' });
+    await api.call('lessons.seed', { packId: 'node' });
     await runWriteback({ storeDir: store, lessons: core.store.data.lessons, agents: core.store.data.agents, settings: core.store.data.settings, dryRun: false, now: dayAt(START, WRITE_DAY, 0), home: tempDir() });
     report = await api.call('progress.get');
   });

@@ -101,15 +101,15 @@ describe('seeding through the contract', () => {
       const preview = await api.call('seeds.preview', { packId: 'git' });
       expect(preview.added.length).toBeGreaterThan(2);
       expect(await api.call('lessons.list')).toHaveLength(0);
-      const first = await api.call('seeds.apply', { packId: 'git' });
-      const second = await api.call('seeds.apply', { packId: 'GIT' });
+      const first = await api.call('lessons.seed', { packId: 'git' });
+      const second = await api.call('lessons.seed', { packId: 'GIT' });
       expect(first.added).toHaveLength(preview.added.length);
       expect(second.added).toHaveLength(0);
       expect((await api.call('lessons.list')).filter((l) => l.origin === 'seeded')).toHaveLength(first.added.length);
       const packs = await api.call('seeds.packs');
       expect(packs.find((p) => p.id === 'git')).toMatchObject({ count: first.added.length, seeded: first.added.length });
-      await expect(api.call('seeds.apply', { text: '- Use pnpm', packId: 'git' })).rejects.toThrow(/either text or packId/);
-      await expect(api.call('seeds.apply', { text: 'no bullets here', name: 'mine.md' })).rejects.toThrow(/mine\.md has no bullet points/);
+      await expect(api.call('lessons.seed', { text: '- Use pnpm', packId: 'git' })).rejects.toThrow(/either text or packId/);
+      await expect(api.call('lessons.seed', { text: 'no bullets here', name: 'mine.md' })).rejects.toThrow(/mine\.md has no bullet points/);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'reverie.json'), 'utf8')).lessons).toHaveLength(first.added.length);
     } finally {
       await core.close();
