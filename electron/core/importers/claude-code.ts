@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { SessionEvent } from '../../../shared/model';
 import { readJsonLines } from './lines';
 import { clip, textOfBlocks } from './text';
-import type { FormatImporter, ParseContext, ParsedSession } from './types';
+import type { FormatImporter, ParsedSession } from './types';
+import { isoTime } from './values';
 
 type Rec = Record<string, unknown>;
 interface Node { uuid: string; parent: string | null; line: number; rec: Rec }
@@ -113,7 +114,7 @@ function toEvents(ordered: Node[], active: Set<string>, file: string): SessionEv
     events.push({
       id: suffix ? `${n.uuid}#${suffix}` : n.uuid,
       seq: events.length,
-      timestamp: str(n.rec.timestamp) ?? null,
+      timestamp: isoTime(n.rec.timestamp),
       source: { file, line: n.line, record: n.uuid },
       branch: active.has(n.uuid) ? 'active' : 'abandoned',
       ...e,

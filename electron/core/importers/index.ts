@@ -67,6 +67,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
   progress.bytesTotal = files.reduce((n, f) => n + f.size, 0);
   emit();
   const roots = rootIndex(store);
+  const touched = new Set<string>();
   for (const { file, size, explicit } of files) {
     progress.file = file;
     const bytesBefore = progress.bytesDone;
@@ -77,7 +78,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
       if (now - lastEmit > 100) (lastEmit = now), emit();
     };
     try {
-      await importFile(store, file, explicit, opts, result, roots, onBytes);
+      await importFile(store, file, explicit, opts, result, roots, touched, onBytes);
     } catch (err) {
       // importFile reports its own problems; anything escaping is a bug, still never fatal for the batch.
       result.errors.push({ file, reason: `import failed: ${(err as Error).message}` });
@@ -101,7 +102,7 @@ function rootIndex(store: Store): Map<string, string> {
   return roots;
 }
 
-async function importFile(store: Store, file: string, explicit: boolean, opts: ImportOptions, result: ImportResult, roots: Map<string, string>, onBytes: (n: number) => void): Promise<void> {
+async function importFile(store: Store, file: string, explicit: boolean, opts: ImportOptions, result: ImportResult, roots: Map<string, string>, touched: Set<string>, onBytes: (n: number) => void): Promise<void> {
   let st: fs.Stats;
   let head: Buffer;
   try {
@@ -143,7 +144,8 @@ async function importFile(store: Store, file: string, explicit: boolean, opts: I
         fileRoots[parsed.rootKey] = id;
       }
       if (!sessionIds.includes(id)) sessionIds.push(id);
-      if (stored.changed) result.sessions++;
+      // A session met in several files of one batch counts once.
+      if (stored.changed && !touched.has(id)) touched.add(id), result.sessions++;
       result.events += stored.added;
     }
   } catch (err) {
