@@ -15,12 +15,15 @@ export const SECRETS = {
 };
 export const SECRET_VALUES = Object.values(SECRETS);
 
-/** Different wordings of one wish ("use pnpm"): each its own signal key, together a pattern. */
+/**
+ * One wish ("use pnpm") in four wordings that share almost no words: each its own signal, too far
+ * apart for the heuristic clustering, together a pattern only a reader of meaning finds.
+ */
 export const PNPM_CORRECTIONS = [
-  `no, use pnpm instead of npm in this repo (the CI token is ${SECRETS.github})`,
-  'no, we use pnpm here, never npm install',
-  `don't run npm, run pnpm install — and DB_PASSWORD=${SECRETS.password} stays out of the logs`,
-  'stop using npm; pnpm only please',
+  `no, this repository is a pnpm workspace — leave package-lock alone (the CI token is ${SECRETS.github})`,
+  'wrong tool again: the lockfile here belongs to pnpm',
+  `don't do that; installs go through pnpm, as the readme says, and DB_PASSWORD=${SECRETS.password} stays out of the logs`,
+  'stop — that created node_modules the classic way, we want pnpm',
 ];
 
 function session(dir: string, project: string, day: number, turns: { user: string; assistant: string }[]): string {

@@ -14,14 +14,14 @@ export function signal(kind: Signal['kind'], key: string, text: string, session:
   };
 }
 
-/** A mistake in 3 sessions (a heuristic lesson) and one wish in 4 wordings (for Claude to find). */
+/** A mistake in 3 sessions (a heuristic lesson) and one wish in 4 wordings the heuristic cannot join (for Claude to find). */
 export function corpusSignals(): Signal[] {
   return [
     ...[1, 2, 3].map((s) => signal('tool_error', 'bash|nothing to commit, working tree clean', 'On branch master — nothing to commit, working tree clean (exit code 1)', s)),
-    signal('correction', 'correction|use pnpm instead npm', 'no, use pnpm instead of npm', 4),
-    signal('correction', 'correction|we use pnpm here never npm install', 'no, we use pnpm here, never npm install', 5),
-    signal('correction', 'correction|don run npm run pnpm install', "don't run npm, run pnpm install", 6, 'codex:/src/api'),
-    signal('correction', 'correction|stop using npm pnpm only', 'stop using npm; pnpm only please', 7),
+    signal('correction', 'correction|this repository pnpm workspace leave package lock alone', 'no, this repository is a pnpm workspace — leave package-lock alone', 4),
+    signal('correction', 'correction|wrong tool again lockfile here belongs pnpm', 'wrong tool again: the lockfile here belongs to pnpm', 5),
+    signal('correction', 'correction|installs go through pnpm readme says', "don't do that; installs go through pnpm, as the readme says", 6, 'codex:/src/api'),
+    signal('correction', 'correction|that created node modules classic way want pnpm', 'stop — that created node_modules the classic way, we want pnpm', 7),
     signal('preference', 'preference|always answer in english', 'always answer in English', 8),
   ];
 }

@@ -10,13 +10,13 @@ import { corpusSignals, heuristic, lesson, makeInput, signal } from './fixtures'
 
 describe('Claude prompt', () => {
   it('sends the heuristic lesson cluster and the sub-threshold user clusters, never known or tombstoned keys', () => {
-    const known = lesson('known', { patternKey: 'correction|stop using npm pnpm only' });
+    const known = lesson('known', { patternKey: 'correction|that created node modules classic way want pnpm' });
     const input = makeInput({ lessons: [known], tombstones: [{ patternKey: 'preference|always answer in english', title: 't', deletedAt: '2026-11-20T00:00:00Z' }] });
     const m = gatherMaterial(input, heuristic(input), corpusSignals());
     expect(m.lessons.map((l) => l.handle)).toEqual(['L1', 'L2']);
     expect(m.clusters[0]).toMatchObject({ handle: 'C1', lesson: 'L2', supportSessions: 3 });
     const keys = m.clusters.filter((c) => c.key).map((c) => c.key);
-    expect(keys).toEqual(['correction|don run npm run pnpm install', 'correction|use pnpm instead npm', 'correction|we use pnpm here never npm install']);
+    expect(keys).toEqual(['correction|installs go through pnpm readme says', 'correction|this repository pnpm workspace leave package lock alone', 'correction|wrong tool again lockfile here belongs pnpm']);
     // Evidence handles are unique across the dream and point back at real events.
     expect([...m.evidence.keys()]).toEqual(m.clusters.flatMap((c) => c.evidence.map((e) => e.handle)));
   });
@@ -64,7 +64,9 @@ describe('Claude prompt', () => {
   });
 
   it('batches by cluster count and keeps lesson clusters apart from sub-threshold ones', () => {
-    const signals = Array.from({ length: 40 }, (_, i) => signal('preference', `preference|wish ${i}`, `always do wish number ${i}`, i));
+    // Forty unrelated wishes (distinct words: numbers alone would be normalized away and cluster).
+    const word = (i: number) => `${'bcdfghjklm'[i % 10]}${'aeiou'[Math.floor(i / 10) % 5]}${'prstvz'[i % 6]}${'aeiou'[i % 5]}x`;
+    const signals = Array.from({ length: 40 }, (_, i) => signal('preference', `preference|${word(i)}`, `always reach for ${word(i)} first`, i));
     const input = makeInput({ signals });
     const m = gatherMaterial(input, heuristic(input, signals), signals);
     const batches = batchesOf(m);
