@@ -128,7 +128,18 @@ describe('the built main bundle under a fake electron module', () => {
 
   it('starts: hardened session, one validated IPC channel, menu, window, tray, scheduler', async () => {
     fake.ready();
-    await until('the scheduler to start', () => logs.some((l) => /scheduler/i.test(l)));
+    await until('the window and the tray', () => fake.record.trays.length > 0 && fake.record.ipcHandlers.size > 0);
+    // The scheduler is the last thing start() starts; the page sees it through the contract.
+    const invoke = fake.record.ipcHandlers.get('reverie:invoke')!;
+    const status = async () => (await invoke({ sender: fake.record.windows[0].webContents, senderFrame: { url: ourPage, parent: null } }, 'scheduler.status', {})) as { ok: boolean; result?: { active: boolean; nextDueAt: string | null } };
+    let s = await status();
+    for (let i = 0; i < 200 && !s.result?.active; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      s = await status();
+    }
+    expect(s).toMatchObject({ ok: true, result: { active: true } });
+    // The default schedule (nightly) has a next time.
+    expect(s.result!.nextDueAt).not.toBeNull();
     expect(fake.record.errorBoxes).toEqual([]);
     expect(fake.record.exitCodes).toEqual([]);
     expect([...fake.record.ipcHandlers.keys()]).toEqual(['reverie:invoke']);
