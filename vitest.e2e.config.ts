@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.spec.ts'],
+    // One fixture store built from the real fixtures, copied by each spec (test/e2e/stores.ts).
+    globalSetup: ['test/e2e/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 90_000,
     fileParallelism: false,

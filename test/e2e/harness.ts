@@ -49,3 +49,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Screenshots of the page in the light and the dark theme (the app follows the system theme by
+ * default, so emulating the colour scheme switches it), leaving the page in the light theme.
+ */
+export async function screenshotThemes(page: Page, name: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme);
+    files.push(await screenshot(page, `${name}-${scheme}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return files;
+}
+
+/** A page on the served app, in the light theme, at the size the screenshots use. */
+export async function openApp(browser: Browser, served: Served, screen?: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  await page.goto(screen ? served.url.replace('/#', `/?s=${screen}#`) : served.url);
+  if (screen) await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`, 'i') }).click();
+  return page;
+}

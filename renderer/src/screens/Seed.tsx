@@ -3,7 +3,7 @@
 // silently delete. A preview says what would be added and skipped before anything is stored.
 import { useEffect, useRef, useState } from 'react';
 import type { SeedPack, SeedResult } from '../../../shared/contract';
-import { api, callLoose } from '../api';
+import { api, callLoose, has } from '../api';
 import { errorMessage, useApp } from '../store';
 import { Icon } from '../ui/Icon';
 import { Dialog } from '../ui/parts';
@@ -40,7 +40,7 @@ export function SeedDialog({ onClose }: { onClose: () => void }) {
     setError(null);
     try {
       // Through the loose call: the typed client cannot narrow this method's either/or input.
-      const res = (await callLoose('seeds.apply', input)) as SeedResult;
+      const res = (await callLoose(has('lessons.seed') ? 'lessons.seed' : 'seeds.apply', input)) as SeedResult;
       await refresh();
       toast({ message: `Seeded ${plural(res.added.length, 'lesson')}${res.skipped.length ? `; ${res.skipped.length} skipped (already there)` : ''}.`, tone: 'success' });
       onClose();

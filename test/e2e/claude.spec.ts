@@ -1,0 +1,70 @@
+// The Claude engine through the UI, in browser mode: `reverie serve` reaches the fake Messages API
+// (test/helpers/fake-anthropic.ts) through ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY set. On a store
+// with recurring patterns and planted secrets, the user picks the Claude engine, dreams, and reads
+// the dream's diff: lessons with Claude's one-line reasons, and the tokens and cost it took. The
+// fake server checks every request it gets (no planted secret, cache_control, model, max_tokens).
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dream } from '../../shared/model';
+import { runCli, tempDir } from '../helpers/env';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
+import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
+import { launch, screenshot, serve, type Served } from './harness';
+
+const KEY = 'sk-ant-e2e-fake-key-000000000000000000';
+
+describe('browser mode: a dream with the Claude engine', () => {
+  const work = tempDir();
+  const store = path.join(work, 'store');
+  let fake: FakeAnthropic;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    expect(runCli(['import', writeCorpus(work), '--store', store, '--json']).code).toBe(0);
+    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY });
+    served = await serve(store, { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: KEY });
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(served.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    await fake?.close();
+  });
+
+  it('dreams with Claude from the UI and shows the lessons with their reasons in the diff', async () => {
+    const engine = page.getByLabel('Dream engine').first();
+    // The Claude choice is enabled once the page learnt that a key is there (claude.status).
+    await page.locator('option[value="claude"]:not([disabled])').first().waitFor({ state: 'attached' });
+    await engine.selectOption('claude');
+    expect(fake.requests).toHaveLength(0);
+    await page.getByRole('button', { name: 'Dream now' }).first().click();
+
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Dreams/ }).click();
+    const details = page.getByLabel('Dream details');
+    await details.getByText('Claude engine').waitFor({ timeout: 60_000 });
+    // Claude's reasons, one line per change, as the fake server wrote them from the real request.
+    await details.getByText(/differently worded corrections about "pnpm" across \d+ sessions\./).first().waitFor();
+    await expect(details.getByRole('article').count()).resolves.toBeGreaterThan(0);
+    const added = details.getByRole('article', { name: /Follow the user's standing wish about pnpm/ });
+    await expect(added.count()).resolves.toBeGreaterThan(0);
+    // What the dream cost is on screen, from the usage the API reported.
+    const figures = details.getByRole('group', { name: 'Dream figures' });
+    await figures.getByText('cost').waitFor();
+    await figures.getByText(/cached\)/).waitFor();
+    await screenshot(page, 'claude-dream-diff');
+
+    // The server saw only well-formed, redacted, cache-marked requests.
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.violations()).toEqual([]);
+    // And the store holds the same dream, with its usage and reasons.
+    const dreams = JSON.parse(runCli(['dreams', '--json', '--store', store]).stdout) as Dream[];
+    const claude = dreams.find((d) => d.engine === 'claude');
+    expect(claude?.usage?.inputTokens).toBeGreaterThan(0);
+    expect(claude?.changes.some((c) => /differently worded corrections/.test(c.reason ?? ''))).toBe(true);
+  });
+});
