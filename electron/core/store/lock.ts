@@ -1,14 +1,19 @@
-// One writer per store. proper-lockfile gives an atomic mkdir-based lock that works across
-// processes and platforms and keeps it fresh (mtime refreshed every second). We add:
-//  - an owner record *inside* the lock folder, so the second writer is told who holds the store
-//    (pid, what command, since when), and the record can never be mistaken for another lock's;
-//  - fast, safe recovery of a lock left by a crash: when the owner's pid is dead on this machine the
-//    lock is taken over at once instead of waiting for it to go stale. Take-overs are serialized by
-//    a second lock, so two processes recovering together cannot both win.
+// One writer per store: a lock folder created with mkdir (atomic on every OS and file system) holding
+// an owner record (pid, machine, command, since), so the second writer is told who holds the store.
+//
+// Why not proper-lockfile's mtime heartbeat: it treats any change of the lock folder's mtime (our
+// owner record inside it) as "compromised", and a holder whose event loop stalls (parsing a big
+// document) would look stale to others and lose its lock. On one machine a pid says exactly whether
+// the holder still runs, so staleness is decided by that:
+//   - owner on this machine and its pid is gone → a crash; taken over at once;
+//   - a lock folder without an owner record, older than a few seconds → a crash between mkdir and the
+//     record; taken over;
+//   - an owner on another machine (a store on a shared drive) is never taken over automatically.
+// Take-overs are serialized by a second mkdir lock, so two processes recovering at once cannot both win.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/define';
 import { writeFileDurableSync } from './files';
@@ -22,17 +27,19 @@ export const LockOwner = z.object({
   /** The command line, so the message can say "reverie import …" rather than a bare pid. */
   command: z.string(),
   since: z.string(),
+  /** Tells this lock apart from a later one by the same process. */
+  nonce: z.string(),
 });
 export type LockOwner = z.infer<typeof LockOwner>;
 
 export const lockDir = (dir: string) => path.join(dir, 'reverie.lock');
 const ownerFile = (dir: string) => path.join(lockDir(dir), 'owner.json');
-const recoveryLock = (dir: string) => path.join(dir, 'reverie.lock-recovery');
+const recoveryDir = (dir: string) => path.join(dir, 'reverie.lock-recovery');
 
-/** A lock nobody refreshed for this long is stale whoever holds it (a frozen or foreign-host process). */
-const STALE_MS = 60_000;
 /** A lock folder without an owner record this old was left by a crash between mkdir and the record. */
 const ORPHAN_MS = 5_000;
+/** A recovery lock this old was left by a process that crashed while recovering. */
+const RECOVERY_STALE_MS = 10_000;
 
 export function readLockOwner(dir: string): LockOwner | null {
   try {
@@ -52,7 +59,7 @@ function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
+    // EPERM: the process exists but belongs to another user.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -63,25 +70,22 @@ function staleReason(dir: string): string | null {
   try {
     st = fs.statSync(lockDir(dir));
   } catch {
-    return null; // gone already: a plain retry will take it
+    return null; // gone already: a plain retry takes it
   }
-  const age = Date.now() - st.mtimeMs;
   const owner = readLockOwner(dir);
-  if (owner && owner.hostname === os.hostname() && owner.pid !== process.pid && !pidAlive(owner.pid)) return `${describeOwner(owner)} is no longer running`;
-  if (!owner && age > ORPHAN_MS) return 'a crashed process left an empty lock';
-  if (age > STALE_MS) return `its holder${owner ? `, ${describeOwner(owner)},` : ''} has not refreshed it for ${Math.round(age / 1000)} s`;
-  return null;
+  if (owner) return owner.hostname === os.hostname() && !pidAlive(owner.pid) ? `${describeOwner(owner)} is no longer running` : null;
+  return Date.now() - st.mtimeMs > ORPHAN_MS ? 'a crashed process left an empty lock' : null;
 }
 
-const lockOptions = (dir: string) => ({
-  lockfilePath: lockDir(dir),
-  // We do our own stale detection (above); proper-lockfile's would rmdir a folder that holds our owner record.
-  stale: STALE_MS * 10,
-  update: 1_000,
-  realpath: false,
-  // A compromised lock (the machine slept for very long) must not crash the holder.
-  onCompromised: () => {},
-});
+function tryMkdir(p: string): boolean {
+  try {
+    fs.mkdirSync(p);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -91,61 +95,62 @@ export interface HeldLock {
 
 /** Takes the store's writer lock or throws a `locked` error naming the holder. */
 export async function acquireWriterLock(dir: string, host: string): Promise<HeldLock> {
-  let release: () => Promise<void>;
   let recovered: string | null = null;
-  try {
-    release = await lockfile.lock(dir, lockOptions(dir));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    const taken = await takeOverIfStale(dir);
-    if (!taken) {
+  if (!tryMkdir(lockDir(dir))) {
+    recovered = takeOverIfStale(dir);
+    if (!recovered) {
       const owner = readLockOwner(dir);
-      throw new ContractError('locked', `The store at ${dir} is in use by ${owner ? describeOwner(owner) : 'another Reverie process'}. Close it, or run this again when it is done (commands that only read work meanwhile).`);
+      const where = owner && owner.hostname !== os.hostname() ? ` If that machine is off, delete ${lockDir(dir)}.` : '';
+      throw new ContractError('locked', `The store at ${dir} is in use by ${owner ? describeOwner(owner) : 'another Reverie process'}. Close it, or run this again when it is done (commands that only read work meanwhile).${where}`);
     }
-    ({ release, recovered } = taken);
   }
-  const owner: LockOwner = { pid: process.pid, host, hostname: os.hostname(), command: commandLine(host), since: new Date().toISOString() };
+  const owner: LockOwner = { pid: process.pid, host, hostname: os.hostname(), command: commandLine(host), since: new Date().toISOString(), nonce: randomUUID() };
   writeFileDurableSync(ownerFile(dir), JSON.stringify(owner));
   return {
     recovered,
     release: async () => {
-      fs.rmSync(ownerFile(dir), { force: true });
-      await release();
+      // Only remove the lock if it is still ours (it never should not be, but never delete another's).
+      if (readLockOwner(dir)?.nonce !== owner.nonce) return;
+      fs.rmSync(lockDir(dir), { recursive: true, force: true });
     },
   };
 }
 
-async function takeOverIfStale(dir: string): Promise<{ release: () => Promise<void>; recovered: string } | null> {
+/** Takes a stale lock over (returning why it was stale), or null when it is held or another process won the race. */
+function takeOverIfStale(dir: string): string | null {
   if (!staleReason(dir)) return null;
-  let releaseRecovery: () => Promise<void>;
-  try {
-    // Keyed on its own path: proper-lockfile tracks its locks per path inside a process.
-    releaseRecovery = await lockfile.lock(recoveryLock(dir), { lockfilePath: recoveryLock(dir), stale: 10_000, retries: { retries: 20, minTimeout: 50, maxTimeout: 200 }, realpath: false });
-  } catch {
-    return null;
+  if (!tryMkdir(recoveryDir(dir))) {
+    try {
+      if (Date.now() - fs.statSync(recoveryDir(dir)).mtimeMs < RECOVERY_STALE_MS) return null;
+      fs.rmSync(recoveryDir(dir), { recursive: true, force: true });
+    } catch {
+      return null;
+    }
+    if (!tryMkdir(recoveryDir(dir))) return null;
   }
   try {
     // Re-check under the recovery lock: another process may have recovered it a moment ago.
     const reason = staleReason(dir);
     if (!reason) return null;
-    fs.rmSync(lockDir(dir), { recursive: true, force: true });
-    const release = await lockfile.lock(dir, lockOptions(dir));
-    return { release, recovered: `A lock left by a crash was cleared: ${reason}.` };
-  } catch {
-    return null;
+    // Rename first (atomic), so no other process ever sees a half-deleted lock folder.
+    const aside = `${lockDir(dir)}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
+    fs.renameSync(lockDir(dir), aside);
+    fs.rmSync(aside, { recursive: true, force: true });
+    return tryMkdir(lockDir(dir)) ? `A lock left by a crash was cleared: ${reason}.` : null;
   } finally {
-    await releaseRecovery();
+    fs.rmSync(recoveryDir(dir), { recursive: true, force: true });
   }
 }
 
 function commandLine(host: string): string {
+  if (host === 'electron') return 'the Reverie app';
+  if (host === 'browser') return 'reverie serve';
   const argv = process.argv.slice(2);
   const kept: string[] = [];
   for (let i = 0; i < argv.length && kept.length < 4; i++) {
     if (argv[i] === '--store') i++; // the folder is in the message already
     else if (!argv[i]!.startsWith('--store=')) kept.push(argv[i]!);
   }
-  const args = kept.join(' ');
-  const name = host === 'electron' ? 'the Reverie app' : host === 'browser' ? 'reverie serve' : `reverie ${args}`.trim();
+  const name = `reverie ${kept.join(' ')}`.trim();
   return name.length > 80 ? `${name.slice(0, 77)}…` : name;
 }

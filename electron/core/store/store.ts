@@ -23,6 +23,13 @@ export interface OpenOptions {
 
 export const MAIN_FILE = 'reverie.json';
 export const INDEX_FILE = 'index.json';
+/**
+ * Ids of session files written since index.json was last saved. index.json is the commit point of an
+ * import; a process killed before it leaves complete (atomically written) session files the index
+ * does not name. The next writable open reads this journal and adds them (roll forward), so an
+ * interrupted import loses nothing and never leaves files the index cannot see.
+ */
+export const JOURNAL_FILE = 'sessions.journal';
 
 /** Two-level fan-out keeps folders small at 10,000 sessions; ids are sanitized for every OS. */
 export function sessionFilePath(dir: string, id: string): string {
@@ -72,6 +79,8 @@ export class Store {
   /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
   readonly notices: string[] = [];
   private lastBackupAt = 0;
+  /** Session ids written since the last index write (see JOURNAL_FILE). */
+  private readonly journaled = new Set<string>();
 
   private constructor(
     readonly dir: string,
@@ -94,12 +103,45 @@ export class Store {
       const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), new Low(new DurableJsonFile<IndexDoc>(indexFile), i.data), readOnly, lock);
       if (lock?.recovered) store.notices.push(lock.recovered);
       store.notices.push(...m.notices, ...i.notices);
+      await store.rollForwardJournal();
       if (!readOnly) store.backupIfDue(true);
       return store;
     } catch (err) {
       await lock?.release();
       throw err;
     }
+  }
+
+  /** Adds the complete session files an interrupted import left outside the index (see JOURNAL_FILE). */
+  private async rollForwardJournal(): Promise<void> {
+    let ids: string[];
+    try {
+      ids = [...new Set(fs.readFileSync(path.join(this.dir, JOURNAL_FILE), 'utf8').split('\n').filter(Boolean))];
+    } catch {
+      return;
+    }
+    const at = new Map(this.sessions.map((x, i) => [x.id, i]));
+    let added = 0;
+    for (const id of ids) {
+      let doc: SessionDoc | null = null;
+      try {
+        doc = readSessionFile(this.dir, id);
+      } catch {
+        doc = null; // damaged: left out; re-importing its source writes it again
+      }
+      if (!doc) continue;
+      // The file is the newer truth (a grown session the index still shows at its old size).
+      const i = at.get(id);
+      if (i !== undefined) this.sessions[i] = doc.session;
+      else {
+        at.set(id, this.sessions.push(doc.session) - 1);
+        added++;
+      }
+    }
+    if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
+    if (this.readOnly) return;
+    await this.index.write();
+    fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
   }
 
   get data(): MainDoc { return this.main.data; }
@@ -135,6 +177,11 @@ export class Store {
     this.assertWritable();
     this.backupIfDue();
     await this.index.write();
+    // Every journaled session is in the index now (it is the in-memory index that was written).
+    if (this.journaled.size) {
+      fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
+      this.journaled.clear();
+    }
   }
 
   sessionFile(id: string): string {
@@ -145,6 +192,11 @@ export class Store {
     this.assertWritable();
     const file = this.sessionFile(doc.session.id);
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!this.journaled.has(doc.session.id)) {
+      // Intent first: a crash right after the file lands still leaves its id in the journal.
+      fs.appendFileSync(path.join(this.dir, JOURNAL_FILE), `${doc.session.id}\n`);
+      this.journaled.add(doc.session.id);
+    }
     // The file must be on disk before index.json (the commit point) names it.
     await writeFileDurable(file, JSON.stringify(doc));
   }
