@@ -111,7 +111,14 @@ export function computeProgress(input: ProgressInput): Computed {
   }
 
   const matchers = new Map(input.lessons.map((l) => [l.id, lessonMatcher(l)]));
-  const countFor = (l: Lesson, sessionId: string) => sigs(sessionId).filter(matchers.get(l.id)!).length;
+  // Lesson, agent and overall figures all ask the same question of a session: answer it once.
+  const counts = new Map<string, number>();
+  const countFor = (l: Lesson, sessionId: string) => {
+    const k = `${l.id}\u0000${sessionId}`;
+    let n = counts.get(k);
+    if (n === undefined) counts.set(k, (n = sigs(sessionId).filter(matchers.get(l.id)!).length));
+    return n;
+  };
 
   const lessons: LessonProgress[] = input.lessons.filter((l) => l.status !== 'retired').map((l) => {
     const scoped = sessions.filter((s) => inScope(l, s.agentId));

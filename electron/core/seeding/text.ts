@@ -58,8 +58,21 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
+// Progress compares every lesson with every spoken signal: the same texts are split again and
+// again, so their terms are remembered (bounded, and callers never mutate the arrays).
+const termCache = new Map<string, readonly string[]>();
+
 /** The content terms of a statement (stemmed, stop words dropped), in first-seen order. */
 export function terms(text: string): string[] {
+  const hit = termCache.get(text);
+  if (hit) return hit as string[];
+  if (termCache.size > 50_000) termCache.clear();
+  const out = splitTerms(text);
+  termCache.set(text, out);
+  return out;
+}
+
+function splitTerms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
     if (STOP.has(w) || w.length < 2 || /^\d+$/.test(w)) continue;
