@@ -22,6 +22,8 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
   });
   // A repaired or migrated store, a lock cleared after a crash: the user hears about it on stderr.
   for (const n of core.store.notices) log(`notice: ${n}`);
+  // A running dream's progress on stderr (a person watching `reverie dream`), never with --json.
+  if (!opts.json) core.events.on('progress', dreamProgressPrinter());
   try {
     return await fn(createClient(core.dispatch), core);
   } finally {
@@ -35,6 +37,20 @@ export function print(opts: GlobalOpts, json: unknown, human: () => string): voi
 }
 
 export const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** Prints a phase when it starts and then at most every two seconds; the scheduler sends far more. */
+function dreamProgressPrinter(): (p: { phase: string; done: number; total: number } | null) => void {
+  let phase = '';
+  let at = 0;
+  return (p) => {
+    if (!p || p.phase === 'starting') return;
+    const now = Date.now();
+    if (p.phase === phase && now - at < 2000) return;
+    phase = p.phase;
+    at = now;
+    log(`  ${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}`);
+  };
+}
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) return 2;
