@@ -21,6 +21,14 @@ describe('browser mode: a dream with the Claude engine', () => {
   let served: Served;
   let browser: Browser;
   let page: Page;
+  /** Asks the server what the page would ask it (the store is the server's while it runs). */
+  const api = async <T>(method: string, input: unknown = {}): Promise<T> => {
+    const res = await fetch(`${served.origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Reverie-Token': served.token }, body: JSON.stringify(input) });
+    const env = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
+    if (!env.ok) throw new Error(`${method}: ${env.error?.message}`);
+    return env.result as T;
+  };
+  const storedEngine = async () => (await api<{ engine: string }>('settings.get')).engine;
 
   beforeAll(async () => {
     expect(runCli(['import', writeCorpus(work), '--store', store, '--json']).code).toBe(0);
@@ -36,13 +44,16 @@ describe('browser mode: a dream with the Claude engine', () => {
     await fake?.close();
   });
 
-  it('dreams with Claude from the UI and shows the lessons with their reasons in the diff', async () => {
-    const engine = page.getByLabel('Dream engine').first();
-    // The Claude choice is enabled once the page learnt that a key is there (claude.status).
-    await page.locator('option[value="claude"]:not([disabled])').first().waitFor({ state: 'attached' });
-    await engine.selectOption('claude');
+  it('chooses the Claude engine in Settings, dreams, and shows the lessons with their reasons in the diff', async () => {
+    const nav = page.getByRole('navigation', { name: 'Screens' });
+    await nav.getByRole('button', { name: /Settings/ }).click();
+    // Browser mode reads the key from ANTHROPIC_API_KEY, and says so.
+    await page.getByText('Key from ANTHROPIC_API_KEY').waitFor();
+    await page.getByRole('combobox', { name: 'Engine', exact: true }).selectOption('claude');
+    // The choice is stored (settings.set), not just shown.
+    await expect.poll(storedEngine, { timeout: 10_000 }).toBe('claude');
     expect(fake.requests).toHaveLength(0);
-    await page.getByRole('button', { name: 'Dream now' }).first().click();
+    await page.getByRole('status', { name: 'Dream status' }).getByRole('button', { name: 'Dream now' }).click();
 
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Dreams/ }).click();
     const details = page.getByLabel('Dream details');
@@ -62,7 +73,7 @@ describe('browser mode: a dream with the Claude engine', () => {
     expect(fake.requests.length).toBeGreaterThan(0);
     expect(fake.violations()).toEqual([]);
     // And the store holds the same dream, with its usage and reasons.
-    const dreams = JSON.parse(runCli(['dreams', '--json', '--store', store]).stdout) as Dream[];
+    const dreams = await api<Dream[]>('dreams.list');
     const claude = dreams.find((d) => d.engine === 'claude');
     expect(claude?.usage?.inputTokens).toBeGreaterThan(0);
     expect(claude?.changes.some((c) => /differently worded corrections/.test(c.reason ?? ''))).toBe(true);
