@@ -154,6 +154,8 @@ export const Lesson = z.object({
    * wording is still its own: never one sharpened by the Claude engine or edited by the user.
    */
   autoWording: z.string().optional(),
+  /** Where a seeded lesson came from: `pack:node`, or the seed file's name. */
+  seedSource: z.string().optional(),
   /** Set when later evidence contradicts the lesson (seeded lessons are flagged, never deleted). */
   contradiction: z.object({ reason: z.string(), evidence: z.array(Evidence), at: IsoDate }).optional(),
 });

@@ -41,6 +41,11 @@ export const LessonProgress = z.object({
   pivotKind: z.enum(['written-back', 'activated', 'none']),
   before: Window,
   after: Window,
+  /**
+   * Sessions after it became active but before it reached the agent's file: the control group.
+   * Agents do not read Reverie's store, so a drop here (without write-back) is chance or other causes.
+   */
+  activeNotWritten: Window,
   lastRecurrence: IsoDate.nullable(),
   trend: Trend,
   reasons: z.array(StallReason),

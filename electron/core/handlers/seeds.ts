@@ -9,7 +9,7 @@ type Input = { text?: string; name: string; format?: 'md' | 'json'; packId?: str
 export function seedHandlers(ctx: CoreContext): DomainHandlers<'seeds.packs' | 'seeds.preview' | 'lessons.seed'> {
   const plan = (input: Input): SeedResult => {
     const pack = input.packId ? findPack(seedsDir(ctx.demoDir), input.packId) : null;
-    const source = pack ? `pack ${pack.id}` : input.name;
+    const source = pack ? `pack:${pack.id}` : input.name;
     const doc = parseSeed(pack ? pack.source : input.text!, pack ? pack.file : input.name, pack ? undefined : input.format);
     const { added, skipped } = seedLessons(doc, {
       existing: ctx.store.data.lessons,
@@ -17,6 +17,7 @@ export function seedHandlers(ctx: CoreContext): DomainHandlers<'seeds.packs' | '
       agents: ctx.store.data.agents,
       scope: input.agents,
       now: new Date().toISOString(),
+      source,
     });
     return { source, added, skipped };
   };

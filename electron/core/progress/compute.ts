@@ -132,6 +132,7 @@ export function computeProgress(input: ProgressInput): Computed {
     const rows = scoped.map((s) => ({ at: s.at, n: countFor(l, s.id), agentId: s.agentId, after: !!pivotOf(s.agentId) && s.at >= pivotOf(s.agentId)! }));
     const before = windowOf(rows.filter((r) => !r.after));
     const after = windowOf(rows.filter((r) => r.after));
+    const activeNotWritten = windowOf(rows.filter((r) => activated && r.at >= activated && !(input.writtenBackTo(l.id, r.agentId) && r.at >= input.writtenBackTo(l.id, r.agentId)!)));
     const trend = trendOf(before, after, pivot);
     const reasons: StallReason[] = [];
     if (trend === 'stalled') {
@@ -149,7 +150,7 @@ export function computeProgress(input: ProgressInput): Computed {
     const last = [...rows].reverse().find((r) => r.n > 0)?.at ?? null;
     return {
       lessonId: l.id, title: l.title, kind: l.kind, origin: l.origin, status: l.status, agents: l.agents,
-      activatedAt: l.activatedAt ?? null, writtenBackAt, pivot, pivotKind, before, after, lastRecurrence: last, trend, reasons,
+      activatedAt: l.activatedAt ?? null, writtenBackAt, pivot, pivotKind, before, after, activeNotWritten, lastRecurrence: last, trend, reasons,
       explanation: describe(before, after, pivot, pivotKind === 'written-back' ? 'written back' : 'activated') + explainReasons(reasons),
     };
   });

@@ -21,6 +21,8 @@ export interface SeedOptions {
   /** Agent ids or names every item applies to (overrides per-item agents); absent = team lessons. */
   scope?: string[];
   now: string;
+  /** `pack:<id>` or the file name, kept on each lesson as its seedSource. */
+  source?: string;
 }
 
 /** Agent ids from ids or display names (case-insensitive); an unknown one is an error that lists the known ones. */
@@ -75,6 +77,7 @@ export function seedLessons(doc: SeedDoc, opts: SeedOptions): SeedOutcome {
       createdAt: opts.now,
       updatedAt: opts.now,
       activatedAt: opts.now,
+      ...(opts.source ? { seedSource: opts.source } : {}),
     };
     byKey.add(patternKey);
     added.push(lesson);

@@ -71,6 +71,8 @@ describe('progress on a generated corpus', () => {
     expect(l1.before).toMatchObject({ sessions: 15, sessionsWithRecurrence: 15, occurrences: 15, rate: 1 });
     expect(l1.after).toMatchObject({ sessions: 15, sessionsWithRecurrence: 0, occurrences: 0, rate: 0 });
     expect(l1.lastRecurrence?.slice(0, 10)).toBe('2026-10-15');
+    // Active from day 10, written back on day 15: days 10–14 are the control (still recurring).
+    expect(l1.activeNotWritten).toMatchObject({ sessions: 5, occurrences: 5 });
     expect(l1.explanation).toMatch(/written back on 2026-10-16: 15× in 15 of 15 sessions .*since: 0× in 0 of 15 sessions/);
   });
 

@@ -104,6 +104,8 @@ describe('seeding through the contract', () => {
       const first = await api.call('lessons.seed', { packId: 'git' });
       const second = await api.call('lessons.seed', { packId: 'GIT' });
       expect(first.added).toHaveLength(preview.added.length);
+      expect(first.source).toBe('pack:git');
+      expect(first.added.every((l) => l.seedSource === 'pack:git')).toBe(true);
       expect(second.added).toHaveLength(0);
       expect((await api.call('lessons.list')).filter((l) => l.origin === 'seeded')).toHaveLength(first.added.length);
       const packs = await api.call('seeds.packs');
