@@ -23,15 +23,22 @@ export async function applyPlan(targets: PlannedTarget[], opts: { storeDir: stri
     const record = write || (t.status === 'unchanged' && !state.files[t.file!]);
     if (!t.file || !t.rendered || !t.next || !record) continue;
     if (write) {
-      if (t.current !== null) {
-        t.backup = backupPath(opts.storeDir, now, t.file);
-        fs.mkdirSync(path.dirname(t.backup), { recursive: true });
-        fs.writeFileSync(t.backup, t.current);
+      try {
+        if (t.current !== null) {
+          const backup = backupPath(opts.storeDir, now, t.file);
+          fs.mkdirSync(path.dirname(backup), { recursive: true });
+          fs.writeFileSync(backup, t.current);
+          t.backup = backup;
+        }
+        fs.mkdirSync(path.dirname(t.file), { recursive: true });
+        // write-file-atomic resolves symlinks, so a CLAUDE.md that links elsewhere stays a link.
+        await writeFileAtomic(t.file, t.next);
+        t.written = true;
+      } catch (err) {
+        // One unwritable file must not stop the others, nor be recorded as written.
+        Object.assign(t, { status: 'error', reason: `could not write ${t.file}${t.backup ? '' : ' (no backup could be made, so it was left alone)'}: ${(err as Error).message}` });
+        continue;
       }
-      fs.mkdirSync(path.dirname(t.file), { recursive: true });
-      // write-file-atomic resolves symlinks, so a CLAUDE.md that links elsewhere stays a link.
-      await writeFileAtomic(t.file, t.next);
-      t.written = true;
     }
     state.files[t.file] = { file: t.file, agentIds: t.agentIds, hash: blockHash(t.rendered.inner), lines: t.rendered.lines, writtenAt: now };
     for (const { lessonId } of t.rendered.lines) {

@@ -155,6 +155,34 @@ describe('write-back targets and limits', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(`# Mine\n${BEGIN}\n- half a block\n`);
   });
 
+  it('reports a file it could not back up as an error, leaves it alone, and still writes the others', async () => {
+    const store = tempDir();
+    fs.writeFileSync(path.join(store, 'backups'), 'a file where the backups folder should be');
+    const [p1, p2] = [tempDir(), tempDir()];
+    fs.writeFileSync(path.join(p1, 'AGENTS.md'), '# Mine\n');
+    const r = await runWriteback({ storeDir: store, lessons: [lesson('l1', 'A lesson.')], agents: [agent('codex', p1), agent('codex', p2)], settings: settings(), dryRun: false, home: tempDir() });
+    expect(r.targets[0]).toMatchObject({ status: 'error', written: false, reason: expect.stringMatching(/could not write .*AGENTS\.md \(no backup could be made/) });
+    expect(fs.readFileSync(path.join(p1, 'AGENTS.md'), 'utf8')).toBe('# Mine\n');
+    expect(r.targets[1]).toMatchObject({ status: 'create', written: true });
+    expect(Object.keys(readState(store).files)).toEqual([path.join(p2, 'AGENTS.md')]);
+  });
+
+  it('overwrites a hand-edited block only when forced, keeping the edited file as the backup', async () => {
+    const store = tempDir();
+    const project = tempDir();
+    const file = path.join(project, 'GEMINI.md');
+    const run = (force: boolean) => runWriteback({ storeDir: store, lessons: [lesson('l1', 'Lesson one.')], agents: [agent('gemini-cli', project)], settings: settings(), dryRun: false, force, home: tempDir() });
+    await run(false);
+    const edited = fs.readFileSync(file, 'utf8').replace('- Lesson one.', '- Lesson one, edited.');
+    fs.writeFileSync(file, edited);
+    expect((await run(false)).targets[0]).toMatchObject({ status: 'edited', written: false });
+    const forced = (await run(true)).targets[0];
+    expect(forced).toMatchObject({ status: 'edited', written: true });
+    expect(fs.readFileSync(forced.backup!, 'utf8')).toBe(edited);
+    expect(fs.readFileSync(file, 'utf8')).toContain('- Lesson one.\n');
+    expect((await run(false)).targets[0].status).toBe('unchanged');
+  });
+
   it('records when each lesson was first written back', async () => {
     const store = tempDir();
     const project = tempDir();
