@@ -50,6 +50,8 @@ describe('browser mode: a dream with the Claude engine', () => {
     // Browser mode reads the key from ANTHROPIC_API_KEY, and says so.
     await page.getByText('Key from ANTHROPIC_API_KEY').waitFor();
     await page.getByRole('combobox', { name: 'Engine', exact: true }).selectOption('claude');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('All changes saved').waitFor();
     // The choice is stored (settings.set), not just shown.
     await expect.poll(storedEngine, { timeout: 10_000 }).toBe('claude');
     expect(fake.requests).toHaveLength(0);

@@ -1,0 +1,68 @@
+// Import screen, from an empty store: the first-run state teaches the next step; files chosen in
+// the page are uploaded and imported (browser mode has no paths), per-file problems are named;
+// a path on this machine imports too; discovered sources are listed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppInfo } from '../../shared/contract';
+import { fixture, tempDir } from '../helpers/env';
+import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { callApi } from './stores';
+
+describe('Import screen', () => {
+  const work = tempDir('reverie-e2e-import-');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const info = () => callApi<AppInfo>(served.origin, served.token, 'app.info');
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(path.join(work, 'store')), launch()]);
+    page = await openApp(browser, served);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('teaches the first step on an empty store', async () => {
+    const empty = page.getByRole('region', { name: 'Teach your agents from their own history' });
+    await empty.waitFor();
+    await screenshotThemes(page, 'lessons-empty');
+    await empty.getByRole('button', { name: 'Import sessions' }).click();
+    await page.getByRole('region', { name: 'Drop session logs here' }).waitFor();
+    await page.getByRole('region', { name: 'Discovered sources' }).waitFor();
+    await screenshotThemes(page, 'import');
+  });
+
+  it('uploads chosen files, imports them, and names the file that failed', async () => {
+    const broken = path.join(work, 'broken.jsonl');
+    fs.writeFileSync(broken, '{"type":"user","message":{"role":"user","content":"hi"}\nthis is not json\n');
+    await page.getByLabel('Session files').setInputFiles([fixture('claude-code', 'spotter', 'short.jsonl'), broken]);
+    const result = page.getByRole('region', { name: 'Import result' });
+    await result.waitFor();
+    const figures = await result.innerText();
+    expect(figures).toMatch(/new sessions/);
+    expect((await info()).counts.sessions).toBeGreaterThan(0);
+    await result.getByRole('list', { name: 'Import problems' }).getByText(/broken\.jsonl/).first().waitFor();
+    await screenshotThemes(page, 'import-result');
+  });
+
+  it('importing the same file again changes nothing', async () => {
+    const before = (await info()).counts.sessions;
+    await page.getByLabel('Session files').setInputFiles([fixture('claude-code', 'spotter', 'short.jsonl')]);
+    const result = page.getByRole('region', { name: 'Import result' });
+    await result.getByText(/short\.jsonl/).waitFor();
+    expect((await info()).counts.sessions).toBe(before);
+  });
+
+  it('imports a folder by path on this machine', async () => {
+    const before = (await info()).counts.sessions;
+    await page.getByRole('textbox', { name: 'Path on this machine' }).fill(fixture('claude-code', 'claude-reliability'));
+    await page.getByRole('button', { name: 'Import path' }).click();
+    await page.getByRole('region', { name: 'Import result' }).getByText(/claude-reliability/).waitFor();
+    expect((await info()).counts.sessions).toBeGreaterThan(before);
+    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+  });
+});
