@@ -37,7 +37,14 @@ function useResolvedTheme(pref: ThemePref) {
     return () => mq.removeEventListener('change', on);
   }, []);
   const theme = pref === 'system' ? (system ? 'dark' : 'light') : pref;
-  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  useEffect(() => {
+    // Switch in one frame: with transitions on, every surface would fade separately.
+    const root = document.documentElement;
+    root.classList.add('theme-switching');
+    root.dataset.theme = theme;
+    const raf = requestAnimationFrame(() => requestAnimationFrame(() => root.classList.remove('theme-switching')));
+    return () => cancelAnimationFrame(raf);
+  }, [theme]);
   return theme;
 }
 

@@ -58,7 +58,7 @@ export async function screenshotThemes(page: Page, name: string): Promise<string
   const files: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme);
+    await page.waitForFunction((s) => document.documentElement.dataset.theme === s && !document.documentElement.classList.contains("theme-switching"), scheme);
     files.push(await screenshot(page, `${name}-${scheme}`));
   }
   await page.emulateMedia({ colorScheme: 'light' });

@@ -110,7 +110,7 @@ function OverallChart({ title, sub, data }: { title: string; sub: string; data: 
               <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} minTickGap={40} />
               <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
               <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, _n, item) => [`${Number(v).toFixed(2)} per session (${(item.payload as { sessions: number }).sessions} sessions)`, 'recurrences']} />
-              <Area type="monotone" dataKey="rate" stroke="var(--accent)" strokeWidth={2} fill="url(#rate)" isAnimationActive={false} dot={{ r: 2.5, fill: 'var(--accent)', strokeWidth: 0 }} />
+              <Area type="linear" dataKey="rate" stroke="var(--accent)" strokeWidth={2} fill="url(#rate)" isAnimationActive={false} dot={{ r: 2.5, fill: 'var(--accent)', strokeWidth: 0 }} />
             </AreaChart>
           </ResponsiveContainer>
         )}
@@ -142,7 +142,7 @@ function AgentCurves({ agents }: { agents: ProgressView['agents'] }) {
             <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} minTickGap={40} />
             <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
             <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, n) => [Number(v).toFixed(2), shown.find((a) => a.key === n)?.name ?? String(n)]} />
-            {shown.map((a) => <Line key={a.key} type="monotone" dataKey={a.key} stroke={agentColor(a.agentId)} strokeWidth={1.75} dot={false} connectNulls isAnimationActive={false} />)}
+            {shown.map((a) => <Line key={a.key} type="linear" dataKey={a.key} stroke={agentColor(a.agentId)} strokeWidth={1.75} dot={{ r: 2.5, fill: agentColor(a.agentId), strokeWidth: 0 }} connectNulls isAnimationActive={false} />)}
           </LineChart>
         </ResponsiveContainer>
       </div>
