@@ -44,7 +44,7 @@ export const claudeCode: FormatImporter = {
       // Resumed files repeat earlier records with the same uuid: the first copy wins.
       if (nodes.has(uuid)) continue;
       const parent = str(value.parentUuid) ?? str(value.logicalParentUuid) ?? null;
-      nodes.set(uuid, { uuid, parent, line, rec: value });
+      nodes.set(uuid, { uuid, parent, line, rec: slim(value) });
       if (!firstPrompt && type === 'user' && !value.isMeta && !value.isCompactSummary) {
         const t = userText(value);
         if (t && !INJECTED.test(t) && !INTERRUPT.test(t)) firstPrompt = t;
@@ -71,6 +71,51 @@ export const claudeCode: FormatImporter = {
     } satisfies ParsedSession;
   },
 };
+
+/**
+ * Keeps only what the events are built from, with long strings cut: a whole session's tree is held
+ * until the file ends, and tool results (originalFile, base64 images) would otherwise make memory
+ * grow with the file. The cut is far above the stored limits (clip), so events come out the same.
+ */
+const KEEP_CHARS = 16_000;
+function slim(rec: Rec): Rec {
+  const type = str(rec.type);
+  if (type !== 'user' && type !== 'assistant' && type !== 'system') return { type };
+  const msg = obj(rec.message);
+  const out: Rec = { type, timestamp: rec.timestamp, subtype: rec.subtype, isMeta: rec.isMeta, isCompactSummary: rec.isCompactSummary };
+  if (typeof rec.content === 'string') out.content = rec.content.slice(0, KEEP_CHARS);
+  if (msg) {
+    const content = msg.content;
+    out.message = {
+      id: msg.id,
+      role: msg.role,
+      content: typeof content === 'string' ? content.slice(0, KEEP_CHARS) : Array.isArray(content) ? content.map(slimBlock) : undefined,
+    };
+  }
+  return out;
+}
+
+function slimBlock(b: unknown): unknown {
+  const block = obj(b);
+  if (!block) return typeof b === 'string' ? b.slice(0, KEEP_CHARS) : null;
+  switch (block.type) {
+    case 'text': return { type: 'text', text: str(block.text)?.slice(0, KEEP_CHARS) };
+    case 'thinking': return { type: 'thinking', thinking: str(block.thinking)?.slice(0, KEEP_CHARS) };
+    case 'tool_use': return { type: 'tool_use', id: block.id, name: block.name, input: cutStrings(block.input, 3) };
+    case 'tool_result': {
+      const text = typeof block.content === 'string' ? block.content : Array.isArray(block.content) ? textOfBlocks(block.content, ['text']) : '';
+      return { type: 'tool_result', tool_use_id: block.tool_use_id, is_error: block.is_error, content: text.slice(0, KEEP_CHARS) };
+    }
+    default: return { type: block.type };
+  }
+}
+
+function cutStrings(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.slice(0, KEEP_CHARS);
+  if (depth <= 0 || !v || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice(0, 200).map((x) => cutStrings(x, depth - 1));
+  return Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k, cutStrings(x, depth - 1)]));
+}
 
 function userText(rec: Rec): string | undefined {
   const content = obj(rec.message)?.content;

@@ -15,7 +15,7 @@ import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, r
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
-import { storeSession } from './store-session';
+import { SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
 import type { FormatImporter } from './types';
 
@@ -68,6 +68,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
   emit();
   const roots = rootIndex(store);
   const touched = new Set<string>();
+  const writes = new SessionWrites(store);
   for (const { file, size, explicit } of files) {
     progress.file = file;
     const bytesBefore = progress.bytesDone;
@@ -78,7 +79,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
       if (now - lastEmit > 100) (lastEmit = now), emit();
     };
     try {
-      await importFile(store, file, explicit, opts, result, roots, touched, onBytes);
+      await importFile(store, writes, file, explicit, opts, result, roots, touched, onBytes);
     } catch (err) {
       // importFile reports its own problems; anything escaping is a bug, still never fatal for the batch.
       result.errors.push({ file, reason: `import failed: ${(err as Error).message}` });
@@ -87,6 +88,8 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
     progress.bytesDone = bytesBefore + size;
     emit();
   }
+  // Every session file is on disk before the index (the commit point) names it.
+  await writes.flush();
   await store.writeIndex();
   await store.writeMain();
   progress.phase = 'done';
@@ -102,7 +105,7 @@ function rootIndex(store: Store): Map<string, string> {
   return roots;
 }
 
-async function importFile(store: Store, file: string, explicit: boolean, opts: ImportOptions, result: ImportResult, roots: Map<string, string>, touched: Set<string>, onBytes: (n: number) => void): Promise<void> {
+async function importFile(store: Store, writes: SessionWrites, file: string, explicit: boolean, opts: ImportOptions, result: ImportResult, roots: Map<string, string>, touched: Set<string>, onBytes: (n: number) => void): Promise<void> {
   let st: fs.Stats;
   let head: Buffer;
   try {
@@ -138,7 +141,7 @@ async function importFile(store: Store, file: string, explicit: boolean, opts: I
     for await (const parsed of importer.parse(file, { file, head: headText, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why), onBytes })) {
       // A conversation continued in another file (same root record) is stored as the session it continues.
       const id = (parsed.rootKey && roots.get(parsed.rootKey)) || parsed.id;
-      const stored = await storeSession(store, parsed, id, file, opts.agent);
+      const stored = await storeSession(store, writes, parsed, id, file, opts.agent);
       if (parsed.rootKey) {
         roots.set(parsed.rootKey, id);
         fileRoots[parsed.rootKey] = id;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Agent, AgentTool, Session, SessionEvent } from '../../../shared/model';
 import { extractSignals } from '../dreaming/signals';
 import { redact } from '../redaction';
+import type { SessionDoc } from '../store/schema';
 import type { Store } from '../store/store';
 import type { ParsedSession } from './types';
 
@@ -36,11 +37,41 @@ export function redactEvent(e: SessionEvent): SessionEvent {
 export interface Stored { session: Session; added: number; changed: boolean }
 
 /**
+ * Session files are written while the next file is parsed: a durable write waits on the disk
+ * (fsync), parsing waits on the CPU, and overlapping the two is most of an import's wall time.
+ * A session being written is awaited before it is read again (a conversation spanning files), and
+ * everything is flushed before the index, the commit point, names the new files.
+ */
+export class SessionWrites {
+  private readonly pending = new Map<string, Promise<void>>();
+  constructor(private readonly store: Store, private readonly max = 4) {}
+
+  async settled(id: string): Promise<void> {
+    await this.pending.get(id);
+  }
+
+  async write(doc: SessionDoc): Promise<void> {
+    while (this.pending.size >= this.max) await Promise.race(this.pending.values());
+    const id = doc.session.id;
+    const p: Promise<void> = this.store.writeSessionDoc(doc).finally(() => {
+      if (this.pending.get(id) === p) this.pending.delete(id);
+    });
+    // Observed here so a failure surfaces through race/flush, never as an unhandled rejection.
+    p.catch(() => undefined);
+    this.pending.set(id, p);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending.values());
+  }
+}
+
+/**
  * Stores one parsed session under `id` (its own, or the session it continues). Events merge by
  * stable id: a re-imported event replaces its earlier copy (a later rewind may have changed its
  * branch), events only the store has (from another file) stay. Nothing stored is ever dropped.
  */
-export async function storeSession(store: Store, parsed: ParsedSession, id: string, file: string, agentOverride?: string): Promise<Stored> {
+export async function storeSession(store: Store, writes: SessionWrites, parsed: ParsedSession, id: string, file: string, agentOverride?: string): Promise<Stored> {
   let agent = agentFor(parsed.tool, parsed.project, agentOverride);
   const known = store.data.agents.find((a) => a.id === agent.id);
   if (known) agent = known;
@@ -49,6 +80,7 @@ export async function storeSession(store: Store, parsed: ParsedSession, id: stri
     store.data.agents.push(agent);
   }
   const incoming = parsed.events.map(redactEvent);
+  await writes.settled(id);
   const existing = store.readSessionDoc(id);
   const files = new Set(existing?.session.files ?? []);
   files.add(file);
@@ -83,7 +115,7 @@ export async function storeSession(store: Store, parsed: ParsedSession, id: stri
     // New events have not been dreamt over yet.
     dreamt: existing && added === 0 ? existing.session.dreamt : false,
   };
-  await store.writeSessionDoc({ session, events, signals });
+  await writes.write({ session, events, signals });
   const idx = store.index.data.sessions.findIndex((s) => s.id === session.id);
   if (idx >= 0) store.index.data.sessions[idx] = session;
   else store.index.data.sessions.push(session);

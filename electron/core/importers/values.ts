@@ -14,6 +14,8 @@ export const recs = (v: unknown): Rec[] => arr(v).filter((x): x is Rec => !!obj(
  * Normalizes the many time encodings of FORMATS.md §10.6 to ISO-8601 UTC, or null:
  * ISO strings (with or without zone; no zone is read as UTC), epoch seconds (float), epoch ms.
  */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function isoTime(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
     const ms = v < 1e11 ? v * 1000 : v;
@@ -21,6 +23,8 @@ export function isoTime(v: unknown): string | null {
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
+  // Already canonical (Claude Code, Codex write exactly this): no Date round trip per event.
+  if (v.length === 24 && CANONICAL.test(v)) return v;
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(v) ? v : `${v.replace(' ', 'T')}Z`;
   const d = new Date(zoned);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();

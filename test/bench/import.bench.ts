@@ -1,0 +1,35 @@
+// Import throughput and memory on a generated Claude Code corpus (default 500 MB; set
+// REVERIE_BENCH_IMPORT_MB for a quick run), beside a baseline measured in the same run on the same
+// files: a bare read-lines + JSON.parse loop. Targets: ≥ 0.5× the baseline's MB/s, peak RSS < 300 MB.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus } from './import-corpus';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+interface Run { mode: string; ms: number; bytes: number; maxRssMB: number; sessions?: number; events?: number; errors?: number; records?: number }
+
+function measure(mode: 'baseline' | 'reverie', dir: string): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'import-worker.ts'), mode, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
+}
+
+export default async function importBench(): Promise<void> {
+  const mb = Number(process.env.REVERIE_BENCH_IMPORT_MB ?? 500);
+  const corpus = ensureCorpus(mb, (s) => console.log(s));
+  const size = corpus.bytes / 1048576;
+  console.log(`corpus: ${corpus.files.length} Claude Code session files, ${size.toFixed(0)} MB (${corpus.dir})`);
+  const base = measure('baseline', corpus.dir);
+  const rev = measure('reverie', corpus.dir);
+  const mbps = (r: Run) => r.bytes / 1048576 / (r.ms / 1000);
+  const ratio = mbps(rev) / mbps(base);
+  const row = (name: string, r: Run) => `  ${name.padEnd(30)} ${(r.ms / 1000).toFixed(1).padStart(7)} s ${mbps(r).toFixed(1).padStart(8)} MB/s   peak RSS ${r.maxRssMB.toFixed(0).padStart(5)} MB`;
+  console.log(row('baseline (lines + JSON.parse)', base));
+  console.log(row('reverie import', rev));
+  console.log(`  imported ${rev.sessions} sessions, ${rev.events} events, ${rev.errors} errors; baseline parsed ${base.records} records`);
+  const okSpeed = ratio >= 0.5;
+  const okRss = rev.maxRssMB < 300;
+  console.log(`  throughput ratio ${ratio.toFixed(2)}× baseline (target ≥ 0.50×) ${okSpeed ? 'ok' : 'MISSED'}; peak RSS ${rev.maxRssMB.toFixed(0)} MB (target < 300 MB) ${okRss ? 'ok' : 'MISSED'}`);
+  if (mb < 500) console.log(`  (quick run at ${mb} MB; the issue's figure is measured at 500 MB: unset REVERIE_BENCH_IMPORT_MB)`);
+}
