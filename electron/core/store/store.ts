@@ -10,7 +10,7 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
-import { writeFileDurable } from './files';
+import { writeFileDurable, writeFileDurableSync } from './files';
 import { acquireWriterLock, type HeldLock } from './lock';
 import { IndexDoc, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
 
@@ -78,17 +78,35 @@ export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
 export class Store {
   /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
   readonly notices: string[] = [];
-  private lastBackupAt = 0;
+  private readonly lastBackupAt = new Map<string, number>();
   /** Session ids written since the last index write (see JOURNAL_FILE). */
   private readonly journaled = new Set<string>();
+
+  private indexDoc: Low<IndexDoc> | null = null;
 
   private constructor(
     readonly dir: string,
     readonly main: Low<MainDoc>,
-    readonly index: Low<IndexDoc>,
     readonly readOnly: boolean,
     private lock: HeldLock | null,
   ) {}
+
+  /**
+   * The session index and import ledger, loaded on first use: the lesson list (what the app shows
+   * first) needs only the small main document, and at 10,000 sessions the index is megabytes of JSON.
+   * Loading repairs it like the main document and rolls forward an interrupted import's journal.
+   */
+  get index(): Low<IndexDoc> {
+    if (!this.indexDoc) {
+      const file = path.join(this.dir, INDEX_FILE);
+      const i = loadDocument({ storeDir: this.dir, kind: 'index', file, schema: IndexDoc, empty: emptyIndex, readOnly: this.readOnly, rebuild: () => rebuildIndexFromSessionFiles(this.dir) });
+      this.indexDoc = new Low(new DurableJsonFile<IndexDoc>(file), i.data);
+      this.notices.push(...i.notices);
+      this.rollForwardJournal();
+      if (!this.readOnly) this.backupAtOpen(INDEX_FILE);
+    }
+    return this.indexDoc;
+  }
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<Store> {
     const abs = path.resolve(dir);
@@ -97,14 +115,13 @@ export class Store {
     const lock = readOnly ? null : await acquireWriterLock(abs, opts.host ?? 'reverie');
     try {
       const mainFile = path.join(abs, MAIN_FILE);
-      const indexFile = path.join(abs, INDEX_FILE);
       const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainDoc, empty: emptyMain, readOnly });
-      const i = loadDocument({ storeDir: abs, kind: 'index', file: indexFile, schema: IndexDoc, empty: emptyIndex, readOnly, rebuild: () => rebuildIndexFromSessionFiles(abs) });
-      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), new Low(new DurableJsonFile<IndexDoc>(indexFile), i.data), readOnly, lock);
+      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), readOnly, lock);
       if (lock?.recovered) store.notices.push(lock.recovered);
-      store.notices.push(...m.notices, ...i.notices);
-      await store.rollForwardJournal();
-      if (!readOnly) store.backupIfDue(true);
+      store.notices.push(...m.notices);
+      if (!readOnly) store.backupAtOpen(MAIN_FILE);
+      // A pending journal means an import was interrupted: settle it now rather than on first use.
+      if (fs.existsSync(path.join(abs, JOURNAL_FILE))) void store.index;
       return store;
     } catch (err) {
       await lock?.release();
@@ -113,14 +130,15 @@ export class Store {
   }
 
   /** Adds the complete session files an interrupted import left outside the index (see JOURNAL_FILE). */
-  private async rollForwardJournal(): Promise<void> {
+  private rollForwardJournal(): void {
     let ids: string[];
     try {
       ids = [...new Set(fs.readFileSync(path.join(this.dir, JOURNAL_FILE), 'utf8').split('\n').filter(Boolean))];
     } catch {
       return;
     }
-    const at = new Map(this.sessions.map((x, i) => [x.id, i]));
+    const sessions = this.indexDoc!.data.sessions;
+    const at = new Map(sessions.map((x, i) => [x.id, i]));
     let added = 0;
     for (const id of ids) {
       let doc: SessionDoc | null = null;
@@ -132,15 +150,15 @@ export class Store {
       if (!doc) continue;
       // The file is the newer truth (a grown session the index still shows at its old size).
       const i = at.get(id);
-      if (i !== undefined) this.sessions[i] = doc.session;
+      if (i !== undefined) sessions[i] = doc.session;
       else {
-        at.set(id, this.sessions.push(doc.session) - 1);
+        at.set(id, sessions.push(doc.session) - 1);
         added++;
       }
     }
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
     if (this.readOnly) return;
-    await this.index.write();
+    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(this.indexDoc!.data));
     fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
   }
 
@@ -152,30 +170,33 @@ export class Store {
   }
 
   /**
-   * Copies both documents (as last written: known good) into the rotating backups, at open and then
-   * at most every BACKUP_EVERY_MS, so a document damaged later can be restored.
+   * Backups: a copy of each document as it was loaded (validated, so known good) at every writable
+   * open where it changed since the newest backup, then at most every BACKUP_EVERY_MS while running,
+   * so a document damaged later can be restored.
    */
-  private backupIfDue(atOpen = false): void {
+  private backupAtOpen(name: string): void {
+    const file = path.join(this.dir, name);
+    // Skip when nothing changed since the newest backup (a CLI run per command would otherwise churn them).
+    if (fs.existsSync(file) && !newestBackupMatches(this.dir, file)) backupDocument(this.dir, file);
+    this.lastBackupAt.set(name, Date.now());
+  }
+
+  private backupIfDue(name: string): void {
     const now = Date.now();
-    if (!atOpen && now - this.lastBackupAt < BACKUP_EVERY_MS) return;
-    this.lastBackupAt = now;
-    for (const name of [MAIN_FILE, INDEX_FILE]) {
-      const file = path.join(this.dir, name);
-      // At open, skip when nothing changed since the newest backup (a CLI run per command would otherwise churn them).
-      if (atOpen && fs.existsSync(file) && newestBackupMatches(this.dir, file)) continue;
-      backupDocument(this.dir, file);
-    }
+    if (now - (this.lastBackupAt.get(name) ?? 0) < BACKUP_EVERY_MS) return;
+    this.lastBackupAt.set(name, now);
+    backupDocument(this.dir, path.join(this.dir, name));
   }
 
   async writeMain(): Promise<void> {
     this.assertWritable();
-    this.backupIfDue();
+    this.backupIfDue(MAIN_FILE);
     await this.main.write();
   }
 
   async writeIndex(): Promise<void> {
     this.assertWritable();
-    this.backupIfDue();
+    this.backupIfDue(INDEX_FILE);
     await this.index.write();
     // Every journaled session is in the index now (it is the in-memory index that was written).
     if (this.journaled.size) {

@@ -6,7 +6,7 @@ import type { Lesson } from '../../../shared/model';
 import { listBackups } from '../../../electron/core/store/documents';
 import { defaultStoreDir } from '../../../electron/core/store/paths';
 import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
-import { INDEX_FILE, MAIN_FILE, Store } from '../../../electron/core/store/store';
+import { INDEX_FILE, JOURNAL_FILE, MAIN_FILE, Store } from '../../../electron/core/store/store';
 import { tempDir } from '../../helpers/env';
 
 const lesson = (id: string): Lesson => ({
@@ -154,6 +154,41 @@ describe('damaged documents', () => {
     expect(backups.length).toBe(5);
     // The newest backup is the last good state before the last run's write.
     expect(JSON.parse(fs.readFileSync(backups[0]!, 'utf8')).lessons).toHaveLength(7);
+  });
+});
+
+describe('interrupted imports', () => {
+  const session = (id: string, eventCount: number) => ({ id, agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false });
+
+  it('session files written but never committed to the index are rolled forward at the next open', async () => {
+    const dir = tempDir();
+    const s = await Store.open(dir);
+    await s.writeSessionDoc({ session: session('old', 1), events: [], signals: [] });
+    await s.writeIndex();
+    // An import that dies after writing two session files (one new, one grown), before index.json.
+    await s.writeSessionDoc({ session: session('new', 2), events: [], signals: [] });
+    await s.writeSessionDoc({ session: session('old', 5), events: [], signals: [] });
+    await s.close();
+    expect(fs.existsSync(path.join(dir, JOURNAL_FILE))).toBe(true);
+
+    const again = await Store.open(dir);
+    expect(again.sessions.map((x) => [x.id, x.eventCount])).toEqual([['old', 5], ['new', 2]]);
+    expect(again.notices.join('\n')).toMatch(/import was interrupted; the 1 session\(s\) it had completed were kept/);
+    expect(fs.existsSync(path.join(dir, JOURNAL_FILE))).toBe(false);
+    await again.close();
+    const third = await Store.open(dir);
+    expect(third.sessions).toHaveLength(2);
+    expect(third.notices).toEqual([]);
+    await third.close();
+  });
+
+  it('a committed import leaves no journal behind', async () => {
+    const dir = tempDir();
+    const s = await Store.open(dir);
+    await s.writeSessionDoc({ session: session('x', 1), events: [], signals: [] });
+    await s.writeIndex();
+    await s.close();
+    expect(fs.existsSync(path.join(dir, JOURNAL_FILE))).toBe(false);
   });
 });
 
