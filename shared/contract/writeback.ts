@@ -43,6 +43,11 @@ export const WritebackTarget = z.object({
   chars: z.number().int().nonnegative(),
   budget: z.number().int().nonnegative(),
   edits: z.array(BlockEdit),
+  /**
+   * Lessons held back because they contradict a rule the user wrote by hand in the same file (the
+   * user's own words win; pinned lessons are written anyway and only reported).
+   */
+  conflicts: z.array(z.object({ lessonId: z.string(), line: z.number().int().positive(), rule: z.string(), reason: z.string(), heldBack: z.boolean() })).default([]),
   /** Where the previous file was copied before it was written (apply only). */
   backup: z.string().optional(),
   written: z.boolean(),

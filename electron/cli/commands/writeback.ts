@@ -24,6 +24,7 @@ export function renderWriteback(r: WritebackResult, showDiff: boolean): string {
     }
     const size = `${t.lessonIds.length} lessons, ${t.chars}/${t.budget} chars${t.omitted.length ? `, ${t.omitted.length} over budget` : ''}`;
     out.push(`- ${who}: ${verb} ${t.file} (${size})${t.reason ? ` — ${t.reason}` : ''}${t.backup ? `\n    backup: ${t.backup}` : ''}`);
+    for (const c of t.conflicts) out.push(`    ${c.heldBack ? 'held back' : 'written anyway (pinned)'}: ${c.lessonId} contradicts your rule at line ${c.line} ("${c.rule.slice(0, 60)}"): ${c.reason}`);
     for (const e of t.edits) out.push(`    ${e.kind}${e.lessonId ? ` ${e.lessonId}` : ''}: ${e.before ?? ''}${e.before && e.after ? ' → ' : ''}${e.after ?? ''}`);
     if (showDiff && t.diff) out.push(t.diff.trimEnd().split('\n').map((l) => `    ${l}`).join('\n'));
   }

@@ -5,6 +5,8 @@ import { createTwoFilesPatch } from 'diff'; // the unified-diff standard library
 import type { WritebackTarget } from '../../../shared/contract/writeback';
 import type { Agent, AgentTool, Lesson, Settings } from '../../../shared/model';
 import { blockBullets, blockHash, eolOf, findBlock, replaceBlock } from './block';
+import { parseRules } from '../progress/rules';
+import { contradiction } from '../seeding/text';
 import { blockEdits, describeEdits } from './edits';
 import { applicableLessons, newFileText, renderBlock, type Rendered } from './render';
 import type { WritebackState } from './state';
@@ -43,7 +45,7 @@ function readText(file: string): string | null {
 }
 
 const base = (agentIds: string[], tool: AgentTool, file: string | null): PlannedTarget => ({
-  agentIds, tool, file, status: 'skipped', diff: '', lessonIds: [], omitted: [], chars: 0, budget: 0, edits: [], written: false, current: null, next: null, rendered: null,
+  agentIds, tool, file, status: 'skipped', diff: '', lessonIds: [], omitted: [], chars: 0, budget: 0, edits: [], conflicts: [], written: false, current: null, next: null, rendered: null,
 });
 
 export function planWriteback(input: PlanInput): PlannedTarget[] {
@@ -81,8 +83,19 @@ function planOne(t: PlannedTarget, input: PlanInput, format: FileFormat): void {
   const file = t.file!;
   const userLevel = t.tool === 'claude-code' && input.settings.writeback.claudeTarget === 'user';
   // The user-level file is read in every project: only team lessons belong there.
-  const lessons = applicableLessons(input.lessons, t.agentIds, userLevel);
+  const applicable = applicableLessons(input.lessons, t.agentIds, userLevel);
   const current = readText(file);
+  // A lesson that contradicts what the user wrote by hand in this very file would leave the agent
+  // with two opposite instructions: the user's words win, the lesson is held back and reported.
+  const rules = current ? parseRules(current) : [];
+  for (const l of applicable) {
+    for (const r of rules) {
+      const reason = contradiction(l.text, r.text);
+      if (reason) t.conflicts.push({ lessonId: l.id, line: r.line, rule: r.text, reason, heldBack: !l.pinned });
+    }
+  }
+  const held = new Set(t.conflicts.filter((c) => c.heldBack).map((c) => c.lessonId));
+  const lessons = applicable.filter((l) => !held.has(l.id));
   const eol = current ? eolOf(current) : '\n';
   const rendered = renderBlock(lessons, { maxChars: input.settings.writeback.maxChars, maxLessons: input.settings.maxLessonsPerAgent, eol });
   const found = current === null ? null : findBlock(current);

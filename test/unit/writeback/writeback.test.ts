@@ -183,6 +183,20 @@ describe('write-back targets and limits', () => {
     expect((await run(false)).targets[0].status).toBe('unchanged');
   });
 
+  it('holds back a lesson that contradicts a rule the user wrote in the same file (unless pinned)', async () => {
+    const project = tempDir();
+    fs.writeFileSync(path.join(project, 'CLAUDE.md'), '# Shop\n\n- Use pnpm, never npm.\n');
+    const lessons = [lesson('npm', 'Run npm install before running the tests.'), lesson('ok', 'Run the linter before committing.')];
+    const run = () => runWriteback({ storeDir: tempDir(), lessons, agents: [agent('claude-code', project)], settings: settings(), dryRun: true, home: tempDir() });
+    const t = (await run()).targets[0];
+    expect(t.lessonIds).toEqual(['ok']);
+    expect(t.conflicts).toEqual([{ lessonId: 'npm', line: 3, rule: 'Use pnpm, never npm.', reason: expect.stringMatching(/npm/), heldBack: true }]);
+    lessons[0].pinned = true;
+    const pinned = (await run()).targets[0];
+    expect(pinned.lessonIds).toContain('npm');
+    expect(pinned.conflicts[0].heldBack).toBe(false);
+  });
+
   it('records when each lesson was first written back', async () => {
     const store = tempDir();
     const project = tempDir();
