@@ -186,12 +186,12 @@ function LessonList({ items, agents, onEvidence, label }: { items: Lesson[]; age
   };
   return (
     <ul className="lesson-list" aria-label={label} ref={ref} onKeyDown={onKey}>
-      {items.map((l) => <LessonCard key={l.id} lesson={l} agents={agents} onEvidence={() => onEvidence(l.id)} />)}
+      {items.map((l) => <LessonCard key={l.id} lesson={l} onEvidence={() => onEvidence(l.id)} />)}
     </ul>
   );
 }
 
-function LessonCard({ lesson: l, agents, onEvidence }: { lesson: Lesson; agents: Agent[]; onEvidence: () => void }) {
+function LessonCard({ lesson: l, onEvidence }: { lesson: Lesson; onEvidence: () => void }) {
   const toast = useApp((s) => s.toast);
   const refresh = useApp((s) => s.refresh);
   const [editing, setEditing] = useState(false);
@@ -242,7 +242,6 @@ function LessonCard({ lesson: l, agents, onEvidence }: { lesson: Lesson; agents:
         <span className="m" title="Occurrences">×{l.support.occurrences}</span>
         <span className="m conf" title="Confidence"><span className="meter" aria-hidden="true"><i style={{ width: pct(l.confidence) }} /></span>{pct(l.confidence)} confidence</span>
         <span className="m" title={`First seen ${fmtDate(l.support.firstSeen)}, last seen ${fmtDate(l.support.lastSeen)}`}><Icon name="clock" size={12} />last seen {ago(l.support.lastSeen)}</span>
-        {!l.agents.includes('all') && <span className="m"><Icon name="users" size={12} />{scopeLabel(agents, l)}</span>}
       </div>
     </li>
   );
