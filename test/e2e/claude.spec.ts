@@ -55,9 +55,15 @@ describe('browser mode: a dream with the Claude engine', () => {
     // The choice is stored (settings.set), not just shown.
     await expect.poll(storedEngine, { timeout: 10_000 }).toBe('claude');
     expect(fake.requests).toHaveLength(0);
-    await page.getByRole('status', { name: 'Dream status' }).getByRole('button', { name: 'Dream now' }).click();
 
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Dreams/ }).click();
+    // Dream from the Dreams screen with the Claude engine (offered once the page knows a key is there).
+    await nav.getByRole('button', { name: /Dreams/ }).click();
+    const main = page.getByRole('main', { name: 'Dreams' });
+    // The header's engine choice and its button (an empty Dreams screen offers the same pair again).
+    const engine = main.getByRole('combobox', { name: 'Dream engine' }).first();
+    await engine.locator('option[value="claude"]:not([disabled])').waitFor({ state: 'attached' });
+    await engine.selectOption('claude');
+    await main.getByRole('button', { name: 'Dream now' }).first().click();
     const details = page.getByLabel('Dream details');
     await details.getByText('Claude engine').waitFor({ timeout: 60_000 });
     // Claude's reasons, one line per change, as the fake server wrote them from the real request.
