@@ -13,7 +13,9 @@ const [mode, dir] = process.argv.slice(2);
 const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(dir, f));
 const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const extra: Record<string, number> = {};
+let storeDir: string | null = null;
 if (mode === 'baseline') {
   let records = 0;
   for (const f of files) {
@@ -22,7 +24,7 @@ if (mode === 'baseline') {
   }
   extra.records = records;
 } else {
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-bench-store-'));
+  storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-bench-store-'));
   const store = await Store.open(storeDir);
   try {
     const r = await importPaths(store, [dir]);
@@ -31,8 +33,11 @@ if (mode === 'baseline') {
     extra.errors = r.errors.length;
   } finally {
     await store.close();
-    fs.rmSync(storeDir, { recursive: true, force: true });
   }
 }
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+extra.cpuMs = (cpu.user + cpu.system) / 1000;
 process.stdout.write(`${JSON.stringify({ mode, ms, bytes, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);
+// The store written by the measured run is removed outside the measurement.
+if (storeDir) fs.rmSync(storeDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from './import-corpus';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-interface Run { mode: string; ms: number; bytes: number; maxRssMB: number; sessions?: number; events?: number; errors?: number; records?: number }
+interface Run { mode: string; ms: number; cpuMs: number; bytes: number; maxRssMB: number; sessions?: number; events?: number; errors?: number; records?: number }
 
 function measure(mode: 'baseline' | 'reverie', dir: string): Run {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'import-worker.ts'), mode, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -20,13 +20,22 @@ export default async function importBench(): Promise<void> {
   const corpus = ensureCorpus(mb, (s) => console.log(s));
   const size = corpus.bytes / 1048576;
   console.log(`corpus: ${corpus.files.length} Claude Code session files, ${size.toFixed(0)} MB (${corpus.dir})`);
-  const base = measure('baseline', corpus.dir);
-  const rev = measure('reverie', corpus.dir);
+  // The machine is shared: runs alternate and the best of each is kept (REVERIE_BENCH_REPEAT, default 2).
+  const repeat = Math.max(1, Number(process.env.REVERIE_BENCH_REPEAT ?? 2));
+  const runs: { baseline: Run[]; reverie: Run[] } = { baseline: [], reverie: [] };
+  for (let i = 0; i < repeat; i++) {
+    runs.baseline.push(measure('baseline', corpus.dir));
+    runs.reverie.push(measure('reverie', corpus.dir));
+  }
+  const best = (rs: Run[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const base = best(runs.baseline);
+  const rev = { ...best(runs.reverie), maxRssMB: Math.max(...runs.reverie.map((r) => r.maxRssMB)) };
   const mbps = (r: Run) => r.bytes / 1048576 / (r.ms / 1000);
   const ratio = mbps(rev) / mbps(base);
-  const row = (name: string, r: Run) => `  ${name.padEnd(30)} ${(r.ms / 1000).toFixed(1).padStart(7)} s ${mbps(r).toFixed(1).padStart(8)} MB/s   peak RSS ${r.maxRssMB.toFixed(0).padStart(5)} MB`;
+  const row = (name: string, r: Run) => `  ${name.padEnd(30)} ${(r.ms / 1000).toFixed(1).padStart(7)} s ${mbps(r).toFixed(1).padStart(8)} MB/s  (CPU ${(r.cpuMs / 1000).toFixed(1)} s)   peak RSS ${r.maxRssMB.toFixed(0).padStart(5)} MB`;
   console.log(row('baseline (lines + JSON.parse)', base));
   console.log(row('reverie import', rev));
+  console.log(`  best of ${repeat} alternating runs each; CPU-time ratio ${(base.cpuMs / rev.cpuMs).toFixed(2)}×`);
   console.log(`  imported ${rev.sessions} sessions, ${rev.events} events, ${rev.errors} errors; baseline parsed ${base.records} records`);
   const okSpeed = ratio >= 0.5;
   const okRss = rev.maxRssMB < 300;
