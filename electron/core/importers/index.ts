@@ -15,6 +15,7 @@ import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, r
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
+import { sidecars } from './sidecars';
 import { SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
 import type { FormatImporter } from './types';
@@ -22,7 +23,7 @@ import type { FormatImporter } from './types';
 export { agentFor } from './store-session';
 
 /** Formats in detection order: the most specific shapes first, the generic fallback last. */
-export const IMPORTERS: FormatImporter[] = [claudeCode, codex, gemini, chatgpt, claudeAi, cline, clineTaskPart, sweAgent, openHands, cursor, aider, generic];
+export const IMPORTERS: FormatImporter[] = [claudeCode, codex, gemini, chatgpt, claudeAi, cline, clineTaskPart, sweAgent, openHands, cursor, aider, sidecars, generic];
 
 /** At most this many line/record problems are listed per file (the count of the rest is given). */
 const MAX_WARNINGS_PER_FILE = 20;

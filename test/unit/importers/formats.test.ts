@@ -195,4 +195,24 @@ describe('formats without a shipped native sample (own fixtures)', () => {
     fs.writeFileSync(md, '# Project\n\nJust documentation.\n');
     expect((await parseFile(md)).tool).toBeUndefined();
   });
+
+  it('recognizes the files that sit next to logs but hold no session, and skips them', async () => {
+    const dir = tempDir();
+    const cases: [string, string][] = [
+      ['history.jsonl', '{"display":"fix the build","pastedContents":{},"timestamp":1767603600000,"project":"/home/me/src/shop","sessionId":"s1"}\n'],
+      ['codex-history.jsonl', '{"session_id":"019a93b9-f380-7600-98ff-940e6b99603c","ts":1767603600,"text":"run the tests"}\n'],
+      ['logs.json', '[{"sessionId":"g1","messageId":0,"timestamp":"2026-01-01T00:00:00.000Z","type":"user","message":"hi"}]'],
+      ['checkpoint-wip.json', '[{"role":"user","parts":[{"text":"hi"}]},{"role":"model","parts":[{"text":"hello"}]}]'],
+    ];
+    for (const [name, text] of cases) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      const r = await parseFile(file);
+      expect([name, r.sessions.length, r.skipped.length]).toEqual([name, 0, 1]);
+    }
+    const meta = path.join(dir, '.claude', 'projects', '-x', 's', 'subagents', 'agent-a1.meta.json');
+    fs.mkdirSync(path.dirname(meta), { recursive: true });
+    fs.writeFileSync(meta, '{"agentType":"Explore","description":"look around"}');
+    expect((await parseFile(meta)).skipped).toHaveLength(1);
+  });
 });
