@@ -89,7 +89,14 @@ export const TrackedRule = z.object({
     lastAt: IsoDate.nullable(),
     examples: z.array(z.object({ sessionId: z.string(), excerpt: z.string() })),
   }),
-  suggestion: z.object({ kind: z.enum(['sharpen', 'move-up', 'hook']), text: z.string() }).nullable(),
+  suggestion: z
+    .object({
+      kind: z.enum(['sharpen', 'move-up', 'hook']),
+      text: z.string(),
+      /** For a hook: the JSON to merge into .claude/settings.json. */
+      snippet: z.string().optional(),
+    })
+    .nullable(),
 });
 export type TrackedRule = z.infer<typeof TrackedRule>;
 

@@ -65,11 +65,26 @@ export function breaks(rule: string, s: Signal): boolean {
 /** Rules further down than this are read least; moving them up is the cheapest fix. */
 const LOW_POSITION = 8;
 
+/**
+ * A Claude Code PreToolUse hook: it gets the tool call as JSON on stdin; exit code 2 blocks the call
+ * and shows stderr to the agent, so the agent reads the rule exactly when it is about to break it.
+ */
+export function hookSnippet(commands: string[], rule: string): string {
+  const pattern = `(^|[;&|[:space:]])(${commands.join('|')})([[:space:]]|$)`;
+  const why = rule.replace(/'/g, '').slice(0, 120);
+  const command = `jq -r '.tool_input.command // empty' | grep -Eq '${pattern}' && { echo 'Blocked by your CLAUDE.md rule: ${why}' >&2; exit 2; } || exit 0`;
+  return JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command }] }] } }, null, 2);
+}
+
 export function suggest(rule: HandRule, hits: Signal[]): TrackedRule['suggestion'] {
   const rejected = [...choices(rule.text).rejected];
   const commandHits = hits.filter((s) => s.kind === 'tool_error' || s.kind === 'rejection');
   if (rejected.length && commandHits.length && rule.tool === 'claude-code') {
-    return { kind: 'hook', text: `Words have not stopped it: add a PreToolUse hook in .claude/settings.json that blocks Bash commands starting with ${rejected.map((w) => `\`${w}\``).join(' or ')} and says why.` };
+    return {
+      kind: 'hook',
+      text: `Words have not stopped it: add a PreToolUse hook in .claude/settings.json that blocks Bash commands starting with ${rejected.map((w) => `\`${w}\``).join(' or ')} and says why.`,
+      snippet: hookSnippet(rejected, rule.text),
+    };
   }
   if (rule.position > LOW_POSITION && rule.position > rule.of / 2) {
     return { kind: 'move-up', text: `It is rule ${rule.position} of ${rule.of} in ${rule.file}; move it into the first few lines, where agents weigh instructions most.` };

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
 import { bucketStart, buckets, trendOf } from '../../../electron/core/progress/compute';
-import { breaks, findContradictions, handRules, parseRules, suggest, trackRules } from '../../../electron/core/progress/rules';
+import { breaks, findContradictions, handRules, hookSnippet, parseRules, suggest, trackRules } from '../../../electron/core/progress/rules';
 import { lesson } from '../../helpers/lessons';
 
 const sig = (over: Partial<Signal>): Signal => ({ id: 'x', sessionId: 's1', agentId: 'a', kind: 'correction', key: 'k', text: '', eventIds: ['e'], excerpt: '', timestamp: null, ...over });
@@ -30,12 +31,25 @@ describe('hand-written rules', () => {
     expect(suggest(rules[11], [sig({})])?.kind).toBe('move-up');
     expect(suggest(rules[0], [sig({ text: 'topic0 details0 again' })])).toMatchObject({ kind: 'sharpen', text: expect.stringContaining('"topic0 details0 again"') });
     const hook = { ...rules[0], text: 'Never use npm; use pnpm.', tool: 'claude-code' as const };
-    expect(suggest(hook, [sig({ kind: 'tool_error', excerpt: 'npm install' })])?.kind).toBe('hook');
+    const h = suggest(hook, [sig({ kind: 'tool_error', excerpt: 'npm install' })]);
+    expect(h?.kind).toBe('hook');
+    const cfg = JSON.parse(h!.snippet!) as { hooks: { PreToolUse: { matcher: string; hooks: { type: string; command: string }[] }[] } };
+    expect(cfg.hooks.PreToolUse[0]).toMatchObject({ matcher: 'Bash', hooks: [{ type: 'command', command: expect.stringContaining('exit 2') }] });
     const sessions = [{ id: 's1', agentId: 'a', at: '2026-10-01T00:00:00Z' }, { id: 's2', agentId: 'a', at: '2026-10-02T00:00:00Z' }];
     const once = trackRules([rules[0]], sessions, new Map([['s1', [sig({ sessionId: 's1', text: 'topic0 details0 wrong' })]]]));
     expect(once[0]).toMatchObject({ broken: { sessions: 1, occurrences: 1 }, suggestion: null });
     const twice = trackRules([rules[0]], sessions, new Map([['s1', [sig({ sessionId: 's1', text: 'topic0 details0 wrong' })]], ['s2', [sig({ sessionId: 's2', text: 'topic0 details0 wrong again' })]]]));
     expect(twice[0]).toMatchObject({ broken: { sessions: 2, lastAt: '2026-10-02T00:00:00Z' }, suggestion: { kind: 'sharpen' } });
+  });
+
+  const hasJq = spawnSync('jq', ['--version']).status === 0;
+  it.skipIf(!hasJq)('suggest a hook that really blocks the rejected command and lets others through', () => {
+    const cmd = (JSON.parse(hookSnippet(['npm'], "Never use npm here; use pnpm.")) as { hooks: { PreToolUse: { hooks: { command: string }[] }[] } }).hooks.PreToolUse[0].hooks[0].command;
+    const run = (c: string) => spawnSync('sh', ['-c', cmd], { input: JSON.stringify({ tool_input: { command: c } }), encoding: 'utf8' });
+    expect(run('npm install')).toMatchObject({ status: 2, stderr: expect.stringContaining('Never use npm here') });
+    expect(run('cd web && npm run build').status).toBe(2);
+    expect(run('pnpm install').status).toBe(0);
+    expect(run('echo npmx').status).toBe(0);
   });
 
   it('contradictions need overlapping scope, and seeded practices never conflict among themselves', () => {
