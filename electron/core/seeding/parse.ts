@@ -24,7 +24,8 @@ export const MAX_ITEMS = 300;
 export const MAX_TEXT = 600;
 
 const PITFALL_HEADING = /pitfall|avoid|mistake|don'?t|never|anti-?pattern|gotcha|trap|danger/i;
-const PRACTICE_HEADING = /practice|\bdo\b|\bdos\b|guideline|rule|convention|habit|workflow/i;
+// Only headings that say "do" decide; neutral ones ("Rules", "Conventions") leave it to each bullet's wording.
+const PRACTICE_HEADING = /practice|\bdo\b|\bdos\b|habit|workflow/i;
 
 /** Kind from the section heading when it says so, else from the bullet's own wording. */
 export function kindFor(text: string, heading: string | null): 'practice' | 'pitfall' {

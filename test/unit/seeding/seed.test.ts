@@ -27,8 +27,8 @@ describe('parsing seed files', () => {
   });
 
   it('takes the kind from the wording when no heading says it', () => {
-    const doc = parseSeed('- Always run the linter\n- Never commit .env files\n', 'x.md');
-    expect(doc.items.map((i) => i.kind)).toEqual(['practice', 'pitfall']);
+    const doc = parseSeed('- Always run the linter\n- Never commit .env files\n## Conventions\n- Never push to main\n- Use conventional commits\n', 'x.md');
+    expect(doc.items.map((i) => i.kind)).toEqual(['practice', 'pitfall', 'pitfall', 'practice']);
   });
 
   it('reads JSON lists of strings or objects', () => {
