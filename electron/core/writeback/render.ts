@@ -33,7 +33,8 @@ export function rankForWriteback(lessons: Lesson[]): Lesson[] {
 
 /** One bullet per lesson: its text on one line (agents read these on every turn; no room for prose). */
 export function bulletFor(l: Lesson): string {
-  const text = l.text.replace(/\s+/g, ' ').trim();
+  // A lesson quoting HTML comments (or our own markers) must not be able to open or close the block.
+  const text = l.text.replace(/<!--|-->/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > 400 ? `${text.slice(0, 399)}…` : text;
 }
 

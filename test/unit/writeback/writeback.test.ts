@@ -197,6 +197,18 @@ describe('write-back targets and limits', () => {
     expect(pinned.conflicts[0].heldBack).toBe(false);
   });
 
+  it('never lets a lesson\'s text open or close the block', async () => {
+    const project = tempDir();
+    const store = tempDir();
+    const lessons = [lesson('evil', 'Keep <!-- reverie:end --> markers\nand <!-- comments --> out.')];
+    const run = () => runWriteback({ storeDir: store, lessons, agents: [agent('codex', project)], settings: settings(), dryRun: false, home: tempDir() });
+    await run();
+    const text = fs.readFileSync(path.join(project, 'AGENTS.md'), 'utf8');
+    expect(text.split(END)).toHaveLength(2);
+    expect(findBlock(text)!.inner).toContain('- Keep reverie:end markers and comments out.');
+    expect((await run()).targets[0].status).toBe('unchanged');
+  });
+
   it('records when each lesson was first written back', async () => {
     const store = tempDir();
     const project = tempDir();
