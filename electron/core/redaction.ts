@@ -42,8 +42,9 @@ const ALREADY = /^«redacted:[a-z-]+»$/;
 /**
  * One cheap pass first: every rule above needs one of these fragments, so text without any of them
  * (most of a transcript) skips the fifteen rule scans. Keep it in step when a rule is added.
+ * Case is spelled out per letter rather than with /i, which makes V8 scan noticeably slower here.
  */
-const MAY_HOLD_SECRET = /-----BEGIN|sk-|AKIA|ASIA|ABIA|ACCA|aws_secret|gh[pousr]_|github_pat_|AIza|xox|_live_|_test_|eyJ|bearer|:\/\/[^\s:/@]+:|passw|pwd|secret|token|api[_-]?key|private_key|access_key|auth_key|credential/i;
+const MAY_HOLD_SECRET = /-----BEGIN|sk-|A[KS]IA|ABIA|ACCA|gh[pousr]_|github_pat_|AIza|xox|_live_|_test_|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|:\/\/[^\s:/@]+:|[Pp][Aa][Ss][Ss][Ww]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|_KEY|_key|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]/;
 
 export function redact(text: string): string {
   if (!text || !MAY_HOLD_SECRET.test(text)) return text;

@@ -45,7 +45,10 @@ export class EventList {
 
   get length(): number { return this.list.length; }
   /** Final list with seq renumbered (importers may splice or drop while building). */
-  done(): SessionEvent[] { return this.list.map((e, seq) => ({ ...e, seq })); }
+  done(): SessionEvent[] {
+    this.list.forEach((e, seq) => (e.seq = seq));
+    return this.list;
+  }
 }
 
 /** Heuristic for formats with no error flag (SWE-agent, Aider, OpenHands text): the usual failure markers at line starts. */

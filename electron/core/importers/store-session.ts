@@ -29,9 +29,15 @@ function disambiguate(agent: Agent, agents: Agent[]): Agent {
 
 /** Every string of an event that came from the log goes through redaction before it is stored. */
 export function redactEvent(e: SessionEvent): SessionEvent {
-  if (!e.tool) return { ...e, text: redact(e.text) };
-  const tool = { ...e.tool, name: redact(e.tool.name), ...(e.tool.input !== undefined ? { input: redact(e.tool.input) } : {}), ...(e.tool.callId !== undefined ? { callId: redact(e.tool.callId) } : {}) };
-  return { ...e, text: redact(e.text), tool };
+  const text = redact(e.text);
+  if (!e.tool) return text === e.text ? e : { ...e, text };
+  const t = e.tool;
+  const name = redact(t.name);
+  const input = t.input !== undefined ? redact(t.input) : undefined;
+  const callId = t.callId !== undefined ? redact(t.callId) : undefined;
+  // Most events hold no secret: keep the same object instead of copying every one.
+  if (text === e.text && name === t.name && input === t.input && callId === t.callId) return e;
+  return { ...e, text, tool: { ...t, name, ...(input !== undefined ? { input } : {}), ...(callId !== undefined ? { callId } : {}) } };
 }
 
 export interface Stored { session: Session; added: number; changed: boolean }
@@ -44,7 +50,7 @@ export interface Stored { session: Session; added: number; changed: boolean }
  */
 export class SessionWrites {
   private readonly pending = new Map<string, Promise<void>>();
-  constructor(private readonly store: Store, private readonly max = 4) {}
+  constructor(private readonly store: Store, private readonly max = 2) {}
 
   async settled(id: string): Promise<void> {
     await this.pending.get(id);
