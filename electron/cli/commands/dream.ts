@@ -29,7 +29,10 @@ export function registerDream(program: Command, common: (c: Command) => Command)
     .argument('<dreamId>', 'the pending dream (see `reverie dreams`)')
     .option('--accept <changeIds...>', 'change ids to apply (e.g. c1 c3), or "all"')
     .option('--reject <changeIds...>', 'change ids to drop, or "all"')
-    .action(async (id: string, opts: GlobalOpts & { accept?: string[]; reject?: string[] }) => {
+    .action(async (id: string, own: GlobalOpts & { accept?: string[]; reject?: string[] }, cmd: Command) => {
+      // `dream` itself takes --store/--json too; whichever level they were given at counts.
+      const opts = { ...cmd.optsWithGlobals(), ...own } as GlobalOpts & { accept?: string[]; reject?: string[] };
+      if (!opts.accept?.length && !opts.reject?.length) throw new UsageError(`say which changes to --accept or --reject (ids as in \`reverie diff ${id}\`, or "all")`);
       const dream = await withCore(opts, 'write', async (api) => {
         const pending = (await api.call('dreams.get', { id })).changes.filter((c) => c.decision === 'pending').map((c) => c.id);
         const ids = (v?: string[]) => (v?.includes('all') ? pending : (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean));

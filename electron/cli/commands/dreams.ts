@@ -42,7 +42,7 @@ export function renderChange(c: Change): string {
 }
 
 export function renderDiff(d: Dream): string {
-  const head = renderDream({ ...d, changes: [] }).split('\n');
+  const head = renderDream(d).split('\n').slice(0, d.message ? 2 : 1);
   return [...head, ...(d.changes.length ? d.changes.map(renderChange) : ['  (no changes)'])].join('\n');
 }
 

@@ -3,7 +3,7 @@
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
 import type { KeyEntry, Obs, ObservationIndex } from './observations';
-import { clusterTexts, signedTokens, tokens } from './similarity';
+import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -72,7 +72,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     }
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
     const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : signedTokens(representative(index.keys[k]))));
-    const roots = clusterTexts(docs, THRESHOLD[fam]);
+    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : instructionSimilarity);
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {

@@ -50,5 +50,7 @@ export function reviewDream(lessons: Lesson[], dream: Dream, accept: string[], r
   const changes = dream.changes.map((c) => (accept.includes(c.id) ? { ...c, decision: 'accepted' as const } : reject.includes(c.id) ? { ...c, decision: 'rejected' as const } : c));
   const done = changes.every((c) => c.decision !== 'pending');
   const status = !done ? 'pending' : changes.some((c) => c.decision === 'accepted') ? 'applied' : 'empty';
-  return { lessons: next, dream: { ...dream, changes, status, ...(done && status === 'empty' ? { message: [dream.message, 'Every change was rejected in review.'].filter(Boolean).join(' ') } : {}) } };
+  const count = (d: string) => changes.filter((c) => c.decision === d).length;
+  const message = done ? `Reviewed: ${count('accepted')} change(s) accepted, ${count('rejected')} rejected.` : `Review mode: ${count('pending')} change(s) still pending.`;
+  return { lessons: next, dream: { ...dream, changes, status, message } };
 }

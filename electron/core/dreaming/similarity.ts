@@ -81,6 +81,20 @@ export function cosine(a: Vector, b: Vector): number {
 }
 
 /**
+ * For short instructions: the mean of cosine and containment (how much of the smaller one the
+ * larger covers), so "use pnpm, not npm" still matches "wrong package manager: this project uses
+ * pnpm, not npm". A one-word instruction gets plain cosine, or it would match anything naming it.
+ */
+export function instructionSimilarity(a: Vector, b: Vector): number {
+  const c = cosine(a, b);
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size < 2) return c;
+  let dot = 0, ns = 0;
+  for (const [t, x] of small) { ns += x * x; const y = large.get(t); if (y) dot += Math.min(x, y) * Math.min(x, y); }
+  return ns ? (c + dot / ns) / 2 : c;
+}
+
+/**
  * Whether two signed documents are about the same thing (unsigned cosine ≥ `about`) but say the
  * opposite (the shared weight mostly has opposite signs): "use tabs" against "don't use tabs".
  */
@@ -105,15 +119,17 @@ export function contradicts(a: string[], b: string[], idf: Map<string, number>, 
  * with the number of plausible pairs, not with n². Returns the group index of every document;
  * the result depends only on the set of documents, not on their order.
  */
-export function clusterTexts(docs: string[][], threshold: number, rareTokens = 3): number[] {
+export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vector, b: Vector) => number = cosine, rareTokens = 3): number[] {
   const idf = idfOf(docs);
   const vecs = docs.map((d) => vectorOf(d, idf));
   const parent = docs.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
   const postings = new Map<string, number[]>();
+  const single = Math.log((1 + docs.length) / 2) + 1 - 1e-9;
   docs.forEach((d, i) => {
-    const rare = [...new Set(d)].sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
+    // The rarest tokens that another document shares (a token only this one has pairs it with nothing).
+    const rare = [...new Set(d)].filter((t) => idf.get(t)! < single).sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
     for (const t of rare) (postings.get(t) ?? postings.set(t, []).get(t)!).push(i);
   });
   const compared = new Set<string>();
@@ -125,7 +141,7 @@ export function clusterTexts(docs: string[][], threshold: number, rareTokens = 3
         const pair = `${a},${b}`;
         if (compared.has(pair)) continue;
         compared.add(pair);
-        if (cosine(vecs[a], vecs[b]) >= threshold) union(a, b);
+        if (sim(vecs[a], vecs[b]) >= threshold) union(a, b);
       }
   }
   return docs.map((_, i) => find(i));

@@ -4,7 +4,8 @@
 import type { Evidence, Lesson } from '../../../shared/model';
 import { coveredKeys } from './claude/keys';
 import type { ObservationIndex } from './observations';
-import { cosine, idfOf, tokens, vectorOf } from './similarity';
+import { minePatterns, representative } from './mine';
+import { idfOf, instructionSimilarity, signedTokens, vectorOf } from './similarity';
 
 const ALIKE = 0.5;
 
@@ -15,12 +16,14 @@ export function whatIf(index: ObservationIndex, target: { lesson?: Lesson; text?
   const text = target.text ?? (target.lesson ? `${target.lesson.title} ${target.lesson.text}` : '');
   if (text) {
     const keys = Object.keys(index.keys).filter((k) => index.keys[k].kind !== 'workflow');
-    const docs = keys.map((k) => tokens(k.slice(k.indexOf('|') + 1)));
-    const query = tokens(text);
+    const docs = keys.map((k) => signedTokens(index.keys[k].kind === 'tool_error' ? k.slice(k.indexOf('|') + 1) : representative(index.keys[k])));
+    const query = signedTokens(text);
     const idf = idfOf([...docs, query]);
     const qv = vectorOf(query, idf);
-    keys.forEach((k, i) => { if (cosine(qv, vectorOf(docs[i], idf)) >= ALIKE) matched.add(k); });
+    keys.forEach((k, i) => { if (instructionSimilarity(qv, vectorOf(docs[i], idf)) >= ALIKE) matched.add(k); });
   }
+  // Other wordings of a matched wish count too: whatever the dream would cluster with it.
+  for (const p of minePatterns(index, 1)) if (p.keys.some((k) => matched.has(k))) p.keys.forEach((k) => matched.add(k));
   const sessions = new Map<string, Evidence>();
   const agents = new Set<string>();
   for (const k of [...matched].sort())

@@ -84,7 +84,7 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
   }
   if (p.family === 'workflow') {
     const steps = p.key.slice(p.key.indexOf('|') + 1);
-    return { title: clip(`Workflow: ${steps}`, 90), text: `Follow the routine that worked in ${p.sessions.size} sessions: ${steps}.` };
+    return { title: clip(`Workflow: ${steps}`, 90), text: `Follow the routine that worked before, in this order: ${steps}.` };
   }
   const text = imperative(clip(majority(perSession.map((o) => o.x)) ?? p.key, 240));
   return { title: clip(text.replace(/[.!]$/, ''), 80), text };
