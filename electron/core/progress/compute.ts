@@ -90,7 +90,8 @@ export interface Computed {
 
 export function computeProgress(input: ProgressInput): Computed {
   const sessions = [...input.sessions].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-  const sigs = (id: string) => (input.signals.get(id) ?? []).filter((s) => COUNTED.has(s.kind));
+  const counted = new Map(sessions.map((s) => [s.id, (input.signals.get(s.id) ?? []).filter((x) => COUNTED.has(x.kind))]));
+  const sigs = (id: string) => counted.get(id) ?? [];
   const active = input.lessons.filter((l) => l.status === 'active');
   const candidates = input.lessons.filter((l) => l.status === 'candidate').length;
   const noisy = candidates >= 10 && candidates > 3 * active.length;
