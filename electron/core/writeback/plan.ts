@@ -121,6 +121,9 @@ function planOne(t: PlannedTarget, input: PlanInput, format: FileFormat): void {
     }
   }
   t.status = current === null ? 'create' : !found ? 'insert' : next === current ? 'unchanged' : 'update';
+  if (!found && input.state.files[file]) {
+    t.reason = current === null ? 'the file was deleted since Reverie last wrote it; it will be created again' : 'the Reverie block was removed from this file by hand; it will be added again (drop the agent from write-back to stop this)';
+  }
   if (t.status !== 'unchanged') t.diff = createTwoFilesPatch(file, file, current ?? '', next, 'now', 'after write-back');
 }
 
