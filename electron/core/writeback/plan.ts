@@ -120,10 +120,17 @@ function planOne(t: PlannedTarget, input: PlanInput, format: FileFormat): void {
       return;
     }
   }
-  t.status = current === null ? 'create' : !found ? 'insert' : next === current ? 'unchanged' : 'update';
-  if (!found && input.state.files[file]) {
-    t.reason = current === null ? 'the file was deleted since Reverie last wrote it; it will be created again' : 'the Reverie block was removed from this file by hand; it will be added again (drop the agent from write-back to stop this)';
+  const written = input.state.files[file];
+  if (!found && current !== null && written) {
+    // Removing the whole block is the strongest hand edit there is: respected like any other.
+    t.status = 'edited';
+    t.edits = written.lines.map((l) => ({ kind: 'removed' as const, lessonId: l.lessonId, before: l.text, after: null }));
+    t.reason = 'the Reverie block was removed from this file by hand; it is not added back unless you apply with force';
+    t.diff = createTwoFilesPatch(file, file, current, next, 'now', 'after write-back (adds the block again)');
+    return;
   }
+  t.status = current === null ? 'create' : !found ? 'insert' : next === current ? 'unchanged' : 'update';
+  if (current === null && written) t.reason = 'the file was deleted since Reverie last wrote it; it will be created again';
   if (t.status !== 'unchanged') t.diff = createTwoFilesPatch(file, file, current ?? '', next, 'now', 'after write-back');
 }
 

@@ -209,14 +209,15 @@ describe('write-back targets and limits', () => {
     expect((await run()).targets[0].status).toBe('unchanged');
   });
 
-  it('says so when the block or the file was removed by hand since the last write-back', async () => {
+  it('leaves a file alone whose block was removed by hand, and recreates a deleted file, saying why', async () => {
     const store = tempDir();
     const project = tempDir();
     const file = path.join(project, 'AGENTS.md');
     const run = (dryRun: boolean) => runWriteback({ storeDir: store, lessons: [lesson('l1', 'Lesson one.')], agents: [agent('codex', project)], settings: settings(), dryRun, home: tempDir() });
     await run(false);
     fs.writeFileSync(file, '# Only mine now\n');
-    expect((await run(true)).targets[0]).toMatchObject({ status: 'insert', reason: expect.stringMatching(/block was removed from this file by hand/) });
+    expect((await run(false)).targets[0]).toMatchObject({ status: 'edited', written: false, reason: expect.stringMatching(/block was removed from this file by hand/), edits: [{ kind: 'removed', lessonId: 'l1', before: 'Lesson one.', after: null }] });
+    expect(fs.readFileSync(file, 'utf8')).toBe('# Only mine now\n');
     fs.rmSync(file);
     expect((await run(true)).targets[0]).toMatchObject({ status: 'create', reason: expect.stringMatching(/file was deleted since Reverie last wrote it/) });
   });
