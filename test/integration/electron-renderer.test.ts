@@ -93,6 +93,7 @@ describe('the built renderer under the desktop CSP and preload API', () => {
   afterAll(async () => {
     await browser?.close();
     await core?.close();
+    fs.rmSync(work, { recursive: true, force: true });
   });
 
   const violations = () => page.evaluate(() => ((globalThis as unknown as PageGlobals).__violations as string[]).slice());
