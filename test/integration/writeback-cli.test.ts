@@ -91,5 +91,10 @@ describe('CLI: seed → writeback → progress', () => {
     expect(report.agents).toHaveLength(1);
     expect(report.rules.map((x) => x.text)).toEqual(['Never use npm here; use pnpm.']);
     expect(s('progress').stdout).toMatch(/Overall: 2 sessions/);
+    const one = s('progress', '--agent', report.agents[0].agentId, '--json');
+    expect((one.json as ProgressReport).agents.map((a) => a.agentId)).toEqual([report.agents[0].agentId]);
+    const nobody = s('writeback', '--dry-run', '--agent', 'nobody');
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/No agent "nobody". Known agents: claude-code:/);
   });
 });
