@@ -23,6 +23,7 @@ function fakeHome(): string {
   for (const f of ['ui_messages.json', 'api_conversation_history.json', 'task_metadata.json']) {
     put(`.config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks/1732550400000/${f}`, path.join(own, 'cline', '1732550400000', f));
   }
+  put('.config/Claude/local-agent-mode-sessions/ws1/projects/-home-me-notes/c0ffee00-0000-4000-8000-000000000001.jsonl', fixture('claude-code', 'claude-reliability', 'coverage-test-fix', 'transcript.jsonl'));
   put('src/greeter/.aider.chat.history.md', path.join(own, 'aider', '.aider.chat.history.md'));
   fs.mkdirSync(path.join(home, 'src', 'empty-repo'), { recursive: true });
   return home;
@@ -38,6 +39,7 @@ describe('import --discover', () => {
     const sources = (listed.json as { sources: { tool: string; files: number; path: string }[] }).sources;
     expect(sources.map((s) => [s.tool, s.files, path.relative(home, s.path)])).toEqual([
       ['claude-code', 2, '.claude/projects'],
+      ['claude-code', 1, '.config/Claude/local-agent-mode-sessions'],
       ['codex', 1, '.codex/sessions'],
       ['gemini-cli', 1, '.gemini/tmp'],
       ['cline', 1, '.config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks'],
@@ -49,8 +51,8 @@ describe('import --discover', () => {
     const all = runCli(['import', '--discover', '--all', '--store', store, '--json'], { env });
     expect(all.code).toBe(0);
     const r = all.json as { sessions: number; errors: unknown[] };
-    // 2 Claude Code + 1 Codex + 1 Gemini + 1 Cline + 2 Aider runs.
-    expect([r.sessions, r.errors]).toEqual([7, []]);
+    // 2 Claude Code + 1 Claude Desktop + 1 Codex + 1 Gemini + 1 Cline + 2 Aider runs.
+    expect([r.sessions, r.errors]).toEqual([8, []]);
   });
 
   it('an empty home finds nothing, and says so', () => {
@@ -76,7 +78,7 @@ describe('import contract for the UI', () => {
     try {
       const api = createClient(core.dispatch);
       const { sources } = await api.call('import.discover', {});
-      expect(sources.map((s) => s.tool)).toEqual(['claude-code', 'codex', 'gemini-cli', 'cline', 'aider']);
+      expect(sources.map((s) => s.tool)).toEqual(['claude-code', 'claude-code', 'codex', 'gemini-cli', 'cline', 'aider']);
       expect(await api.call('import.progress', {})).toMatchObject({ running: false, phase: 'idle' });
       const seen: unknown[] = [];
       core.events.on('change', (topic: string) => {

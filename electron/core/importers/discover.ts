@@ -42,6 +42,10 @@ function locations(env: NodeJS.ProcessEnv): Location[] {
   const aiderRoots = [home, ...['src', 'code', 'projects', 'dev', 'work', 'repos'].map((d) => path.join(home, d))];
   return [
     { tool: 'claude-code', label: 'Claude Code projects', path: path.join(claude, 'projects'), match: /\.jsonl$/, depth: 4 },
+    // Claude Desktop's agent mode writes the Claude Code format under its own folder.
+    ...[path.join(home, '.config', 'Claude'), path.join(home, 'Library', 'Application Support', 'Claude'), ...(env.APPDATA ? [path.join(env.APPDATA, 'Claude')] : [])].map(
+      (root): Location => ({ tool: 'claude-code', label: 'Claude Desktop agent sessions', path: path.join(root, 'local-agent-mode-sessions'), match: /\.jsonl$/, depth: 7 }),
+    ),
     { tool: 'codex', label: 'Codex CLI sessions', path: path.join(codex, 'sessions'), match: /^rollout-.*\.jsonl?$/, depth: 5 },
     { tool: 'codex', label: 'Codex CLI archived sessions', path: path.join(codex, 'archived_sessions'), match: /^rollout-.*\.jsonl?$/, depth: 5 },
     { tool: 'gemini-cli', label: 'Gemini CLI chats', path: path.join(home, '.gemini', 'tmp'), match: /^session-.*\.jsonl?$/, depth: 3 },
