@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../../../shared/model';
 import { coveredKeys } from './claude/keys';
 import { minePatterns, type Pattern } from './mine';
-import { indexOfSignals, type ObservationIndex } from './observations';
+import { excerptOf, indexOfSignals, type ObservationIndex } from './observations';
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import type { DreamInput, DreamOutput } from './types';
-import { lessonKindOf, wordingOf } from './wording';
+import { lessonKindOf, wordingOf as wordingOfUncached } from './wording';
 
 export type { Pattern } from './mine';
 
@@ -30,7 +30,16 @@ export function confidenceOf(support: Support, minSessions: number): number {
   return Math.round(Math.min(0.99, 1 - Math.exp(-0.95 * x)) * 100) / 100;
 }
 
+const supportMemo = new WeakMap<Pattern, Support>();
 function supportOf(p: Pattern): Support {
+  const hit = supportMemo.get(p);
+  if (hit) return hit;
+  const s = computeSupport(p);
+  supportMemo.set(p, s);
+  return s;
+}
+
+function computeSupport(p: Pattern): Support {
   const stamps = [...p.sessions.values()].flatMap((o) => [o.t0, o.t1]).filter((t): t is string => !!t).sort();
   return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: stamps[0] ?? null, lastSeen: stamps[stamps.length - 1] ?? null };
 }
@@ -40,7 +49,7 @@ function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] 
   return [...p.sessions.entries()]
     .sort(([sa, a], [sb, b]) => (b.t1 ?? '').localeCompare(a.t1 ?? '') || sa.localeCompare(sb))
     .slice(0, MAX_EVIDENCE)
-    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: o.ex, timestamp: o.t1 }));
+    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o), timestamp: o.t1 }));
 }
 
 /** Lessons a dream may reword, merge away or retire: learned ones nobody pinned or edited. */
@@ -53,6 +62,9 @@ export function scoreOf(l: Lesson, newest: string | null): number {
   const age = newest && l.support.lastSeen ? Math.max(0, days(newest, l.support.lastSeen)) : 0;
   return (l.pinned ? 10 : 0) + l.confidence * Math.exp(-age / 90) + 0.05 * Math.min(l.support.agents, 4);
 }
+
+const wordingMemo = new WeakMap<Pattern, { title: string; text: string }>();
+const wordingOf = (p: Pattern) => wordingMemo.get(p) ?? (wordingMemo.set(p, wordingOfUncached(p)), wordingMemo.get(p)!);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 export const fingerprint = (w: { title: string; text: string }) => createHash('sha1').update(`${w.title}\n${w.text}`).digest('hex').slice(0, 12);

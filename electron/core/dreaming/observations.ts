@@ -19,10 +19,12 @@ export const Obs = z.object({
   /** the failed call, for tool errors */ c: z.string().optional(),
   /** the fix, for tool errors */ f: z.string().optional(),
   /** the event to open as evidence */ e: z.string(),
-  /** the excerpt shown as evidence */ ex: z.string(),
+  /** the excerpt shown as evidence, when it differs from the text */ ex: z.string().optional(),
   tool: z.string().optional(),
 });
 export type Obs = z.infer<typeof Obs>;
+/** The excerpt to show as evidence for an observation. */
+export const excerptOf = (o: Obs) => o.ex ?? o.x;
 
 export const KeyEntry = z.object({ kind: SignalKind, per: z.record(z.string(), Obs) });
 export type KeyEntry = z.infer<typeof KeyEntry>;
@@ -122,7 +124,8 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
       }
       const call = s.kind === 'tool_error' && s.excerpt.includes('\n→ ') ? s.excerpt.split('\n→ ')[0].split('\n')[0] : undefined;
       entry.per[sessionId] = {
-        a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, 300), e: eventId, ex: clip(s.kind === 'workflow' ? text : s.excerpt, 400),
+        a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, 300), e: eventId,
+        ...(s.kind !== 'workflow' && s.excerpt !== text ? { ex: clip(s.excerpt, 400) } : {}),
         ...(call ? { c: clip(call, 200) } : {}), ...(s.fix ? { f: clip(s.fix, 200) } : {}), ...(s.tool ? { tool: s.tool } : {}),
       };
       keys.add(key);
