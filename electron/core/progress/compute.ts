@@ -3,6 +3,7 @@
 // reached the agent's file). Pure: the caller loads, this counts, so every figure is testable.
 import type { AgentProgress, Bucket, LessonProgress, StallReason, Trend, Window } from '../../../shared/contract/progress';
 import type { Agent, Lesson, Signal } from '../../../shared/model';
+import { coveredKeys } from '../dreaming/claude/keys';
 import { relates } from '../seeding/text';
 
 export interface DatedSession { id: string; agentId: string; at: string }
@@ -36,7 +37,8 @@ export const SPOKEN = new Set<Signal['kind']>(['correction', 'preference', 'reje
  * same thing, by the same text relation seeding and rules use.
  */
 export function lessonMatcher(lesson: Lesson): (s: Signal) => boolean {
-  const keys = new Set([lesson.patternKey, ...(lesson.signalKeys ?? [])]);
+  // The same keys a dream counts as this lesson's (a Claude-engine lesson packs several into its patternKey).
+  const keys = new Set([...coveredKeys(lesson.patternKey), ...(lesson.signalKeys ?? [])]);
   const byText = lesson.origin !== 'learned';
   return (s) => keys.has(s.key) || (byText && SPOKEN.has(s.kind) && relates(lesson.text, s.text) !== null);
 }

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
-import { bucketStart, buckets, trendOf } from '../../../electron/core/progress/compute';
+import { claudePatternKey } from '../../../electron/core/dreaming/claude/keys';
+import { bucketStart, buckets, lessonMatcher, trendOf } from '../../../electron/core/progress/compute';
 import { breaks, findContradictions, handRules, hookSnippet, parseRules, suggest, trackRules } from '../../../electron/core/progress/rules';
 import { lesson } from '../../helpers/lessons';
 
@@ -65,6 +66,18 @@ describe('hand-written rules', () => {
     expect(found).toContain('AGENTS.md:1 vs s1');
     expect(found.some((f) => f.includes('elsewhere') && f.includes('AGENTS.md'))).toBe(false);
     expect(found).not.toContain('s1 vs s2');
+  });
+});
+
+describe('which signals are a lesson\'s pattern again', () => {
+  it('its pattern key, its signal keys, the keys a Claude-made lesson covers; wording for seeded ones', () => {
+    expect(lessonMatcher(lesson('a', 'x', { patternKey: 'bash|boom', signalKeys: ['bash|bang'] }))(sig({ key: 'bash|bang' }))).toBe(true);
+    const claude = lessonMatcher(lesson('c', 'x', { patternKey: claudePatternKey(['k1', 'k2']) }));
+    expect([claude(sig({ key: 'k1' })), claude(sig({ key: 'k2' })), claude(sig({ key: 'k3' }))]).toEqual([true, true, false]);
+    const seeded = lessonMatcher(lesson('s', 'Never use npm here; use pnpm.', { origin: 'seeded', patternKey: 'seed|x' }));
+    expect(seeded(sig({ kind: 'correction', key: 'other', text: 'no, use pnpm not npm' }))).toBe(true);
+    expect(seeded(sig({ kind: 'tool_error', key: 'other', text: 'no, use pnpm not npm' }))).toBe(false);
+    expect(lessonMatcher(lesson('l', 'Never use npm here; use pnpm.', { patternKey: 'k' }))(sig({ key: 'other', text: 'no, use pnpm not npm' }))).toBe(false);
   });
 });
 
