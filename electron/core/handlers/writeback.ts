@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ContractError } from '../../../shared/contract/define';
 import type { Handlers } from '../../../shared/contract';
 import type { Agent } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
@@ -23,7 +24,7 @@ export function writebackHandlers(ctx: CoreContext): DomainHandlers<'writeback.p
     },
     async 'writeback.apply'({ agents, force }) {
       // Project files are not the store, but the writer lock still makes write-backs one at a time.
-      if (ctx.store.readOnly) throw new Error('Write-back needs the store open for writing.');
+      if (ctx.store.readOnly) throw new ContractError('locked', 'Write-back records what it wrote in the store, which is open read-only here.');
       const result = await ctx.exclusive(() => run(agents, false, force));
       ctx.notify('writeback');
       return result;
