@@ -1,14 +1,8 @@
 // The app shell: sidebar navigation (arrow keys move between screens, Ctrl/Cmd+1…6 jump), the
 // theme (system by default, or the user's pick), the global dream indicator and the toasts.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { callLoose, has, hasToken, onDataChange, onNavigate } from './api';
-import { Dreams } from './screens/Dreams';
-import { Import } from './screens/Import';
 import { Lessons } from './screens/Lessons';
-import { Progress } from './screens/Progress';
-import { SessionReader } from './screens/SessionReader';
-import { Settings } from './screens/Settings';
-import { Timeline } from './screens/Timeline';
 import { SCREENS, isScreen, useApp, type Screen, type ThemePref } from './store';
 import { Icon, type IconName } from './ui/Icon';
 import { Toasts } from './ui/parts';
@@ -23,6 +17,15 @@ const LABELS: Record<Screen, { label: string; icon: IconName }> = {
   import: { label: 'Import', icon: 'import' },
   settings: { label: 'Settings', icon: 'settings' },
 };
+
+// Lessons is the first screen and ships in the main bundle; the others (charts, diffs, the
+// virtualized timeline) load on first visit, so the first paint does not wait for them.
+const Dreams = lazy(() => import('./screens/Dreams').then((m) => ({ default: m.Dreams })));
+const Timeline = lazy(() => import('./screens/Timeline').then((m) => ({ default: m.Timeline })));
+const Progress = lazy(() => import('./screens/Progress').then((m) => ({ default: m.Progress })));
+const Import = lazy(() => import('./screens/Import').then((m) => ({ default: m.Import })));
+const Settings = lazy(() => import('./screens/Settings').then((m) => ({ default: m.Settings })));
+const SessionReader = lazy(() => import('./screens/SessionReader').then((m) => ({ default: m.SessionReader })));
 
 const isMac = /Mac/.test(navigator.platform);
 
@@ -83,14 +86,16 @@ export function App() {
     <div className="shell">
       <Sidebar />
       <main className="main" aria-label={LABELS[screen].label}>
-        {screen === 'lessons' && <Lessons />}
-        {screen === 'dreams' && <Dreams />}
-        {screen === 'timeline' && <Timeline />}
-        {screen === 'progress' && <Progress />}
-        {screen === 'import' && <Import />}
-        {screen === 'settings' && <Settings />}
+        <Suspense fallback={<header className="page-head"><h1>{LABELS[screen].label}</h1></header>}>
+          {screen === 'lessons' && <Lessons />}
+          {screen === 'dreams' && <Dreams />}
+          {screen === 'timeline' && <Timeline />}
+          {screen === 'progress' && <Progress />}
+          {screen === 'import' && <Import />}
+          {screen === 'settings' && <Settings />}
+        </Suspense>
       </main>
-      {reader && screen !== 'timeline' && <SessionReader asDrawer />}
+      {reader && screen !== 'timeline' && <Suspense fallback={null}><SessionReader asDrawer /></Suspense>}
       <Toasts />
     </div>
   );

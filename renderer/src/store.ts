@@ -91,13 +91,13 @@ export const useApp = create<State>((set, get) => ({
   loadError: null,
   async refresh() {
     try {
-      const [info, agents, lessons, dreams] = await Promise.all([
-        api.call('app.info'),
-        api.call('agents.list'),
-        api.call('lessons.list', { all: true }),
-        api.call('dreams.list'),
-      ]);
-      set({ info, agents, lessons, dreams, loaded: true, loadError: null });
+      // Lessons first: the first screen paints as soon as they (and the counts) are here; the
+      // dream history (changesets with before/after lessons, the largest reply) follows.
+      const dreams = api.call('dreams.list');
+      dreams.catch(() => undefined);
+      const [info, agents, lessons] = await Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
+      set({ info, agents, lessons, loaded: true, loadError: null });
+      set({ dreams: await dreams });
     } catch (err) {
       set({ loaded: true, loadError: errorMessage(err) });
     }

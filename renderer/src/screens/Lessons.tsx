@@ -56,8 +56,17 @@ export function Lessons() {
   }, []);
 
   const shown = useMemo(() => lessons.filter((l) => matches(l, f, deferredQ)), [lessons, f, deferredQ]);
+  // First paint with the first screenfuls only; the rest (hundreds of lessons on a big store)
+  // render right after, so the screen shows up fast and nothing below the fold holds it back.
+  const [budget, setBudget] = useState(40);
+  useEffect(() => {
+    if (budget === Infinity || shown.length <= budget) return;
+    const raf = requestAnimationFrame(() => setTimeout(() => setBudget(Infinity), 0));
+    return () => cancelAnimationFrame(raf);
+  }, [shown.length, budget]);
   // Kind, then scope (team lessons first), then the best-supported first.
   const groups = useMemo(() => {
+    let left = budget;
     const out: { kind: LessonKind; scopes: { scope: string; items: Lesson[] }[]; n: number }[] = [];
     for (const kind of KIND_ORDER) {
       const ofKind = shown.filter((l) => l.kind === kind);
@@ -69,11 +78,13 @@ export function Lessons() {
       }
       const scopes = [...byScope.entries()]
         .sort(([a], [b]) => (a === 'All agents' ? -1 : b === 'All agents' ? 1 : a.localeCompare(b)))
-        .map(([scope, items]) => ({ scope, items: items.sort((x, y) => Number(y.pinned) - Number(x.pinned) || y.support.sessions - x.support.sessions || y.confidence - x.confidence) }));
-      out.push({ kind, scopes, n: ofKind.length });
+        .map(([scope, items]) => ({ scope, items: items.sort((x, y) => Number(y.pinned) - Number(x.pinned) || y.support.sessions - x.support.sessions || y.confidence - x.confidence) }))
+        .map((g) => { const items = g.items.slice(0, Math.max(0, left)); left -= items.length; return { ...g, items }; })
+        .filter((g) => g.items.length > 0);
+      if (scopes.length) out.push({ kind, scopes, n: ofKind.length });
     }
     return out;
-  }, [shown, agents]);
+  }, [shown, agents, budget]);
 
   const current = lessons.filter((l) => l.status !== 'retired');
   const filtered = JSON.stringify({ ...f, q: f.q.trim() }) !== JSON.stringify(NO_FILTERS);

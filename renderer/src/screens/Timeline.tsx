@@ -3,7 +3,7 @@
 // where lessons were learned, markers for errors, corrections and lesson evidence; click a session
 // to read it beside the list.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Session } from '../../../shared/model';
 import { api } from '../api';
 import { errorMessage, useApp } from '../store';
@@ -77,7 +77,7 @@ export function Timeline() {
   }, [visible, dreams]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: (i) => HEIGHT[rows[i].type], overscan: 12, getItemKey: (i) => rows[i].key });
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: (i) => HEIGHT[rows[i].type], overscan: 6, getItemKey: (i) => rows[i].key });
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -99,7 +99,8 @@ export function Timeline() {
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(rows[j].key)}"]`)?.focus());
   };
 
-  const agentName = (id: string) => agents.find((a) => a.id === id)?.name ?? id;
+  const agentName = useCallback((id: string) => agents.find((a) => a.id === id)?.name ?? id, [agents]);
+  const onOpen = useCallback((key: string, sessionId: string) => { setFocusKey(key); openSession({ sessionId }); }, [openSession]);
   const usedAgents = useMemo(() => agents.filter((a) => (sessions ?? []).some((s) => s.agentId === a.id)), [agents, sessions]);
 
   return (
@@ -129,28 +130,7 @@ export function Timeline() {
               <div style={{ height: v.getTotalSize(), position: 'relative' }}>
                 {v.getVirtualItems().map((item) => {
                   const r = rows[item.index];
-                  const style = { transform: `translateY(${item.start}px)`, top: 0 };
-                  if (r.type === 'day') return <div key={r.key} className="tl-day" style={style} role="row" aria-label={r.label}><span role="rowheader" style={{ color: 'inherit', margin: 0, fontWeight: 600 }}>{r.label}</span><span>{plural(r.n, 'session')}</span></div>;
-                  if (r.type === 'dream') return (
-                    <div key={r.key} className="tl-dream" style={style} role="row" aria-label="Dream">
-                      <span className="time">{fmtTime(r.at)}</span><Icon name="sparkle" size={14} />
-                      <span>Dream · {r.added ? `${plural(r.added, 'lesson')} learned` : plural(r.changes, 'change')}</span>
-                    </div>
-                  );
-                  const s = r.s;
-                  const learned = evidenceOf.get(s.id);
-                  return (
-                    <div key={r.key} data-key={r.key} className="tl-row" style={style} role="row" tabIndex={focusKey === r.key ? 0 : -1} aria-selected={reader?.sessionId === s.id} aria-label={`${s.title} — ${agentName(s.agentId)}`} onClick={() => { setFocusKey(r.key); openSession({ sessionId: s.id }); }}>
-                      <span className="time">{fmtTime(s.startedAt)}</span>
-                      <span className="lane" style={{ background: agentColor(s.agentId) }} title={agentName(s.agentId)} />
-                      <span className="ttl"><b>{s.title || 'Untitled session'}</b><small>{agentName(s.agentId)} · {plural(s.eventCount, 'event')}</small></span>
-                      <span className="marks">
-                        {s.errorCount > 0 && <span className="mark err" title={`${s.errorCount} failed tool calls`}>{s.errorCount} err</span>}
-                        {s.correctionCount > 0 && <span className="mark corr" title={`${s.correctionCount} corrections`}>{s.correctionCount} fix</span>}
-                        {learned && <span className="mark learn" title={`Evidence for: ${learned.join('; ')}`}><Icon name="sparkle" size={11} />{learned.length}</span>}
-                      </span>
-                    </div>
-                  );
+                  return <TimelineRow key={r.key} row={r} start={item.start} focused={focusKey === r.key} selected={r.type === 'session' && reader?.sessionId === r.s.id} learned={r.type === 'session' ? evidenceOf.get(r.s.id) : undefined} agentName={agentName} onOpen={onOpen} />;
                 })}
               </div>
             </div>
@@ -162,8 +142,36 @@ export function Timeline() {
   );
 }
 
+/**
+ * One row, memoized: while scrolling only the rows that come into view render; the rows already
+ * on screen keep their props (their offset does not change) and are skipped.
+ */
+const TimelineRow = memo(function TimelineRow({ row: r, start, focused, selected, learned, agentName, onOpen }: { row: Row; start: number; focused: boolean; selected: boolean; learned?: string[]; agentName: (id: string) => string; onOpen: (key: string, sessionId: string) => void }) {
+  const style = { transform: `translateY(${start}px)`, top: 0 };
+  if (r.type === 'day') return <div className="tl-day" style={style} role="row" aria-label={r.label}><span role="rowheader" style={{ color: 'inherit', margin: 0, fontWeight: 600 }}>{r.label}</span><span>{plural(r.n, 'session')}</span></div>;
+  if (r.type === 'dream') return (
+    <div className="tl-dream" style={style} role="row" aria-label="Dream">
+      <span className="time">{fmtTime(r.at)}</span><Icon name="sparkle" size={14} />
+      <span>Dream · {r.added ? `${plural(r.added, 'lesson')} learned` : plural(r.changes, 'change')}</span>
+    </div>
+  );
+  const s = r.s;
+  return (
+    <div data-key={r.key} className="tl-row" style={style} role="row" tabIndex={focused ? 0 : -1} aria-selected={selected} aria-label={`${s.title} — ${agentName(s.agentId)}`} onClick={() => onOpen(r.key, s.id)}>
+      <span className="time">{fmtTime(s.startedAt)}</span>
+      <span className="lane" style={{ background: agentColor(s.agentId) }} title={agentName(s.agentId)} />
+      <span className="ttl"><b>{s.title || 'Untitled session'}</b><small>{agentName(s.agentId)} · {plural(s.eventCount, 'event')}</small></span>
+      <span className="marks">
+        {s.errorCount > 0 && <span className="mark err" title={`${s.errorCount} failed tool calls`}>{s.errorCount} err</span>}
+        {s.correctionCount > 0 && <span className="mark corr" title={`${s.correctionCount} corrections`}>{s.correctionCount} fix</span>}
+        {learned && <span className="mark learn" title={`Evidence for: ${learned.join('; ')}`}><Icon name="sparkle" size={11} />{learned.length}</span>}
+      </span>
+    </div>
+  );
+});
+
 /** Sessions per day (or week, over long spans), stacked by agent; mistakes drawn as a red line. */
-function Overview({ sessions, agentName }: { sessions: Session[]; agentName: (id: string) => string }) {
+const Overview = memo(function Overview({ sessions, agentName }: { sessions: Session[]; agentName: (id: string) => string }) {
   const model = useMemo(() => {
     const dated = sessions.filter((s) => s.startedAt);
     if (dated.length === 0) return null;
@@ -211,4 +219,4 @@ function Overview({ sessions, agentName }: { sessions: Session[]; agentName: (id
       </div>
     </div>
   );
-}
+});
