@@ -104,6 +104,10 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const data = ctx.store.data;
         const r = reviewDream(data.lessons, findDream(ctx, id), accept, reject);
         data.lessons = r.lessons;
+        // Rejecting a proposed lesson is deleting it before it existed: later dreams must not propose it again.
+        for (const c of r.dream.changes)
+          if (c.op === 'add' && reject.includes(c.id) && c.after && !data.tombstones.some((t) => t.patternKey === c.after!.patternKey))
+            data.tombstones.push({ patternKey: c.after.patternKey, title: c.after.title, deletedAt: new Date().toISOString() });
         data.dreams = data.dreams.map((d) => (d.id === id ? r.dream : d));
         return r.dream;
       });
