@@ -64,7 +64,15 @@ const Select = z
   })
   .strict();
 
+/** What Reverie has written where, for the Lessons screen ("in CLAUDE.md since …"). */
+export const WritebackStatus = z.object({
+  files: z.array(z.object({ file: z.string(), agentIds: z.array(z.string()), writtenAt: IsoDate, lessonIds: z.array(z.string()) })),
+  lessons: z.record(z.string(), z.object({ firstWrittenAt: IsoDate, lastWrittenAt: IsoDate, files: z.array(z.string()) })),
+});
+export type WritebackStatus = z.infer<typeof WritebackStatus>;
+
 export const writeback = {
+  'writeback.status': query(z.object({}).strict().default({}), WritebackStatus),
   'writeback.preview': query(Select.default({}), WritebackResult),
   /** Writes every target whose preview is create/insert/update; `force` also overwrites hand edits. */
   'writeback.apply': mutation(Select.extend({ force: z.boolean().default(false) }).default({ force: false }), WritebackResult),

@@ -15,10 +15,17 @@ function selectAgents(ctx: CoreContext, refs: string[] | undefined): Agent[] {
   return all.filter((a) => ids.has(a.id));
 }
 
-export function writebackHandlers(ctx: CoreContext): DomainHandlers<'writeback.preview' | 'writeback.apply' | 'writeback.adopt'> {
+export function writebackHandlers(ctx: CoreContext): DomainHandlers<'writeback.status' | 'writeback.preview' | 'writeback.apply' | 'writeback.adopt'> {
   const run = (agents: string[] | undefined, dryRun: boolean, force = false) =>
     runWriteback({ storeDir: ctx.store.dir, lessons: ctx.store.data.lessons, agents: selectAgents(ctx, agents), settings: ctx.store.data.settings, dryRun, force });
   return {
+    async 'writeback.status'() {
+      const state = readState(ctx.store.dir);
+      return {
+        files: Object.values(state.files).map((f) => ({ file: f.file, agentIds: f.agentIds, writtenAt: f.writtenAt, lessonIds: f.lines.map((l) => l.lessonId) })),
+        lessons: Object.fromEntries(Object.entries(state.lessons).map(([id, l]) => [id, { firstWrittenAt: l.firstWrittenAt, lastWrittenAt: l.lastWrittenAt, files: l.files }])),
+      };
+    },
     async 'writeback.preview'({ agents }) {
       return run(agents, true);
     },
