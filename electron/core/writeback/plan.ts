@@ -94,6 +94,10 @@ function planOne(t: PlannedTarget, input: PlanInput, format: FileFormat): void {
       if (reason) t.conflicts.push({ lessonId: l.id, line: r.line, rule: r.text, reason, heldBack: !l.pinned });
     }
   }
+  if (userLevel) {
+    const own = applicableLessons(input.lessons, t.agentIds).length - applicable.length;
+    if (own > 0) t.reason = `${own} project-specific lesson${own === 1 ? ' is' : 's are'} left out: ~/.claude/CLAUDE.md is read in every project (choose the project target to write them)`;
+  }
   const held = new Set(t.conflicts.filter((c) => c.heldBack).map((c) => c.lessonId));
   const lessons = applicable.filter((l) => !held.has(l.id));
   const eol = current ? eolOf(current) : '\n';

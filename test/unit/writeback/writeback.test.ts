@@ -119,7 +119,7 @@ describe('write-back targets and limits', () => {
     const lessons = [lesson('team', 'Team lesson for everyone.'), lesson('own', 'Only for the first project.', { agents: [agents[0].id] })];
     const r = await runWriteback({ storeDir: store, lessons, agents, settings: settings({ claudeTarget: 'user' }), dryRun: false, home });
     expect(r.targets).toHaveLength(1);
-    expect(r.targets[0]).toMatchObject({ file: path.join(home, '.claude', 'CLAUDE.md'), agentIds: agents.map((a) => a.id), lessonIds: ['team'] });
+    expect(r.targets[0]).toMatchObject({ file: path.join(home, '.claude', 'CLAUDE.md'), agentIds: agents.map((a) => a.id), lessonIds: ['team'], reason: expect.stringMatching(/^1 project-specific lesson is left out/) });
     expect(fs.existsSync(path.join(p1, 'CLAUDE.md'))).toBe(false);
   });
 
