@@ -43,12 +43,23 @@ export async function* readLines(file: string, onBytes?: (n: number) => void): A
   }
 }
 
-export async function* readJsonLines(file: string, ctx: ParseContext): AsyncGenerator<JsonLine> {
+/**
+ * A format may read some lines without JSON.parse (the few fields it needs from a line it otherwise
+ * drops); it returns undefined to fall back to a full parse.
+ */
+export type FastPath = (text: string) => Record<string, unknown> | undefined;
+
+export async function* readJsonLines(file: string, ctx: ParseContext, fast?: FastPath): AsyncGenerator<JsonLine> {
   // A bad line is reported once the next line shows whether it was the last one (truncated) or not.
   let pending: { line: number; reason: string } | null = null;
   for await (const { line, text } of readLines(file, ctx.onBytes)) {
     if (pending) ctx.warn(pending), (pending = null);
     if (!text.trim()) continue;
+    const quick = fast?.(text);
+    if (quick) {
+      yield { line, value: quick };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);

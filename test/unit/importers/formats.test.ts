@@ -5,22 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../shared/model';
-import { detectFormat } from '../../../electron/core/importers';
-import type { ParsedSession } from '../../../electron/core/importers/types';
 import { fixture, tempDir } from '../../helpers/env';
+import { parseFile } from './parse-helper';
 
 const OWN = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 const own = (...p: string[]) => path.join(OWN, ...p);
-
-export async function parseFile(file: string) {
-  const head = fs.readFileSync(file).subarray(0, 65536).toString('utf8');
-  const importer = detectFormat(head, file);
-  const warnings: unknown[] = [];
-  const skipped: string[] = [];
-  const sessions: ParsedSession[] = [];
-  if (importer) for await (const s of importer.parse(file, { file, head, warn: (w) => warnings.push(w), skip: (r) => skipped.push(r) })) sessions.push(s);
-  return { tool: importer?.tool, sessions, warnings, skipped };
-}
 
 /** kind counts, with ! for errors and ~ for abandoned-branch events. */
 function kinds(events: SessionEvent[]): Record<string, number> {
