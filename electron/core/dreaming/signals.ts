@@ -20,7 +20,8 @@ export function errorSignature(text: string): string {
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !META_LINE.test(l) && !/^[-=~^*─]{3,}$/.test(l))
+    .map((l) => l.replace(/^`{3}\w*\s*/, '').replace(/^[=\-*#]{3,}\s*|\s*[=\-*#]{3,}$/g, '').trim())
+    .filter((l) => l && !META_LINE.test(l))
     .slice(0, 2)
     .join(' ');
   return clip(
@@ -64,7 +65,7 @@ export function actionSignature(e: SessionEvent): string {
 /** Looking around is not a step of a workflow: it differs every time and proves nothing. */
 const LOOKING = /^(read|grep|glob|ls|list|view|search|find|todowrite|todoread|webfetch|websearch|web_search|task|think|update_plan|read_file|list_dir|glob_file_search|codebase_search)$/i;
 const EDITING = /^(edit|write|multiedit|notebookedit|apply_patch|str_replace|create|str_replace_based_edit_tool|write_file|replace|patch)$/i;
-const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|run_terminal_cmd|terminal|cmd|exec)$/i;
+const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|execute_bash|run_command|run_terminal_cmd|terminal|cmd|exec|run)$/i;
 /** Runners whose sub-command is the meaningful part (`npm test`, `git commit`, `cargo build`). */
 const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'make', 'docker', 'kubectl', 'uv', 'poetry', 'pip', 'python', 'python3', 'mix', 'bundle', 'rake', 'gradle', 'mvn', 'dotnet', 'gh', 'terraform', 'deno']);
 
@@ -96,6 +97,19 @@ export function commandStep(command: string): string | null {
   return rest[0] && /^[a-z][\w:.-]*$/i.test(rest[0]) ? `${head} ${rest[0].toLowerCase()}` : head;
 }
 
+/** `*.ts` for an edit of src/a.ts: the kind of file, which recurs, not the file, which varies. */
+function fileKind(call: SessionEvent): string {
+  let file: string | undefined;
+  try {
+    const j = JSON.parse(call.tool?.input ?? '') as Record<string, unknown>;
+    const v = j.file_path ?? j.path ?? j.filename ?? j.target_file ?? j.file;
+    if (typeof v === 'string') file = v;
+  } catch { /* not JSON */ }
+  file ??= /(?:^|\s)((?:[\w.@~+-]*\/)*[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5})(?=\s|$|:)/.exec(call.text)?.[1];
+  const ext = file ? /\.([A-Za-z][A-Za-z0-9]{0,5})$/.exec(file.replace(/^.*[\\/]/, ''))?.[1]?.toLowerCase() : undefined;
+  return ext ? `*.${ext}` : 'file';
+}
+
 /** A successful call as one workflow step, or null when it is only looking around. */
 export function stepOf(call: SessionEvent): string | null {
   const name = call.tool?.name ?? '';
@@ -105,8 +119,7 @@ export function stepOf(call: SessionEvent): string | null {
     return step && !/^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/.test(step) ? `run ${step}` : null;
   }
   if (EDITING.test(name)) {
-    const ext = /\.([a-z0-9]{1,6})\b/i.exec(call.tool?.input ?? call.text)?.[1]?.toLowerCase();
-    return `edit ${ext ? `*.${ext}` : 'file'}`;
+    return `edit ${fileKind(call)}`;
   }
   return `use ${name.toLowerCase()}`;
 }
