@@ -28,7 +28,7 @@ describe('browser mode: lessons on screen', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     const lesson = page.getByRole('listitem').filter({ hasText: /nothing to commit/i }).first();
-    await expect(lesson.isVisible()).resolves.toBe(true);
+    await lesson.waitFor();
     await screenshot(page, 'foundation-lessons');
     await lesson.getByRole('button', { name: 'Pin', exact: true }).click();
     await page.getByText('pinned', { exact: true }).first().waitFor();
