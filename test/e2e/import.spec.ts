@@ -57,6 +57,19 @@ describe('Import screen', () => {
     expect((await info()).counts.sessions).toBe(before);
   });
 
+  it('imports a file dropped on the drop zone', async () => {
+    const before = (await info()).counts.sessions;
+    const text = fs.readFileSync(fixture('claude-code', 'spotter', 'tool_heavy.jsonl'), 'utf8');
+    await page.getByRole('region', { name: 'Drop session logs here' }).evaluate((zone, content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'tool_heavy.jsonl', { type: 'application/jsonl' }));
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await page.getByRole('region', { name: 'Import result' }).getByText(/tool_heavy\.jsonl/).waitFor();
+    expect((await info()).counts.sessions).toBe(before + 1);
+  });
+
   it('imports a folder by path on this machine', async () => {
     const before = (await info()).counts.sessions;
     await page.getByRole('textbox', { name: 'Path on this machine' }).fill(fixture('claude-code', 'claude-reliability'));

@@ -119,7 +119,7 @@ function DreamDetail({ dream: d }: { dream: Dream }) {
       {byOp.map(({ op, changes }) => (
         <section key={op} aria-label={OP_LABEL[op]}>
           <h3 className="section-title"><span className={`op op-${op}`}>{changes.length}</span>{OP_LABEL[op]}<span className="rule" /></h3>
-          {changes.map((c) => <ChangeCard key={c.id} c={c} />)}
+          {changes.map((c) => <ChangeCard key={c.id} c={c} dreamId={d.id} />)}
         </section>
       ))}
     </div>
@@ -128,8 +128,23 @@ function DreamDetail({ dream: d }: { dream: Dream }) {
 
 const Stat = ({ v, k }: { v: string; k: string }) => <div className="stat"><span className="v">{v}</span><span className="k">{k}</span></div>;
 
-function ChangeCard({ c }: { c: Change }) {
+function ChangeCard({ c, dreamId }: { c: Change; dreamId: string }) {
   const lesson = (c.after ?? c.before) as Lesson | null;
+  const toast = useApp((s) => s.toast);
+  const refresh = useApp((s) => s.refresh);
+  const [busy, setBusy] = useState(false);
+  // Review mode: a pending change waits for the user's decision.
+  const decide = async (accept: boolean) => {
+    setBusy(true);
+    try {
+      await callLoose('dreams.review', { id: dreamId, accept: accept ? [c.id] : [], reject: accept ? [] : [c.id] });
+      await refresh();
+    } catch (err) {
+      toast({ message: errorMessage(err), tone: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <article className="change" aria-label={`${OP_LABEL[c.op]}: ${lesson?.title ?? c.lessonId}`}>
       <div className="change-head">
@@ -139,6 +154,12 @@ function ChangeCard({ c }: { c: Change }) {
       </div>
       <ChangeBody c={c} />
       {c.reason && <p className="reason">{c.reason}</p>}
+      {c.decision === 'pending' && has('dreams.review') && (
+        <div style={{ display: 'flex', gap: 6, justifyContent: 'flex-end' }}>
+          <button type="button" className="btn sm ghost" disabled={busy} onClick={() => void decide(false)}>Reject</button>
+          <button type="button" className="btn sm primary" disabled={busy} onClick={() => void decide(true)}><Icon name="check" size={12} />Accept</button>
+        </div>
+      )}
     </article>
   );
 }

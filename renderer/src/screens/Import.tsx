@@ -34,8 +34,13 @@ async function collectDrop(items: DataTransferItemList): Promise<Picked[]> {
       }
     }
   };
-  const entries = [...items].map((i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => !!e);
-  for (const e of entries) await walk(e, '');
+  // Taken synchronously: the drop's items stop being readable after the first await.
+  const taken = [...items].filter((i) => i.kind === 'file').map((i) => ({ entry: i.webkitGetAsEntry(), file: i.getAsFile() }));
+  for (const { entry, file } of taken) {
+    if (entry) await walk(entry, '');
+    // No entry API for this item (some drag sources): take it as a plain file.
+    else if (file) out.push({ path: file.name, file });
+  }
   return out;
 }
 
