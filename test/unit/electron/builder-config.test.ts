@@ -53,6 +53,10 @@ describe('electron-builder.yml', () => {
     expect(targetsOf(config.win)).toContain('nsis');
     // Packaging never uploads anywhere by accident.
     expect(config.publish).toBeNull();
+    // What the deb target demands only at packaging time (FpmTarget): a maintainer with an e-mail
+    // (linux.maintainer, else package.json's author) and the project's homepage.
+    expect(config.linux.maintainer ?? `${pkg.author?.name} <${pkg.author?.email}>`).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
+    expect(() => new URL(pkg.homepage)).not.toThrow();
   });
 
   it('points at icons that exist and are what the platforms expect', () => {
