@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { AppInfo } from '../../shared/contract';
 import type { Agent, Dream, Lesson } from '../../shared/model';
 import { api, callLoose, has } from './api';
+import { setAgentOrder } from './ui/format';
 
 export const SCREENS = ['lessons', 'dreams', 'timeline', 'progress', 'import', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -96,6 +97,7 @@ export const useApp = create<State>((set, get) => ({
       const dreams = api.call('dreams.list');
       dreams.catch(() => undefined);
       const [info, agents, lessons] = await Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
+      setAgentOrder(agents.map((a) => a.id));
       set({ info, agents, lessons, loaded: true, loadError: null });
       set({ dreams: await dreams });
     } catch (err) {

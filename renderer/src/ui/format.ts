@@ -22,10 +22,22 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocal
 export const pct = (x: number) => `${Math.round(x * 100)}%`;
 export const usd = (x: number) => (x < 0.01 && x > 0 ? '<$0.01' : `$${x.toFixed(2)}`);
 
-/** A stable colour per agent (lanes, chart series): hue from a string hash, same in both themes. */
+/**
+ * A colour per agent (lanes, chart series), the same in both themes. Agents known to the store get
+ * distinct hues in the store's order; an id not (yet) known falls back to a hash of it.
+ */
+const HUES = [250, 330, 160, 28, 200, 45, 285, 120, 5, 185];
+const order = new Map<string, number>();
+export function setAgentOrder(ids: string[]): void {
+  order.clear();
+  [...ids].sort().forEach((id, i) => order.set(id, i));
+}
 export function agentColor(id: string): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  const hues = [250, 205, 160, 28, 330, 190, 45, 285, 120, 5];
-  return `hsl(${hues[h % hues.length]} 62% 56%)`;
+  let i = order.get(id);
+  if (i === undefined) {
+    let h = 0;
+    for (let c = 0; c < id.length; c++) h = (h * 31 + id.charCodeAt(c)) >>> 0;
+    i = h;
+  }
+  return `hsl(${HUES[i % HUES.length]} 62% 56%)`;
 }
