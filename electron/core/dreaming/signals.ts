@@ -65,7 +65,7 @@ export function actionSignature(e: SessionEvent): string {
 /** Looking around is not a step of a workflow: it differs every time and proves nothing. */
 const LOOKING = /^(read|grep|glob|ls|list|view|search|find|todowrite|todoread|webfetch|websearch|web_search|task|think|update_plan|read_file|list_dir|glob_file_search|codebase_search)$/i;
 const EDITING = /^(edit|write|multiedit|notebookedit|apply_patch|str_replace|create|str_replace_based_edit_tool|write_file|replace|patch)$/i;
-const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|execute_bash|run_command|run_terminal_cmd|terminal|cmd|exec|run)$/i;
+export const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|execute_bash|run_command|run_terminal_cmd|terminal|cmd|exec|run)$/i;
 /** Runners whose sub-command is the meaningful part (`npm test`, `git commit`, `cargo build`). */
 const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'make', 'docker', 'kubectl', 'uv', 'poetry', 'pip', 'python', 'python3', 'mix', 'bundle', 'rake', 'gradle', 'mvn', 'dotnet', 'gh', 'terraform', 'deno']);
 

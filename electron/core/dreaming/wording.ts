@@ -4,6 +4,7 @@
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
 import type { Pattern } from './mine';
+import { SHELL, commandStep } from './signals';
 
 /** Most frequent value by number of sessions; ties go to the shorter, then the smaller text. */
 export function majority(values: (string | undefined)[]): string | undefined {
@@ -47,7 +48,14 @@ export function generalAction(action: string | undefined, tool?: string): string
   if (!action) return undefined;
   let a = action.split('\n')[0].trim();
   const name = /^(\S+)\s/.exec(a)?.[1];
-  if (name && (name === tool || /^(bash|shell|exec_command|local_shell|run_shell_command)$/i.test(name))) a = a.slice(name.length).trim();
+  if (name && (name === tool || SHELL.test(name))) {
+    a = a.slice(name.length).trim();
+    // A shell line reads best as its commands: `git add .gitignore && git commit -m "…"` → `git add && git commit`.
+    if (SHELL.test(name) || (tool && SHELL.test(tool))) {
+      const steps = a.split(/&&|;|\|\|/).map((part) => commandStep(part.trim())).filter((x): x is string => !!x && !/^(cd|export)$/.test(x));
+      if (steps.length) return clip(steps.join(' && '), 90);
+    }
+  }
   a = a
     .replace(/(["'])(?:(?!\1).){1,80}\1/g, (m) => (/[\\/.]/.test(m) ? '<file>' : m))
     .replace(/(?:[A-Za-z]:)?(?:[\w.@~+-]*[\\/][\w.@~+-]+)+[\\/]?/g, (m) => (/^(https?:|\w+:\/\/)/.test(m) ? m : '<path>'))
