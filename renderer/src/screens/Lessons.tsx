@@ -8,7 +8,7 @@ import { EvidenceDrawer } from './Evidence';
 import { SeedDialog } from './Seed';
 import { Icon } from '../ui/Icon';
 import { Empty, PageHead } from '../ui/parts';
-import { ago, fmtDate, pct, plural } from '../ui/format';
+import { ago, fmtDate, pct, plural, usd } from '../ui/format';
 
 export const KIND_ORDER: LessonKind[] = ['mistake', 'pitfall', 'preference', 'workflow', 'practice'];
 export const KIND_LABEL: Record<LessonKind, string> = { mistake: 'Mistakes', pitfall: 'Pitfalls', preference: 'Preferences', workflow: 'Workflows', practice: 'Practices' };
@@ -161,24 +161,42 @@ export function Lessons() {
   );
 }
 
-/** Dream now with the engine choice (the Claude engine only when a key is there). */
+/**
+ * Dream now with the engine choice (Claude only when a key is there) and the scope: new sessions,
+ * or a full re-dream. Choosing Claude shows what the dream is expected to cost before it runs.
+ */
 export function DreamButton() {
   const dreaming = useApp((s) => s.dreaming);
   const dreamNow = useApp((s) => s.dreamNow);
   const info = useApp((s) => s.info);
-  const [engine, setEngine] = useState<'heuristic' | 'claude'>('heuristic');
+  // Values: the engine (a dream over new sessions) or engine:full (a full re-dream).
+  const [choice, setChoice] = useState('heuristic');
   const [keyPresent, setKeyPresent] = useState(false);
+  const [estimate, setEstimate] = useState<string | null>(null);
+  const [engine, scope] = [choice.split(':')[0] as 'heuristic' | 'claude', choice.endsWith(':full') ? 'full' : 'new'];
   useEffect(() => { api.call('claude.status').then((s) => setKeyPresent(s.keyPresent), () => setKeyPresent(false)); }, []);
+  useEffect(() => {
+    setEstimate(null);
+    if (engine !== 'claude') return;
+    let live = true;
+    api.call('claude.estimate', { full: scope === 'full' }).then((e) => live && setEstimate(`≈ ${usd(e.expectedCostUsd)}, at most ${usd(Math.min(e.maxCostUsd, e.caps.perDream))}`), () => live && setEstimate(null));
+    return () => { live = false; };
+  }, [engine, scope, info?.counts.sessions]);
   return (
-    <div className="split">
-      <button type="button" className="btn primary" disabled={!!dreaming || !info || info.counts.sessions === 0} onClick={() => void dreamNow({ engine })}>
-        <Icon name="sparkle" size={14} />{dreaming ? 'Dreaming…' : 'Dream now'}
-      </button>
-      <select className="btn" aria-label="Dream engine" value={engine} onChange={(e) => setEngine(e.target.value as typeof engine)} disabled={!!dreaming}>
-        <option value="heuristic">Heuristic</option>
-        <option value="claude" disabled={!keyPresent}>Claude{keyPresent ? '' : ' (no key)'}</option>
-      </select>
-    </div>
+    <>
+      {estimate && <span className="muted num" style={{ fontSize: 12 }} title="Expected cost of this dream with Claude (tokens estimated before anything is sent)">{estimate}</span>}
+      <div className="split">
+        <button type="button" className="btn primary" disabled={!!dreaming || !info || info.counts.sessions === 0} onClick={() => void dreamNow({ engine, full: scope === 'full' })}>
+          <Icon name="sparkle" size={14} />{dreaming ? 'Dreaming…' : 'Dream now'}
+        </button>
+        <select className="btn" aria-label="Dream engine" value={choice} onChange={(e) => setChoice(e.target.value)} disabled={!!dreaming}>
+          <option value="heuristic">Heuristic</option>
+          <option value="heuristic:full">Heuristic, full re-dream</option>
+          <option value="claude" disabled={!keyPresent}>Claude{keyPresent ? '' : ' (no key)'}</option>
+          <option value="claude:full" disabled={!keyPresent}>Claude, full re-dream</option>
+        </select>
+      </div>
+    </>
   );
 }
 
