@@ -80,3 +80,35 @@ function generate(dir: string, targetBytes: number): void {
     n++;
   }
 }
+
+/**
+ * A ChatGPT export (one conversations.json array) of about `mb` MB, written as a stream: the real
+ * chatgpt2graph conversation repeated with fresh conversation and node ids.
+ */
+export function ensureChatgptExport(mb: number, log: (s: string) => void = () => {}): Corpus {
+  const dir = path.join(os.tmpdir(), `reverie-bench-chatgpt-${mb}mb`);
+  const file = path.join(dir, 'conversations.json');
+  const marker = path.join(dir, '.complete');
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    log(`generating a ${mb} MB ChatGPT export in ${dir} …`);
+    const [conv] = JSON.parse(fs.readFileSync(fixture('chatgpt', 'chatgpt2graph', 'conversations.json'), 'utf8')) as Record<string, unknown>[];
+    const template = JSON.stringify(conv);
+    const nodeIds = Object.keys(conv.mapping as object);
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, '[');
+    let size = 1;
+    for (let i = 0; size < mb * 1024 * 1024; i++) {
+      let text = template.replaceAll(String(conv.id), randomUUID()).replaceAll(String(conv.conversation_id), randomUUID());
+      for (const id of nodeIds) text = text.replaceAll(id, `${id.slice(0, 24)}${String(i).padStart(12, '0')}`);
+      const chunk = `${i ? ',' : ''}${text}`;
+      fs.writeSync(fd, chunk);
+      size += chunk.length;
+    }
+    fs.writeSync(fd, ']');
+    fs.closeSync(fd);
+    fs.writeFileSync(marker, new Date().toISOString());
+  }
+  return { dir, files: [file], bytes: fs.statSync(file).size };
+}

@@ -10,7 +10,7 @@ import { importPaths } from '../../electron/core/importers';
 import { Store } from '../../electron/core/store/store';
 
 const [mode, dir] = process.argv.slice(2);
-const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(dir, f));
+const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.jsonl?$/.test(f)).map((f) => path.join(dir, f));
 const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCorpus } from './import-corpus';
+import { ensureChatgptExport, ensureCorpus } from './import-corpus';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 interface Run { mode: string; ms: number; cpuMs: number; bytes: number; maxRssMB: number; sessions?: number; events?: number; errors?: number; records?: number }
@@ -41,4 +41,12 @@ export default async function importBench(): Promise<void> {
   const okRss = rev.maxRssMB < 300;
   console.log(`  throughput ratio ${ratio.toFixed(2)}× baseline (target ≥ 0.50×) ${okSpeed ? 'ok' : 'MISSED'}; peak RSS ${rev.maxRssMB.toFixed(0)} MB (target < 300 MB) ${okRss ? 'ok' : 'MISSED'}`);
   if (mb < 500) console.log(`  (quick run at ${mb} MB; the issue's figure is measured at 500 MB: unset REVERIE_BENCH_IMPORT_MB)`);
+
+  // A big export is one JSON document: streamed element by element, memory must not follow its size.
+  const exportMb = Number(process.env.REVERIE_BENCH_EXPORT_MB ?? 100);
+  if (exportMb > 0) {
+    const exp = ensureChatgptExport(exportMb, (s) => console.log(s));
+    const r = measure('reverie', exp.dir);
+    console.log(`ChatGPT export (one ${(exp.bytes / 1048576).toFixed(0)} MB conversations.json, streamed): ${(r.ms / 1000).toFixed(1)} s, ${mbps(r).toFixed(1)} MB/s, ${r.sessions} conversations, peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 300 MB) ${r.maxRssMB < 300 ? 'ok' : 'MISSED'}`);
+  }
 }

@@ -16,7 +16,7 @@ export const chatgpt: FormatImporter = {
     return (c === '[' || c === '{') && head.includes('"mapping"') && /"(current_node|conversation_id|create_time)"/.test(head);
   },
   async *parse(file, ctx) {
-    for await (const { index, value } of exportRecords(file, ctx.head)) {
+    for await (const { index, value } of exportRecords(file, ctx.head, ctx.onBytes)) {
       const conv = obj(value);
       if (!conv || !obj(conv.mapping)) {
         ctx.warn({ record: String(index), reason: 'not a ChatGPT conversation (no mapping)' });

@@ -16,7 +16,7 @@ export const claudeAi: FormatImporter = {
     return (c === '[' || c === '{') && head.includes('"chat_messages"');
   },
   async *parse(file, ctx) {
-    for await (const { index, value } of exportRecords(file, ctx.head)) {
+    for await (const { index, value } of exportRecords(file, ctx.head, ctx.onBytes)) {
       const conv = obj(value);
       if (!conv || !Array.isArray(conv.chat_messages)) {
         ctx.warn({ record: String(index), reason: 'not a Claude.ai conversation (no chat_messages)' });

@@ -23,7 +23,7 @@ export const cline: FormatImporter = {
     let title: string | null = null;
     let lastCall: { name: string; callId: string } | null = null;
     let sawPrompt = false;
-    for await (const { index, value } of streamJsonArray(file)) {
+    for await (const { index, value } of streamJsonArray(file, ctx.onBytes)) {
       const m = obj(value);
       if (!m) { ctx.warn({ record: String(index), reason: 'not a Cline UI message' }); continue; }
       if (m.partial === true) continue;

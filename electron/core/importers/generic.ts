@@ -45,7 +45,7 @@ export const generic: FormatImporter = {
     };
     const c = firstChar(ctx.head ?? '');
     if (c === '[') {
-      for await (const { index, value } of streamJsonArray(file)) {
+      for await (const { index, value } of streamJsonArray(file, ctx.onBytes)) {
         if (obj(value)) add(obj(value)!, index + 1, undefined);
         else ctx.warn({ record: String(index), reason: 'not a message object' });
       }

@@ -18,7 +18,7 @@ import { openHands } from './openhands';
 import { sidecars } from './sidecars';
 import { SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
-import type { FormatImporter } from './types';
+import type { FormatImporter, ParsedSession } from './types';
 
 export { agentFor } from './store-session';
 
@@ -99,6 +99,16 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
   return result;
 }
 
+/**
+ * Copies the strings that outlive the file (ids, title, project go into the index and ledger).
+ * A streaming parser hands out substrings that V8 keeps as slices of its whole read chunk: holding
+ * one id would pin a megabyte, and a large export would grow memory with its size.
+ */
+const fresh = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
+function detached(p: ParsedSession): ParsedSession {
+  return { ...p, id: fresh(p.id), title: fresh(p.title), project: p.project === null ? null : fresh(p.project), ...(p.rootKey ? { rootKey: fresh(p.rootKey) } : {}) };
+}
+
 /** Root record key → session id, from the ledger: how a conversation continued in a new file is found. */
 function rootIndex(store: Store): Map<string, string> {
   const roots = new Map<string, string>();
@@ -139,7 +149,8 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   let skippedWhy: string | null = null;
   let failure: ImportError | null = null;
   try {
-    for await (const parsed of importer.parse(file, { file, head: headText, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why), onBytes })) {
+    for await (const raw of importer.parse(file, { file, head: headText, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why), onBytes })) {
+      const parsed = detached(raw);
       // A conversation continued in another file (same root record) is stored as the session it continues.
       const id = (parsed.rootKey && roots.get(parsed.rootKey)) || parsed.id;
       const stored = await storeSession(store, writes, parsed, id, file, opts.agent);

@@ -11,8 +11,9 @@ export const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
 export interface ArrayItem { index: number; value: unknown }
 
 /** Yields the elements of a top-level JSON array one by one; throws (with the parser's reason) on broken JSON. */
-export async function* streamJsonArray(file: string): AsyncGenerator<ArrayItem> {
-  const input = fs.createReadStream(file);
+export async function* streamJsonArray(file: string, onBytes?: (n: number) => void): AsyncGenerator<ArrayItem> {
+  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
   const stream = input.pipe(streamArray.withParserAsStream());
   input.on('error', (err) => stream.destroy(err));
   try {
@@ -40,7 +41,7 @@ export function firstChar(head: string): string {
  * The records of an export: each element of a top-level array (streamed), or the single object
  * some tools write for one conversation. `index` is the 0-based element number (reported as record).
  */
-export async function* exportRecords(file: string, head: string | undefined): AsyncGenerator<ArrayItem> {
-  if (firstChar(head ?? '') === '[') yield* streamJsonArray(file);
+export async function* exportRecords(file: string, head: string | undefined, onBytes?: (n: number) => void): AsyncGenerator<ArrayItem> {
+  if (firstChar(head ?? '') === '[') yield* streamJsonArray(file, onBytes);
   else yield { index: 0, value: readJsonDocument(file) };
 }

@@ -17,7 +17,7 @@ export const openHands: FormatImporter = {
     const actions = new Map<number, string>();
     let title: string | null = null;
     let project: string | null = null;
-    for await (const { index, value } of streamJsonArray(file)) {
+    for await (const { index, value } of streamJsonArray(file, ctx.onBytes)) {
       const e = obj(value);
       if (!e) { ctx.warn({ record: String(index), reason: 'not an event object' }); continue; }
       const id = `e${num(e.id) ?? index}`;
