@@ -110,7 +110,7 @@ function DreamDetail({ dream: d }: { dream: Dream }) {
         <Stat v={d.stats.signalsRead.toLocaleString()} k="signals" />
         <Stat v={d.stats.patterns.toLocaleString()} k="recurring patterns" />
         <Stat v={d.stats.durationMs < 1000 ? `${Math.round(d.stats.durationMs)} ms` : `${(d.stats.durationMs / 1000).toFixed(1)} s`} k="duration" />
-        {d.usage && <Stat v={(d.usage.inputTokens + d.usage.outputTokens + d.usage.cacheReadTokens + d.usage.cacheWriteTokens).toLocaleString()} k={`tokens (${d.usage.cacheReadTokens.toLocaleString()} cached)`} />}
+        {d.usage && <Stat v={(d.usage.inputTokens + d.usage.outputTokens + d.usage.cacheReadTokens + d.usage.cacheWriteTokens).toLocaleString()} k={`tokens (${compact(d.usage.cacheReadTokens)} cached)`} />}
         {d.usage && <Stat v={usd(d.usage.costUsd)} k="cost" />}
       </div>
       {d.message && <p className="muted" style={{ margin: '10px 0' }}>{d.message}</p>}
@@ -209,3 +209,5 @@ export function WordDiff({ a, b }: { a: string; b: string }) {
     </p>
   );
 }
+
+const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n.toLocaleString());
