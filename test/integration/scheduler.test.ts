@@ -161,6 +161,16 @@ describe('dream scheduler', () => {
     }, 30_000);
   }
 
+  it('an automatic dream that failed is not retried every tick', async () => {
+    const c = await core(fakeWorker(`throw new Error('always fails');`));
+    await call(c, 'settings.set', { patch: { schedule: { cron: null, afterNewSessions: 1 } } });
+    await importReplays(c, 1);
+    c.scheduler.start({ tickMs: 20 });
+    await until('the failed run', () => c.store.data.scheduler.runs[0]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(c.store.data.scheduler.runs.map((r) => [r.trigger, r.outcome])).toEqual([['new-sessions', 'failed']]);
+  }, 30_000);
+
   it('settings.set validates the schedule and keeps the rest of the settings', async () => {
     const c = await core();
     const bad = await c.dispatch('settings.set', { patch: { schedule: { cron: 'every tuesday-ish' } } });

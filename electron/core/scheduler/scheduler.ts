@@ -34,6 +34,8 @@ export interface StartOptions {
 const CATCH_UP_AFTER_MS = 5 * 60 * 1000;
 /** "When idle" dreams at most this often, however idle the machine stays. */
 const IDLE_MIN_GAP_MS = 60 * 60 * 1000;
+/** An automatic dream that failed is not retried sooner than this. */
+const RETRY_AFTER_FAILURE_MS = 15 * 60 * 1000;
 /** Progress reaches the UI at most this often (the worker reports much more often at 10k sessions). */
 const PROGRESS_EVERY_MS = 200;
 
@@ -128,8 +130,13 @@ export class DreamScheduler {
   }
 
   private async dueTrigger(): Promise<DreamTrigger | null> {
-    const { settings, scheduler: state } = this.ctx.store.data;
+    const { settings, scheduler: state, dreams } = this.ctx.store.data;
     const now = this.now();
+    // A dream waiting for review blocks the next one (dreams.run refuses it); the user decides first.
+    if (dreams.some((d) => d.status === 'pending')) return null;
+    // After a failure, automatic runs back off instead of failing again every tick.
+    const lastAuto = state.runs.findLast((r) => r.trigger !== 'manual');
+    if (lastAuto?.outcome === 'failed' && now.getTime() - Date.parse(lastAuto.finishedAt) < RETRY_AFTER_FAILURE_MS) return null;
     const cron = settings.schedule.cron;
     let trigger: DreamTrigger | null = null;
     if (cron !== state.cron) {
