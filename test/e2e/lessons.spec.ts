@@ -80,6 +80,8 @@ describe('Lessons screen', () => {
     await lessonCard().getByRole('button', { name: 'Edit' }).click();
     const text = page.getByRole('textbox', { name: 'Lesson text' });
     await text.fill('Check `git status` before committing: nothing to commit means the change is already in.');
+    // The new wording's reach in past sessions, before saving.
+    await page.getByText(/Would have applied in \d+ of \d+ past sessions/).waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await lessonCard().getByText('edited', { exact: true }).waitFor();
     const edited = (await lessons()).find((l) => /nothing to commit/i.test(l.text));

@@ -2,7 +2,7 @@
 // support, confidence and evidence; pin, inline edit, delete with undo, seeding.
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Agent, Lesson, LessonKind } from '../../../shared/model';
-import { api } from '../api';
+import { api, callLoose, has } from '../api';
 import { editLesson, editMethod, errorMessage, useApp } from '../store';
 import { EvidenceDrawer } from './Evidence';
 import { SeedDialog } from './Seed';
@@ -284,6 +284,19 @@ function EditBox({ lesson, onDone }: { lesson: Lesson; onDone: () => void }) {
   const [saving, setSaving] = useState(false);
   const available = !!editMethod();
   const changed = title.trim() !== lesson.title || text.trim() !== lesson.text;
+  // How far the new wording reaches: past sessions it would have applied to (debounced).
+  const [reach, setReach] = useState<string | null>(null);
+  useEffect(() => {
+    if (!has('lessons.whatIf') || text.trim().length < 3) { setReach(null); return; }
+    let live = true;
+    const t = setTimeout(() => {
+      callLoose('lessons.whatIf', text.trim() === lesson.text ? { id: lesson.id } : { text: text.trim() }).then((r) => {
+        const w = r as { sessions: number; agents: number; of: number };
+        if (live) setReach(`Would have applied in ${w.sessions} of ${plural(w.of, 'past session')}${w.agents ? `, ${plural(w.agents, 'agent')}` : ''}.`);
+      }, () => live && setReach(null));
+    }, 300);
+    return () => { live = false; clearTimeout(t); };
+  }, [text, lesson.id, lesson.text]);
   const save = async () => {
     if (!changed) return onDone();
     setSaving(true);
@@ -303,7 +316,7 @@ function EditBox({ lesson, onDone }: { lesson: Lesson; onDone: () => void }) {
       <input className="input" aria-label="Lesson title" value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />
       <textarea className="input" aria-label="Lesson text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
       <div className="row">
-        <span className="muted">{available ? <>Your wording wins over later dreams. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves.</> : 'Editing is not available in this build yet (the core has no edit method).'}</span>
+        <span className="muted" aria-live="polite">{!available ? 'Editing is not available in this build yet (the core has no edit method).' : reach ? <>{reach} Your wording wins over later dreams.</> : <>Your wording wins over later dreams. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves.</>}</span>
         <button type="button" className="btn ghost" onClick={onDone}>Cancel</button>
         <button type="button" className="btn primary" onClick={() => void save()} disabled={!available || saving || !text.trim() || !title.trim()}>{saving ? 'Saving…' : 'Save'}</button>
       </div>
