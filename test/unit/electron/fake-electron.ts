@@ -4,6 +4,7 @@
 // tray, notifications, external links). Anything else the bundle reaches for throws, naming the
 // export, so a new use of Electron in main shows up here instead of passing silently.
 import { EventEmitter } from 'node:events';
+import Module, { createRequire } from 'node:module';
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface FakeElectronOptions {
@@ -13,6 +14,8 @@ export interface FakeElectronOptions {
   userData: string;
   /** app.getAppPath(): the unpackaged app's root (resources/ is read from here). */
   appPath: string;
+  /** app.isPackaged: true for an app run from electron-builder's output. */
+  isPackaged?: boolean;
   /** What safeStorage says about encryption. */
   encryption?: { available: boolean; backend: string };
 }
@@ -73,7 +76,7 @@ export function createFakeElectron(opts: FakeElectronOptions) {
   const ready = new Promise<void>((r) => (resolveReady = r));
 
   const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
+    isPackaged: opts.isPackaged ?? false,
     name: 'Reverie',
     getPath: (_name: string) => opts.userData,
     getAppPath: () => opts.appPath,
@@ -232,3 +235,35 @@ export function createFakeElectron(opts: FakeElectronOptions) {
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
+
+/**
+ * Makes `require('electron')` return the current fake, for bundles loaded with `load`. Node's
+ * CommonJS loader is the one hook point a built bundle cannot bypass.
+ */
+export function electronRequireHook() {
+  const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const originalLoad = loader._load;
+  const requireFromHere = createRequire(import.meta.url);
+  let current: FakeElectron | null = null;
+  loader._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
+    if (request === 'electron') {
+      if (!current) throw new Error('electron required with no fake installed');
+      return current.module;
+    }
+    return originalLoad.call(this, request, parent, isMain);
+  };
+  return {
+    /** Loads a bundle afresh (its module state is per run) under `fake`. */
+    load(file: string, fake: FakeElectron): void {
+      current = fake;
+      delete requireFromHere.cache[file];
+      requireFromHere(file);
+    },
+    use(fake: FakeElectron): void {
+      current = fake;
+    },
+    restore(): void {
+      loader._load = originalLoad;
+    },
+  };
+}
