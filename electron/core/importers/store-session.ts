@@ -50,7 +50,22 @@ export interface Stored { session: Session; added: number; changed: boolean }
  */
 export class SessionWrites {
   private readonly pending = new Map<string, Promise<void>>();
-  constructor(private readonly store: Store, private readonly max = 2) {}
+  /** Position of each session in the index, so a batch over 10,000 sessions does not search it per session. */
+  private readonly positions = new Map<string, number>();
+  constructor(private readonly store: Store, private readonly max = 2) {
+    store.index.data.sessions.forEach((s, i) => this.positions.set(s.id, i));
+  }
+
+  /** Adds or replaces the session's index entry. */
+  index(session: Session): void {
+    const sessions = this.store.index.data.sessions;
+    let at = this.positions.get(session.id);
+    // Someone else reordered the index meanwhile: find it the slow way once.
+    if (at === undefined || sessions[at]?.id !== session.id) at = sessions.findIndex((s) => s.id === session.id);
+    if (at >= 0) sessions[at] = session;
+    else at = sessions.push(session) - 1;
+    this.positions.set(session.id, at);
+  }
 
   async settled(id: string): Promise<void> {
     await this.pending.get(id);
@@ -122,9 +137,7 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     dreamt: existing && added === 0 ? existing.session.dreamt : false,
   };
   await writes.write({ session, events, signals });
-  const idx = store.index.data.sessions.findIndex((s) => s.id === session.id);
-  if (idx >= 0) store.index.data.sessions[idx] = session;
-  else store.index.data.sessions.push(session);
+  writes.index(session);
   return { session, added, changed: true };
 }
 
