@@ -132,4 +132,16 @@ describe('curation rules', () => {
     const out = dream(signals, { lessons: ls.filter((l) => l.id !== active.id), tombstones: [{ patternKey: active.patternKey, title: '', deletedAt: day(9) }], settings: { maxLessonsPerAgent: 1 } });
     expect(out.changes.map((c) => c.op)).toEqual(['promote']);
   });
+  it('retires a learned preference that decayed (not seen for months while work went on), but never a mistake', () => {
+    const early = [1, 2, 3].flatMap((d) => [pref('always run lint first', d), commitErr(d)]);
+    const lessons = learned(early);
+    expect(lessons).toHaveLength(2);
+    const word = (i: number) => `${'abcdefghijklmnopqrstuvwxyz'[i]}${'zyxwvutsrqponmlkjihgfedcba'[i]}q`;
+    const later = Array.from({ length: 25 }, (_, i) => sig('tool_error', `bash|unique problem ${word(i)}`, `unique problem ${word(i)}`, 200 + i));
+    const out = dream([...early, ...later], { lessons });
+    expect(out.changes.map((c) => [c.op, c.before!.kind])).toEqual([['retire', 'preference']]);
+    expect(out.changes[0].reason).toMatch(/Decayed: not seen in \d+ days and 25 sessions/);
+    // Fewer sessions since: not decayed yet.
+    expect(dream([...early, ...later.slice(0, 10)], { lessons }).changes).toEqual([]);
+  });
 });
