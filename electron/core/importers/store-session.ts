@@ -61,7 +61,9 @@ export class SessionWrites {
     const sessions = this.store.index.data.sessions;
     let at = this.positions.get(session.id);
     // Someone else reordered the index meanwhile: find it the slow way once.
-    if (at === undefined || sessions[at]?.id !== session.id) at = sessions.findIndex((s) => s.id === session.id);
+    // (Unknown here = new: the map was built from the whole index when the batch began.)
+    if (at !== undefined && sessions[at]?.id !== session.id) at = sessions.findIndex((s) => s.id === session.id);
+    if (at === undefined) at = -1;
     if (at >= 0) sessions[at] = session;
     else at = sessions.push(session) - 1;
     this.positions.set(session.id, at);
