@@ -29,7 +29,9 @@ export function windowOptions(input: WindowOptionsInput): BrowserWindowConstruct
     show: false,
     title: 'Reverie',
     backgroundColor: input.dark ? '#15161a' : '#fafafa',
-    ...(input.platform === 'darwin' ? { titleBarStyle: 'hiddenInset' as const, trafficLightPosition: { x: 14, y: 14 } } : {}),
+    // The standard title bar on every platform: a hidden one (macOS 'hiddenInset') needs the page to
+    // mark its top bar as a drag region (-webkit-app-region: drag) and to leave room for the traffic
+    // lights; the renderer does neither yet, and a window that cannot be dragged is worse than a plain title bar.
     ...(input.iconPath && input.platform !== 'darwin' ? { icon: input.iconPath } : {}),
     webPreferences: {
       preload: input.preloadPath,

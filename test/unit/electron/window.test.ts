@@ -29,6 +29,9 @@ describe('window options', () => {
         navigateOnDragDrop: false,
       });
       expect(o.show).toBe(false);
+      // A hidden title bar would leave the window undraggable: the page declares no drag region.
+      expect(o.titleBarStyle ?? 'default').toBe('default');
+      expect(o.frame ?? true).toBe(true);
     }
   });
 
