@@ -146,6 +146,7 @@ function AgentCurves({ agents }: { agents: ProgressView['agents'] }) {
           </LineChart>
         </ResponsiveContainer>
       </div>
+      {shown.filter((a) => a.trend === 'stalled' && a.explanation).map((a) => <p key={a.key} className="why" role="note" style={{ marginTop: 8 }}><b>{a.name} stalled.</b> {a.explanation}</p>)}
       <div className="legend">{shown.map((a) => <span key={a.key} title={a.explanation}><i style={{ background: agentColor(a.agentId) }} />{a.name}<span className={`tag ${TREND_TONE[a.trend]}`} style={{ height: 17, fontSize: 10.5 }}>{TREND_LABEL[a.trend]}</span></span>)}</div>
     </section>
   );
