@@ -204,4 +204,11 @@ describe('formats without a shipped native sample (own fixtures)', () => {
     fs.writeFileSync(meta, '{"agentType":"Explore","description":"look around"}');
     expect((await parseFile(meta)).skipped).toHaveLength(1);
   });
+
+  it('mini-swe-agent .traj.json: task, bash actions from the reply, return codes as errors', async () => {
+    const r = await parseFile(own('mini-swe-agent', 'astropy__astropy-12907.traj.json'));
+    expect(r.tool).toBe('swe-agent');
+    expect(kinds(r.sessions[0].events)).toEqual({ user: 1, assistant: 3, tool_call: 3, tool_result: 1, 'tool_result!': 1, system: 1 });
+    expect(r.sessions[0].events.find((e) => e.kind === 'tool_call')?.text).toBe('grep -rn "def separability_matrix" astropy/');
+  });
 });
