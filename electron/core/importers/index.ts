@@ -174,13 +174,6 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     result.errors.push(failure, ...listed);
     return;
   }
-  if (!sessionIds.length && skippedWhy) return void result.skipped++;
-  if (!sessionIds.length) {
-    // A file whose every record failed is an error of the file; a few bad lines are per-line reports.
-    result.errors.push(listed[0] ? { ...listed[0], reason: `no session found: ${listed[0].reason}` } : { file, reason: `no conversation found in this ${importer.tool} file` }, ...listed.slice(1));
-    return;
-  }
-  result.errors.push(...listed);
   const entry: LedgerEntry = {
     path: file,
     size: st.size,
@@ -192,5 +185,16 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     importedAt: new Date().toISOString(),
     ...(Object.keys(fileRoots).length ? { roots: fileRoots } : {}),
   };
+  if (!sessionIds.length && skippedWhy) {
+    // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.
+    store.index.data.ledger[file] = entry;
+    return void result.skipped++;
+  }
+  if (!sessionIds.length) {
+    // A file whose every record failed is an error of the file; a few bad lines are per-line reports.
+    result.errors.push(listed[0] ? { ...listed[0], reason: `no session found: ${listed[0].reason}` } : { file, reason: `no conversation found in this ${importer.tool} file` }, ...listed.slice(1));
+    return;
+  }
+  result.errors.push(...listed);
   store.index.data.ledger[file] = entry;
 }
