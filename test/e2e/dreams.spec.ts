@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dream, Lesson } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Dreams screen', () => {
@@ -32,6 +32,7 @@ describe('Dreams screen', () => {
     await expect(section.innerText()).resolves.toContain(added[0].after!.title);
     await expect(page.getByRole('group', { name: 'Dream figures' }).innerText()).resolves.toMatch(/sessions read/);
     await screenshotThemes(page, 'dreams');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('undoes the dream: its lessons are gone and the dream says so', async () => {

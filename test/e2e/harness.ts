@@ -75,3 +75,22 @@ export async function openApp(browser: Browser, served: Served, screen?: string)
   if (screen) await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`, 'i') }).click();
   return page;
 }
+
+/**
+ * Interactive elements on the page without an accessible name (no label, no text, no aria-label,
+ * no title): every control must be reachable by role and name, as the specs reach them.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const sel = 'button, a[href], input:not([type="hidden"]), select, textarea, [role="button"], [role="option"], [role="row"][tabindex], [role="switch"]';
+    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+      if (el.closest('[hidden]') || (el as HTMLInputElement).type === 'file') continue;
+      const labelledBy = el.getAttribute('aria-labelledby');
+      const viaLabel = (el as HTMLInputElement).labels?.[0]?.textContent;
+      const name = el.getAttribute('aria-label') || (labelledBy && document.getElementById(labelledBy)?.textContent) || viaLabel || el.innerText?.trim() || el.getAttribute('title');
+      if (!name || !name.trim()) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+}

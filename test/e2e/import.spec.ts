@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../shared/contract';
 import { fixture, tempDir } from '../helpers/env';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi } from './stores';
 
 describe('Import screen', () => {
@@ -34,6 +34,7 @@ describe('Import screen', () => {
     await page.getByRole('region', { name: 'Drop session logs here' }).waitFor();
     await page.getByRole('region', { name: 'Discovered sources' }).waitFor();
     await screenshotThemes(page, 'import');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('uploads chosen files, imports them, and names the file that failed', async () => {

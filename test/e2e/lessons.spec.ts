@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lesson } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Lessons screen', () => {
@@ -30,6 +30,7 @@ describe('Lessons screen', () => {
     expect(text).toMatch(/\d+ sessions/);
     expect(text).toMatch(/\d+% confidence/);
     await screenshotThemes(page, 'lessons');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('filters by search and kind, and teaches how to get back', async () => {

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Settings screen', () => {
@@ -23,6 +23,7 @@ describe('Settings screen', () => {
 
   it('saves changed thresholds and schedule, and only those', async () => {
     await screenshotThemes(page, 'settings');
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByRole('spinbutton', { name: 'Minimum sessions' }).fill('4');
     await page.getByRole('combobox', { name: 'Schedule' }).selectOption('0 */6 * * *');
     await page.getByRole('button', { name: 'Save settings' }).click();

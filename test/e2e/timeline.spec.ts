@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Timeline screen', () => {
@@ -32,6 +32,7 @@ describe('Timeline screen', () => {
     await expect(grid.locator('.mark.learn').count()).resolves.toBeGreaterThan(0);
     await expect(grid.getByRole('row', { name: 'Dream' }).count()).resolves.toBeGreaterThan(0);
     await screenshotThemes(page, 'timeline');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('filters to sessions with errors or corrections', async () => {
