@@ -321,6 +321,11 @@ describe('the built main bundle under a fake electron module', () => {
     expect(items(tray.menu).find((i) => i.label === 'Dream Now')?.enabled).toBe(true);
     // The page hears that lessons changed.
     expect(win.webContents.sent.some((s) => s.channel === 'reverie:change' && s.args[0] === 'lessons')).toBe(true);
+    // Clicking the notification shows the new lessons.
+    win.visible = false;
+    note.click();
+    expect(win.visible).toBe(true);
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: 'reverie:navigate', args: ['lessons'] });
     win.visible = false;
     click(items(tray.menu).find((i) => i.label === 'Open Reverie'));
     expect(win.visible).toBe(true);

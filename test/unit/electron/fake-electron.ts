@@ -58,7 +58,7 @@ export function createFakeElectron(opts: FakeElectronOptions) {
     ipcListeners: new Map<string, unknown>(),
     applicationMenu: null as { template: MenuItemConstructorOptions[] } | null,
     trays: [] as FakeTray[],
-    notifications: [] as { title: string; body: string; shown: boolean }[],
+    notifications: [] as { title: string; body: string; shown: boolean; click(): void }[],
     openedExternally: [] as string[],
     errorBoxes: [] as { title: string; content: string }[],
     headerListeners: [] as HeadersListener[],
@@ -154,10 +154,10 @@ export function createFakeElectron(opts: FakeElectronOptions) {
 
   class FakeNotification extends EventEmitter {
     static isSupported() { return true; }
-    private readonly entry: { title: string; body: string; shown: boolean };
+    private readonly entry: { title: string; body: string; shown: boolean; click(): void };
     constructor(o: { title: string; body: string }) {
       super();
-      this.entry = { title: o.title, body: o.body, shown: false };
+      this.entry = { title: o.title, body: o.body, shown: false, click: () => this.emit('click') };
       record.notifications.push(this.entry);
     }
     show() { this.entry.shown = true; }
