@@ -74,6 +74,9 @@ describe('the built main bundle under a fake electron module', () => {
     for (const f of [mainBundle, preloadBundle]) expect(fs.existsSync(f), f).toBe(true);
     // A store with recurring patterns, so "Dream now" in the tray has lessons to announce.
     expect(runCli(['import', writeCorpus(work), '--store', storeDir, '--json']).code).toBe(0);
+    // Where the window was when the app last quit (on the fake's one 1920×1050 display).
+    fs.mkdirSync(userData, { recursive: true });
+    fs.writeFileSync(path.join(userData, 'window-state.json'), JSON.stringify({ x: 140, y: 90, width: 1010, height: 690, maximized: false, fullScreen: false }));
     // The app must find its store through userData, as it does for a user.
     delete process.env.REVERIE_HOME;
     delete process.env.ANTHROPIC_API_KEY;
@@ -166,6 +169,8 @@ describe('the built main bundle under a fake electron module', () => {
     });
     expect(win.options.webPreferences?.preload).toBe(preloadBundle);
     expect(win.options.show).toBe(false);
+    // Reopened where it was.
+    expect(win.options).toMatchObject({ x: 140, y: 90, width: 1010, height: 690 });
     expect(win.loaded).toEqual({ kind: 'file', target: rendererIndex });
     win.emit('ready-to-show');
     expect(win.visible).toBe(true);
