@@ -14,7 +14,8 @@ export interface ArrayItem { index: number; value: unknown }
 export async function* streamJsonArray(file: string, onBytes?: (n: number) => void): AsyncGenerator<ArrayItem> {
   const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
-  const stream = input.pipe(streamArray.withParserAsStream());
+  // Values are assembled whole anyway: packed tokens only (no per-chunk string/number tokens) is several times faster.
+  const stream = input.pipe(streamArray.withParserAsStream({ streamValues: false }));
   input.on('error', (err) => stream.destroy(err));
   try {
     for await (const item of stream as AsyncIterable<{ key: number; value: unknown }>) yield { index: item.key, value: item.value };
