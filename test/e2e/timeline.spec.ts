@@ -35,6 +35,19 @@ describe('Timeline screen', () => {
     expect(await unnamedControls(page)).toEqual([]);
   });
 
+  it('jumps to a day from the overview', async () => {
+    const oldest = [...sessions].filter((s) => s.startedAt).sort((a, b) => a.startedAt!.localeCompare(b.startedAt!))[0];
+    const svg = page.getByRole('img', { name: /Sessions per (day|week)/ }).locator('svg');
+    const box = (await svg.boundingBox())!;
+    const grid = page.getByRole('grid', { name: 'Sessions over time' });
+    await expect(grid.evaluate((el) => el.scrollTop)).resolves.toBe(0);
+    await svg.click({ position: { x: 2, y: box.height / 2 } });
+    // The list scrolled down to the oldest day (the newest sessions are at the top).
+    await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await grid.getByRole('row', { name: new RegExp(escape(oldest.title.slice(0, 30))) }).first().waitFor();
+    await grid.evaluate((el) => { el.scrollTop = 0; });
+  });
+
   it('filters to sessions with errors or corrections', async () => {
     await page.getByRole('combobox', { name: 'Show' }).selectOption('errors');
     const n = sessions.filter((s) => s.errorCount + s.correctionCount > 0).length;

@@ -101,6 +101,14 @@ export function Timeline() {
 
   const agentName = useCallback((id: string) => agents.find((a) => a.id === id)?.name ?? id, [agents]);
   const onOpen = useCallback((key: string, sessionId: string) => { setFocusKey(key); openSession({ sessionId }); }, [openSession]);
+  // From the overview: scroll the list to the newest session at or before a moment.
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const jumpTo = useCallback((t: number) => {
+    const iso = new Date(t).toISOString();
+    const i = rowsRef.current.findIndex((r) => r.type === 'session' && (r.s.startedAt ?? '') <= iso);
+    if (i >= 0) v.scrollToIndex(Math.max(0, i - 1), { align: 'start' });
+  }, [v]);
   const usedAgents = useMemo(() => agents.filter((a) => (sessions ?? []).some((s) => s.agentId === a.id)), [agents, sessions]);
 
   return (
@@ -124,7 +132,7 @@ export function Timeline() {
       ) : (
         <div className={`timeline-layout ${reader ? 'reading' : ''}`} style={{ flex: 1, minHeight: 0 }}>
           <div className="tl-col">
-            <Overview sessions={visible} agentName={agentName} />
+            <Overview sessions={visible} agentName={agentName} onJump={jumpTo} />
             <div className="tl-scroll" ref={scroller} role="grid" aria-label="Sessions over time" aria-rowcount={rows.length} onKeyDown={onKey} tabIndex={focusKey ? -1 : 0} onFocus={(e) => { if (e.target === e.currentTarget && !focusKey) { const first = rows.find((r) => r.type === 'session'); if (first) { setFocusKey(first.key); requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(first.key)}"]`)?.focus()); } } }}>
               {!sessions && <div style={{ padding: 24 }}><div className="skeleton" style={{ height: 240 }} /></div>}
               <div style={{ height: v.getTotalSize(), position: 'relative' }}>
@@ -171,7 +179,7 @@ const TimelineRow = memo(function TimelineRow({ row: r, start, focused, selected
 });
 
 /** Sessions per day (or week, over long spans), stacked by agent; mistakes drawn as a red line. */
-const Overview = memo(function Overview({ sessions, agentName }: { sessions: Session[]; agentName: (id: string) => string }) {
+const Overview = memo(function Overview({ sessions, agentName, onJump }: { sessions: Session[]; agentName: (id: string) => string; onJump: (t: number) => void }) {
   const model = useMemo(() => {
     const dated = sessions.filter((s) => s.startedAt);
     if (dated.length === 0) return null;
@@ -191,7 +199,7 @@ const Overview = memo(function Overview({ sessions, agentName }: { sessions: Ses
       errs[b] += s.errorCount + s.correctionCount;
     }
     const totals = counts[0].map((_, i) => counts.reduce((a, c) => a + c[i], 0));
-    return { min, max, n, agentIds, counts, errs, top: Math.max(1, ...totals), errTop: Math.max(1, ...errs), weekly: bucket > day };
+    return { min, max, n, bucket, agentIds, counts, errs, top: Math.max(1, ...totals), errTop: Math.max(1, ...errs), weekly: bucket > day };
   }, [sessions]);
   if (!model) return null;
   const W = 1000;
@@ -199,7 +207,12 @@ const Overview = memo(function Overview({ sessions, agentName }: { sessions: Ses
   const bw = W / model.n;
   return (
     <div className="overview" aria-label={`Sessions per ${model.weekly ? 'week' : 'day'}`} role="img">
-      <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true">
+      <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true" style={{ cursor: 'pointer' }} onClick={(e) => {
+        // A click on a day (or week) scrolls the list to it.
+        const box = e.currentTarget.getBoundingClientRect();
+        const b = Math.floor(((e.clientX - box.left) / box.width) * model.n);
+        onJump(model.min + (b + 1) * model.bucket - 1);
+      }}>
         {model.counts[0].map((_, i) => {
           let y = H;
           return model.agentIds.map((id, a) => {
