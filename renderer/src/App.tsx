@@ -6,6 +6,7 @@ import { Lessons } from './screens/Lessons';
 import { SCREENS, isScreen, useApp, type Screen, type ThemePref } from './store';
 import { Icon, type IconName } from './ui/Icon';
 import { Toasts } from './ui/parts';
+import { Shortcuts } from './ui/Shortcuts';
 import { plural } from './ui/format';
 import './styles.css';
 
@@ -68,8 +69,11 @@ export function App() {
     return () => { off(); offNav(); clearTimeout(t); };
   }, [refresh, go]);
 
+  const [help, setHelp] = useState(false);
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
+      const typing = /INPUT|TEXTAREA|SELECT/.test((e.target as HTMLElement).tagName);
+      if (e.key === '?' && !typing && !document.querySelector('[role="dialog"]')) { e.preventDefault(); setHelp(true); return; }
       if (!(e.metaKey || e.ctrlKey) || e.altKey || e.shiftKey) return;
       const n = Number(e.key);
       if (n >= 1 && n <= SCREENS.length) { e.preventDefault(); go(SCREENS[n - 1]); }
@@ -96,6 +100,7 @@ export function App() {
         </Suspense>
       </main>
       {reader && screen !== 'timeline' && <Suspense fallback={null}><SessionReader asDrawer /></Suspense>}
+      {help && <Shortcuts onClose={() => setHelp(false)} />}
       <Toasts />
     </div>
   );
@@ -137,6 +142,7 @@ function Sidebar() {
         <DreamIndicator />
         {info && <p className="store-line">{plural(info.counts.sessions, 'session')} · {plural(info.counts.agents, 'agent')}<br />{plural(info.counts.events, 'event')}</p>}
         <ThemeSwitch />
+        <p className="store-line faint">Press <kbd>?</kbd> for shortcuts</p>
       </div>
     </aside>
   );

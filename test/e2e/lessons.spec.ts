@@ -121,6 +121,11 @@ describe('Lessons screen', () => {
     await expect(nav.getByRole('button', { name: /^Dreams/ }).getAttribute('aria-current')).resolves.toBe('page');
     await page.keyboard.press('Control+1');
     await expect(nav.getByRole('button', { name: /^Lessons/ }).getAttribute('aria-current')).resolves.toBe('page');
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Pin or unpin').waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
     expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
   });
 });
