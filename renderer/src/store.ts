@@ -41,6 +41,8 @@ interface State {
   agents: Agent[];
   lessons: Lesson[];
   dreams: Dream[];
+  /** The dream history arrives after the lessons (see refresh). */
+  dreamsLoaded: boolean;
   loaded: boolean;
   loadError: string | null;
   refresh(): Promise<void>;
@@ -88,6 +90,7 @@ export const useApp = create<State>((set, get) => ({
   agents: [],
   lessons: [],
   dreams: [],
+  dreamsLoaded: false,
   loaded: false,
   loadError: null,
   async refresh() {
@@ -99,7 +102,7 @@ export const useApp = create<State>((set, get) => ({
       const [info, agents, lessons] = await Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
       setAgentOrder(agents.map((a) => a.id));
       set({ info, agents, lessons, loaded: true, loadError: null });
-      set({ dreams: await dreams });
+      set({ dreams: await dreams, dreamsLoaded: true });
     } catch (err) {
       set({ loaded: true, loadError: errorMessage(err) });
     }

@@ -23,7 +23,7 @@ export function opCounts(d: Dream) {
 
 export function Dreams() {
   const dreams = useApp((s) => s.dreams);
-  const loaded = useApp((s) => s.loaded);
+  const loaded = useApp((s) => s.dreamsLoaded);
   const info = useApp((s) => s.info);
   const sorted = useMemo(() => [...dreams].sort((a, b) => b.startedAt.localeCompare(a.startedAt)), [dreams]);
   const [selected, setSelected] = useState<string | null>(null);

@@ -97,7 +97,7 @@ export function Lessons() {
         <button type="button" className="btn" onClick={() => setSeeding(true)}><Icon name="plus" size={14} />Seed lessons</button>
         <DreamButton />
       </PageHead>
-      {lessons.length > 0 && (
+      {(!loaded || lessons.length > 0) && (
         <div className="toolbar" role="search" aria-label="Filter lessons">
           <div className="search">
             <Icon name="search" size={14} />
