@@ -24,6 +24,7 @@ import {
 } from 'electron';
 import workerPath from '../worker/dream?modulePath';
 import { openCore, type Core } from '../core/core';
+import { defaultStoreDir } from '../core/store/paths';
 import { DESKTOP_CSP, devCsp, withCsp } from './csp';
 import { createDreamWatcher, dreamNotification, dreamStatusLine, type DreamWatcher } from './dreams';
 import { keyMethods, withHostMethods } from './host-methods';
@@ -171,7 +172,8 @@ async function start(): Promise<void> {
   const keys = createKeyStore({ file: path.join(app.getPath('userData'), 'secrets.json'), safeStorage, platform: process.platform });
   try {
     core = await openCore({
-      storeDir: process.env.REVERIE_HOME ?? path.join(app.getPath('userData'), 'store'),
+      // The same folder the CLI uses (REVERIE_HOME, else app-data/Reverie/store): one store, one writer.
+      storeDir: defaultStoreDir(),
       host: 'electron',
       worker: { file: workerPath },
       version: app.getVersion(),

@@ -1,11 +1,24 @@
 import os from 'node:os';
 import path from 'node:path';
 
-/** The OS app-data folder, as Electron's app.getPath('userData') would pick it, overridable by REVERIE_HOME. */
-export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.REVERIE_HOME) return path.resolve(env.REVERIE_HOME);
+/**
+ * The OS's per-user application-data folder, as Electron's app.getPath('appData') gives it:
+ * macOS ~/Library/Application Support, Windows %APPDATA%, Linux $XDG_CONFIG_HOME or ~/.config.
+ */
+export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const home = os.homedir();
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Reverie');
-  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Reverie');
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'reverie');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support');
+  if (platform === 'win32') return env.APPDATA ?? path.join(home, 'AppData', 'Roaming');
+  return env.XDG_CONFIG_HOME || path.join(home, '.config');
+}
+
+/**
+ * Where the store lives unless `--store` says otherwise: $REVERIE_HOME, else Reverie/store in the
+ * app-data folder — the packaged app's userData/store. The app and the CLI must resolve to the same
+ * folder (that is what makes the one-writer lock mean something), so both call this and neither
+ * derives it from the app name, which differs between a dev run ("reverie") and a packaged one.
+ */
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.REVERIE_HOME) return path.resolve(env.REVERIE_HOME);
+  return path.join(appDataDir(env, platform), 'Reverie', 'store');
 }

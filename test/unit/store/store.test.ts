@@ -1,5 +1,6 @@
 // The store's files: versioned and migrated, validated, repaired from backups, in the right folder.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lesson } from '../../../shared/model';
@@ -7,7 +8,7 @@ import { listBackups } from '../../../electron/core/store/documents';
 import { defaultStoreDir } from '../../../electron/core/store/paths';
 import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
 import { INDEX_FILE, JOURNAL_FILE, MAIN_FILE, Store } from '../../../electron/core/store/store';
-import { tempDir } from '../../helpers/env';
+import { fixture, runCli, tempDir } from '../../helpers/env';
 
 const lesson = (id: string): Lesson => ({
   id, kind: 'mistake', title: `Lesson ${id}`, text: 'Run the tests before committing.', agents: ['all'],
@@ -193,10 +194,26 @@ describe('interrupted imports', () => {
 });
 
 describe('store location', () => {
-  it('REVERIE_HOME wins; otherwise the OS app-data folder', () => {
+  it('REVERIE_HOME wins; otherwise Reverie/store in the OS app-data folder (the packaged app\'s userData/store)', () => {
     expect(defaultStoreDir({ REVERIE_HOME: '/tmp/rv' })).toBe(path.resolve('/tmp/rv'));
-    const d = defaultStoreDir({});
-    if (process.platform === 'linux') expect(d).toMatch(/\.config[\\/]reverie$|reverie$/);
-    expect(path.isAbsolute(d)).toBe(true);
+    const home = os.homedir();
+    expect(defaultStoreDir({}, 'linux')).toBe(path.join(home, '.config', 'Reverie', 'store'));
+    expect(defaultStoreDir({ XDG_CONFIG_HOME: '/xdg' }, 'linux')).toBe(path.join('/xdg', 'Reverie', 'store'));
+    expect(defaultStoreDir({}, 'darwin')).toBe(path.join(home, 'Library', 'Application Support', 'Reverie', 'store'));
+    expect(defaultStoreDir({ APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32')).toBe(path.join('C:\\Users\\me\\AppData\\Roaming', 'Reverie', 'store'));
   });
+
+  it('the CLI honours REVERIE_HOME and --store', () => {
+    const home = tempDir();
+    const viaEnv = runCli(['lessons', '--json'], { env: { REVERIE_HOME: home } });
+    expect(viaEnv.code).toBe(0);
+    const other = tempDir();
+    const viaFlag = runCli(['import', fixture('claude-code'), '--store', other, '--json'], { env: { REVERIE_HOME: home } });
+    expect(viaFlag.code).toBe(0);
+    expect(fs.existsSync(path.join(other, MAIN_FILE))).toBe(true);
+    expect(fs.existsSync(path.join(home, MAIN_FILE))).toBe(false);
+    const intoHome = runCli(['import', fixture('claude-code'), '--json'], { env: { REVERIE_HOME: home } });
+    expect(intoHome.code).toBe(0);
+    expect(fs.existsSync(path.join(home, MAIN_FILE))).toBe(true);
+  }, 30_000);
 });
