@@ -24,7 +24,6 @@ import {
 } from 'electron';
 import workerPath from '../worker/dream?modulePath';
 import { openCore, type Core } from '../core/core';
-import { defaultStoreDir } from '../core/store/paths';
 import { DESKTOP_CSP, devCsp, withCsp } from './csp';
 import { createDreamWatcher, dreamNotification, dreamStatusLine, type DreamWatcher } from './dreams';
 import { keyMethods, withHostMethods } from './host-methods';
@@ -172,8 +171,7 @@ async function start(): Promise<void> {
   const keys = createKeyStore({ file: path.join(app.getPath('userData'), 'secrets.json'), safeStorage, platform: process.platform });
   try {
     core = await openCore({
-      // The same folder the CLI uses (REVERIE_HOME, else app-data/Reverie/store): one store, one writer.
-      storeDir: defaultStoreDir(),
+      storeDir: process.env.REVERIE_HOME ?? path.join(app.getPath('userData'), 'store'),
       host: 'electron',
       worker: { file: workerPath },
       version: app.getVersion(),
