@@ -140,7 +140,8 @@ function Sidebar() {
       </nav>
       <div className="sidebar-foot">
         <DreamIndicator />
-        {info && <p className="store-line">{plural(info.counts.sessions, 'session')} · {plural(info.counts.agents, 'agent')}<br />{plural(info.counts.events, 'event')}</p>}
+        {/* Two lines from the start, so the counts arriving never move the sidebar. */}
+        <p className="store-line">{info ? <>{plural(info.counts.sessions, 'session')} · {plural(info.counts.agents, 'agent')}<br />{plural(info.counts.events, 'event')}</> : <>&nbsp;<br />&nbsp;</>}</p>
         <ThemeSwitch />
         <p className="store-line faint">Press <kbd>?</kbd> for shortcuts</p>
       </div>

@@ -2,8 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// Render once the UI font is in (it is served locally, so this takes milliseconds; capped so a
+// broken font never holds the app back): text laid out in a fallback font and re-laid out in
+// Inter would make the whole screen jump.
+const fontReady = Promise.race([document.fonts.load('500 13px "Inter Variable"'), new Promise((r) => setTimeout(r, 500))]);
+void fontReady.finally(() => {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+});

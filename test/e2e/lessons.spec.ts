@@ -23,6 +23,18 @@ describe('Lessons screen', () => {
     await served?.stop();
   });
 
+  it('loads without layout jumps', async () => {
+    // Cumulative layout shift since navigation (Chromium's Layout Instability API).
+    const cls = await page.evaluate(() => new Promise<number>((resolve) => {
+      let sum = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) sum += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+      setTimeout(() => resolve(sum), 300);
+    }));
+    expect(cls).toBeLessThan(0.02);
+  });
+
   it('groups the learned lesson under its kind with support and confidence, in both themes', async () => {
     const mistakes = page.getByRole('region', { name: 'Mistakes' });
     await expect(mistakes.getByRole('listitem').count()).resolves.toBeGreaterThan(0);
