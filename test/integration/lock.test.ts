@@ -13,16 +13,16 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-/** Starts `reverie serve` (a long-lived writer) and resolves once it holds the store. */
-async function startServe(store: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--store', store, '--port', '0'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `reverie serve` (a long-lived writer) and resolves once it serves; `out` has what it printed. */
+async function startServe(store: string): Promise<ChildProcess & { out: () => string }> {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--store', store, '--port', '0', '--json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (/running in browser mode/.test(out)) {
+      if (/"token"/.test(out)) {
         clearTimeout(timer);
         resolve();
       }
@@ -31,7 +31,13 @@ async function startServe(store: string): Promise<ChildProcess> {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
   });
-  return child;
+  return Object.assign(child, { out: () => out });
+}
+
+async function callBridge(serve: { out: () => string }, method: string, input: unknown): Promise<{ ok: boolean; error?: { type: string; message: string } }> {
+  const { port, token } = JSON.parse(serve.out().split('\n').find((l) => l.startsWith('{"url"'))!) as { port: number; token: string };
+  const r = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Reverie-Token': token }, body: JSON.stringify(input) });
+  return (await r.json()) as never;
 }
 
 describe('one writer', () => {
@@ -58,6 +64,17 @@ describe('one writer', () => {
     expect(after.code).toBe(0);
     expect((after.json as { sessions: number }).sessions).toBeGreaterThan(0);
     expect(fs.existsSync(lockDir(store))).toBe(false); // released at exit
+  }, 90_000);
+
+  it('a second serve opens read-only: it shows the store, and refuses changes naming the writer', async () => {
+    const store = tempDir();
+    const writer = await startServe(store);
+    const viewer = await startServe(store);
+    expect(viewer.out()).toMatch(/in use by reverie serve \(pid \d+.*Serving it read-only meanwhile/s);
+    expect((await callBridge(viewer, 'lessons.list', {})).ok).toBe(true);
+    const refused = await callBridge(viewer, 'settings.set', { patch: { reviewMode: true } });
+    expect(refused).toMatchObject({ ok: false, error: { type: 'locked', message: expect.stringContaining(`reverie serve (pid ${writer.pid}`) } });
+    expect((await callBridge(writer, 'settings.set', { patch: { reviewMode: true } })).ok).toBe(true);
   }, 90_000);
 
   it('inside one process, a second writable open is refused too', async () => {

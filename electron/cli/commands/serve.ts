@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ContractError } from '../../../shared/contract/define';
 import { startBridge } from '../../bridge/server';
 import { openCore } from '../../core/core';
 import { DEMO_DIR, PROJECT_ROOT, packageVersion, sourceWorkerLauncher } from '../../core/platform/node';
@@ -16,7 +17,16 @@ export function registerServe(program: Command, common: (c: Command) => Command)
     .action(async (opts: GlobalOpts & { port?: string }) => {
       const port = opts.port === undefined ? 0 : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${opts.port}"`);
-      const core = await openCore({ storeDir: opts.store ?? defaultStoreDir(), host: 'browser', worker: sourceWorkerLauncher(), version: packageVersion(), demoDir: DEMO_DIR });
+      const coreOptions = { storeDir: opts.store ?? defaultStoreDir(), host: 'browser' as const, worker: sourceWorkerLauncher(), version: packageVersion(), demoDir: DEMO_DIR };
+      let core: Awaited<ReturnType<typeof openCore>>;
+      try {
+        core = await openCore(coreOptions);
+      } catch (err) {
+        // Another process writes (the app, an import): still let the user look, read-only.
+        if (!(err instanceof ContractError) || err.type !== 'locked') throw err;
+        log(`${err.message}\nServing it read-only meanwhile: changes are refused until you restart serve.`);
+        core = await openCore({ ...coreOptions, readOnly: true });
+      }
       const staticDir = fs.existsSync(path.join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
       const bridge = await startBridge({ dispatch: core.dispatch, events: core.events, port, staticDir });
       if (!staticDir) log('The UI is not built (run `npm run build`); serving the API only.');

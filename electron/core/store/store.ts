@@ -11,7 +11,7 @@ import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
 import { writeFileDurable, writeFileDurableSync } from './files';
-import { acquireWriterLock, type HeldLock } from './lock';
+import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
 import { IndexDoc, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
 
 export interface OpenOptions {
@@ -166,7 +166,9 @@ export class Store {
   get sessions(): Session[] { return this.index.data.sessions; }
 
   private assertWritable(): void {
-    if (this.readOnly) throw new ContractError('locked', 'This store is open read-only.');
+    if (!this.readOnly) return;
+    const owner = readLockOwner(this.dir);
+    throw new ContractError('locked', owner ? `This store is open read-only: ${describeOwner(owner)} is writing to it. Try again when it is done.` : 'This store is open read-only.');
   }
 
   /**
