@@ -75,6 +75,22 @@ export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
   return index;
 }
 
+/**
+ * Temp files of atomic writes (`name.<hex>`, `*.tmp`) that a killed process never renamed. Only
+ * called with the writer lock held, so no write of ours can be in flight; session folders are
+ * cleaned per journaled session (see rollForwardJournal) rather than by scanning thousands of them.
+ */
+const TEMP_FILE = /^(?:reverie|index|patterns)\.json\.(?:[0-9a-f]{6,}|.*\.tmp)$|^[A-Za-z0-9._-]+\.json\.[0-9a-f]{6,}$/i;
+function removeTempLeftovers(dir: string, only?: (name: string) => boolean): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (TEMP_FILE.test(n) && (!only || only(n))) fs.rmSync(path.join(dir, n), { force: true });
+}
+
 export class Store {
   /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
   readonly notices: string[] = [];
@@ -119,7 +135,10 @@ export class Store {
       const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), readOnly, lock);
       if (lock?.recovered) store.notices.push(lock.recovered);
       store.notices.push(...m.notices);
-      if (!readOnly) store.backupAtOpen(MAIN_FILE);
+      if (!readOnly) {
+        removeTempLeftovers(abs);
+        store.backupAtOpen(MAIN_FILE);
+      }
       // A pending journal means an import was interrupted: settle it now rather than on first use.
       if (fs.existsSync(path.join(abs, JOURNAL_FILE))) void store.index;
       return store;
@@ -146,6 +165,11 @@ export class Store {
         doc = readSessionFile(this.dir, id);
       } catch {
         doc = null; // damaged: left out; re-importing its source writes it again
+      }
+      if (!this.readOnly) {
+        const file = sessionFilePath(this.dir, id);
+        const base = path.basename(file);
+        removeTempLeftovers(path.dirname(file), (n) => n.startsWith(`${base}.`));
       }
       if (!doc) continue;
       // The file is the newer truth (a grown session the index still shows at its old size).

@@ -183,6 +183,28 @@ describe('interrupted imports', () => {
     await third.close();
   });
 
+  it('temp files a killed writer left behind are removed at the next writable open', async () => {
+    const dir = tempDir();
+    const s = await Store.open(dir);
+    await s.writeSessionDoc({ session: session('abc', 1), events: [], signals: [] });
+    await s.close();
+    const sessionTmp = `${path.join(dir, 'sessions', 'ab', 'abc.json')}.3770037570`;
+    fs.writeFileSync(sessionTmp, '{"half":');
+    fs.writeFileSync(path.join(dir, `${MAIN_FILE}.2e8f1a9c`), '{"half":');
+    fs.writeFileSync(path.join(dir, 'patterns.json.d-1.tmp'), '{}');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+    const reader = await Store.open(dir, { readOnly: true });
+    expect(fs.existsSync(sessionTmp)).toBe(true); // a reader never deletes
+    void reader.sessions;
+    const again = await Store.open(dir);
+    void again.sessions;
+    expect(fs.readdirSync(dir).sort()).toEqual(['backups', 'index.json', 'notes.txt', 'reverie.json', 'reverie.lock', 'sessions'].filter((n) => fs.existsSync(path.join(dir, n))).sort());
+    expect(fs.existsSync(path.join(dir, `${MAIN_FILE}.2e8f1a9c`))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'patterns.json.d-1.tmp'))).toBe(false);
+    expect(fs.existsSync(sessionTmp)).toBe(false);
+    await again.close();
+  });
+
   it('a committed import leaves no journal behind', async () => {
     const dir = tempDir();
     const s = await Store.open(dir);
