@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SchedulerRun } from '../../shared/contract/scheduler';
+import { startBridge } from '../../electron/bridge/server';
 import { openCore, type Core } from '../../electron/core/core';
 import type { WorkerLauncher } from '../../electron/core/dreaming/runner';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
@@ -169,6 +170,29 @@ describe('dream scheduler', () => {
     await until('the failed run', () => c.store.data.scheduler.runs[0]);
     await new Promise((r) => setTimeout(r, 400));
     expect(c.store.data.scheduler.runs.map((r) => [r.trigger, r.outcome])).toEqual([['new-sessions', 'failed']]);
+  }, 30_000);
+
+  it('browser mode streams the running dream\'s progress as server-sent events', async () => {
+    const c = await core(fakeWorker(`parentPort.postMessage({ type: 'progress', phase: 'reading signals', done: 5, total: 9 }); setTimeout(() => parentPort.postMessage({ type: 'result', output: { changes: [], stats: { sessionsRead: 9, signalsRead: 0, patterns: 0 } } }), 300);`));
+    await importReplays(c, 1);
+    const bridge = await startBridge({ dispatch: c.dispatch, events: c.events, port: 0 });
+    try {
+      const res = await fetch(`${bridge.origin}/api/events?token=${bridge.token}`);
+      const reader = res.body!.getReader();
+      let text = '';
+      const dream = c.dispatch('dreams.run', {});
+      while (!/event: progress\ndata: null/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await dream;
+      await reader.cancel();
+      expect(text).toMatch(/event: progress\ndata: \{[^\n]*"phase":"reading signals","done":5,"total":9/);
+      expect(text).toMatch(/event: change\ndata: \{"topic":"scheduler"\}/);
+    } finally {
+      await bridge.close();
+    }
   }, 30_000);
 
   it('settings.set validates the schedule and keeps the rest of the settings', async () => {
