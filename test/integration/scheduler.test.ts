@@ -123,6 +123,11 @@ describe('dream scheduler', () => {
     // A worker that reports progress and then works forever.
     const c = await core(fakeWorker(`parentPort.postMessage({ type: 'progress', phase: 'reading signals', done: 1, total: 10 }); setInterval(() => {}, 1000);`));
     await importReplays(c, 3);
+    // An overdue scheduled dream must still be due after a cancelled manual one.
+    const overdue = new Date(Date.now() - 3_600_000).toISOString();
+    c.store.data.scheduler.cron = c.store.data.settings.schedule.cron;
+    c.store.data.scheduler.nextDueAt = overdue;
+    await c.store.writeMain();
     const mainBefore = fs.readFileSync(path.join(c.store.dir, MAIN_FILE), 'utf8');
     const lessonsBefore = structuredClone(c.store.data.lessons);
     const running = c.dispatch('dreams.run', {});
@@ -139,6 +144,7 @@ describe('dream scheduler', () => {
     const before = JSON.parse(mainBefore);
     expect({ ...after, scheduler: null }).toEqual({ ...before, scheduler: null });
     expect(after.scheduler.runs).toMatchObject([{ outcome: 'cancelled', trigger: 'manual', dreamId: null }]);
+    expect(after.scheduler.nextDueAt).toBe(overdue);
     expect(await call(c, 'scheduler.cancel')).toEqual({ cancelled: false });
   }, 60_000);
 

@@ -59,6 +59,7 @@ export class DreamScheduler {
   private lastIdle: boolean | null = null;
   private log: (message: string) => void = () => {};
   private lastProgressAt = 0;
+  private trailing: NodeJS.Timeout | null = null;
   private ticking = false;
 
   constructor(
@@ -85,7 +86,8 @@ export class DreamScheduler {
     const { schedule } = this.ctx.store.data.settings;
     const when = [schedule.cron && `on "${schedule.cron}"`, schedule.afterNewSessions > 0 && `after ${schedule.afterNewSessions} new sessions`, schedule.whenIdle && 'when idle'].filter(Boolean);
     this.log(`The dream scheduler is running${when.length ? `: ${when.join(', ')}` : ' (no automatic triggers set)'}.`);
-    void this.tick();
+    // The first check (which may catch up a missed dream) waits a moment: the app's first screen comes first.
+    setTimeout(() => void this.tick(), Math.min(opts.tickMs ?? 30_000, 5_000)).unref();
   }
 
   /** Stops the triggers and cancels a running dream (nothing of it is applied). */
@@ -209,10 +211,14 @@ export class DreamScheduler {
     await this.saveState(() => {
       state.runs.push(run);
       if (state.runs.length > RUN_LOG_LIMIT) state.runs.splice(0, state.runs.length - RUN_LOG_LIMIT);
-      if (run.outcome !== 'cancelled' && run.outcome !== 'failed') state.lastRunAt = run.finishedAt;
-      const cron = this.ctx.store.data.settings.schedule.cron;
-      state.cron = cron;
-      if (cron) state.nextDueAt = nextCronTime(cron, this.now())?.toISOString() ?? null;
+      const succeeded = run.outcome !== 'cancelled' && run.outcome !== 'failed';
+      if (succeeded) state.lastRunAt = run.finishedAt;
+      // A manual dream that did not complete leaves a due (or overdue) scheduled dream in place.
+      if (succeeded || run.trigger !== 'manual') {
+        const cron = this.ctx.store.data.settings.schedule.cron;
+        state.cron = cron;
+        state.nextDueAt = cron ? (nextCronTime(cron, this.now())?.toISOString() ?? null) : null;
+      }
     });
   }
 
@@ -225,10 +231,19 @@ export class DreamScheduler {
     this.ctx.notify('scheduler');
   }
 
+  /** Announces the running dream (or its end); throttled, but the latest state always goes out (trailing edge). */
   private changed(force: boolean): void {
-    const t = Date.now();
-    if (!force && t - this.lastProgressAt < PROGRESS_EVERY_MS) return;
-    this.lastProgressAt = t;
+    const wait = this.lastProgressAt + PROGRESS_EVERY_MS - Date.now();
+    if (!force && wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = null;
+        if (this.running) this.changed(true);
+      }, wait);
+      return;
+    }
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
+    this.lastProgressAt = Date.now();
     this.events.emit('progress', this.status().running);
     this.ctx.notify('scheduler');
   }
