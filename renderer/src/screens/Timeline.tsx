@@ -77,7 +77,12 @@ export function Timeline() {
   }, [visible, dreams]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: (i) => HEIGHT[rows[i].type], overscan: 6, getItemKey: (i) => rows[i].key });
+  // Stable callbacks: the virtualizer recomputes every row's offset (10k of them) whenever
+  // getItemKey changes identity, which would happen on every scroll frame.
+  const estimateSize = useCallback((i: number) => HEIGHT[rows[i].type], [rows]);
+  const getItemKey = useCallback((i: number) => rows[i].key, [rows]);
+  const getScrollElement = useCallback(() => scroller.current, []);
+  const v = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, overscan: 6, getItemKey });
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -18,7 +18,11 @@ export const fmtDate = (iso: string | null | undefined) => (iso ? dateFmt.format
 export const fmtDay = (iso: string) => dayFmt.format(new Date(iso));
 export const fmtTime = (iso: string | null | undefined) => (iso ? timeFmt.format(new Date(iso)) : '—');
 export const fmtDateTime = (iso: string | null | undefined) => (iso ? dateTimeFmt.format(new Date(iso)) : '—');
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+// One formatter for every count: Number#toLocaleString builds a new one per call, which showed up
+// as the top cost of scrolling the timeline.
+const numberFmt = new Intl.NumberFormat();
+export const num = (n: number) => numberFmt.format(n);
+export const plural = (n: number, one: string, many = `${one}s`) => `${numberFmt.format(n)} ${n === 1 ? one : many}`;
 export const pct = (x: number) => `${Math.round(x * 100)}%`;
 export const usd = (x: number) => (x < 0.01 && x > 0 ? '<$0.01' : `$${x.toFixed(2)}`);
 
