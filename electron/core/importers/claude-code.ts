@@ -10,7 +10,19 @@ import type { FormatImporter, ParsedSession } from './types';
 import { isoTime } from './values';
 
 type Rec = Record<string, unknown>;
-interface Node { uuid: string; parent: string | null; line: number; rec: Rec }
+/** What the tree needs of a record, kept until the file ends (the record itself is turned into events at once). */
+interface Node {
+  uuid: string;
+  parent: string | null;
+  line: number;
+  type: string;
+  /** Ids of the tool_use blocks it holds. */
+  toolUses: string[];
+  /** When every block is a tool_result: the tool_use ids they answer. */
+  results: string[] | null;
+  /** Every block is a tool_use (vacuously true without blocks). */
+  allToolUse: boolean;
+}
 
 const REJECTION = /^The user doesn't want to proceed with this tool use/;
 const INTERRUPT = /^\[Request interrupted by user/;
@@ -28,6 +40,7 @@ export const claudeCode: FormatImporter = {
   },
   async *parse(file, ctx) {
     const nodes = new Map<string, Node>();
+    const events = new EventBuilder(file);
     let sessionId: string | null = null;
     let cwd: string | null = null;
     let agentId: string | null = null;
@@ -44,7 +57,17 @@ export const claudeCode: FormatImporter = {
       // Resumed files repeat earlier records with the same uuid: the first copy wins.
       if (nodes.has(uuid)) continue;
       const parent = str(value.parentUuid) ?? str(value.logicalParentUuid) ?? null;
-      nodes.set(uuid, { uuid, parent, line, rec: slim(value) });
+      const bs = blocks(value);
+      nodes.set(uuid, {
+        uuid,
+        parent,
+        line,
+        type: type ?? '',
+        toolUses: bs.filter((b) => b.type === 'tool_use' && typeof b.id === 'string').map((b) => b.id as string),
+        results: bs.length && bs.every((b) => b.type === 'tool_result') ? bs.map((b) => String(b.tool_use_id)) : null,
+        allToolUse: bs.every((b) => b.type === 'tool_use'),
+      });
+      events.add(uuid, line, value);
       if (!firstPrompt && type === 'user' && !value.isMeta && !value.isCompactSummary) {
         const t = userText(value);
         if (t && !INJECTED.test(t) && !INTERRUPT.test(t)) firstPrompt = t;
@@ -57,17 +80,17 @@ export const claudeCode: FormatImporter = {
     if (firstPrompt?.trim() === 'Warmup') return ctx.skip('cache warm-up subagent, not user work');
 
     const active = activeSet(nodes);
-    const ordered = [...nodes.values()].sort((a, b) => a.line - b.line);
-    const events = toEvents(ordered, active, file);
-    if (!events.length) return;
+    const list = events.finish(active);
+    if (!list.length) return;
+    const first = nodes.values().next().value!;
     const id = agentId ? `${sessionId ?? base}/agent-${agentId}` : (sessionId ?? base);
     yield {
       id,
       tool: 'claude-code',
       project: cwd,
       title: clip(aiTitle ?? firstPrompt ?? 'Claude Code session', 120),
-      events,
-      rootKey: `claude-code:${ordered[0].uuid}`,
+      events: list,
+      rootKey: `claude-code:${first.uuid}`,
     } satisfies ParsedSession;
   },
 };
@@ -101,44 +124,8 @@ export function progressLine(text: string): Rec | undefined {
   }
 }
 
-/**
- * Keeps only what the events are built from, with long strings cut: a whole session's tree is held
- * until the file ends, and tool results (originalFile, base64 images) would otherwise make memory
- * grow with the file. The cut is far above the stored limits (clip), so events come out the same.
- */
-const KEEP_CHARS = 16_000;
-function slim(rec: Rec): Rec {
-  const type = str(rec.type);
-  if (type !== 'user' && type !== 'assistant' && type !== 'system') return { type };
-  const msg = obj(rec.message);
-  const out: Rec = { type, timestamp: rec.timestamp, subtype: rec.subtype, isMeta: rec.isMeta, isCompactSummary: rec.isCompactSummary };
-  if (typeof rec.content === 'string') out.content = rec.content.slice(0, KEEP_CHARS);
-  if (msg) {
-    const content = msg.content;
-    out.message = {
-      id: msg.id,
-      role: msg.role,
-      content: typeof content === 'string' ? content.slice(0, KEEP_CHARS) : Array.isArray(content) ? content.map(slimBlock) : undefined,
-    };
-  }
-  return out;
-}
-
-function slimBlock(b: unknown): unknown {
-  const block = obj(b);
-  if (!block) return typeof b === 'string' ? b.slice(0, KEEP_CHARS) : null;
-  switch (block.type) {
-    case 'text': return { type: 'text', text: str(block.text)?.slice(0, KEEP_CHARS) };
-    case 'thinking': return { type: 'thinking', thinking: str(block.thinking)?.slice(0, KEEP_CHARS) };
-    case 'tool_use': return { type: 'tool_use', id: block.id, name: block.name, input: cutStrings(block.input, 3) };
-    case 'tool_result': {
-      const text = typeof block.content === 'string' ? block.content : Array.isArray(block.content) ? textOfBlocks(block.content, ['text']) : '';
-      return { type: 'tool_result', tool_use_id: block.tool_use_id, is_error: block.is_error, content: text.slice(0, KEEP_CHARS) };
-    }
-    default: return { type: block.type };
-  }
-}
-
+/** Tool inputs (a Write's whole file) are cut before being serialized; the stored input is 2,000 chars. */
+const KEEP_CHARS = 8_000;
 function cutStrings(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return v.slice(0, KEEP_CHARS);
   if (depth <= 0 || !v || typeof v !== 'object') return v;
@@ -157,20 +144,21 @@ function userText(rec: Rec): string | undefined {
  * tool-result record whose tool_use is on the active path is active too, not a rewind.
  */
 function activeSet(nodes: Map<string, Node>): Set<string> {
-  const ordered = [...nodes.values()].sort((a, b) => a.line - b.line);
-  const leaf = [...ordered].reverse().find((n) => CONVERSATIONAL.has(str(n.rec.type) ?? '')) ?? ordered[ordered.length - 1];
+  // Map order is file order: records are added as they are read.
+  const ordered = [...nodes.values()];
+  let leaf = ordered[ordered.length - 1];
+  for (let i = ordered.length - 1; i >= 0; i--) if (CONVERSATIONAL.has(ordered[i].type)) { leaf = ordered[i]; break; }
   const active = new Set<string>();
   for (let n: Node | undefined = leaf; n && !active.has(n.uuid); n = n.parent ? nodes.get(n.parent) : undefined) active.add(n.uuid);
   const activeToolUses = new Set<string>();
-  for (const id of active) for (const b of blocks(nodes.get(id)!.rec)) if (b.type === 'tool_use' && typeof b.id === 'string') activeToolUses.add(b.id);
+  for (const id of active) for (const t of nodes.get(id)!.toolUses) activeToolUses.add(t);
   for (const n of ordered) {
     if (active.has(n.uuid)) continue;
-    const bs = blocks(n.rec);
-    if (bs.length && bs.every((b) => b.type === 'tool_result' && activeToolUses.has(String(b.tool_use_id)))) active.add(n.uuid);
+    if (n.results?.length && n.results.every((id) => activeToolUses.has(id))) active.add(n.uuid);
     // An assistant line of a split reply whose sibling is active belongs to the same reply.
-    else if (str(n.rec.type) === 'assistant' && n.parent && active.has(n.parent) && bs.every((b) => b.type === 'tool_use')) {
+    else if (n.type === 'assistant' && n.parent && active.has(n.parent) && n.allToolUse) {
       active.add(n.uuid);
-      for (const b of bs) if (typeof b.id === 'string') activeToolUses.add(b.id);
+      for (const t of n.toolUses) activeToolUses.add(t);
     }
   }
   return active;
@@ -181,38 +169,47 @@ function blocks(rec: Rec): Rec[] {
   return Array.isArray(content) ? (content.filter((b) => obj(b)) as Rec[]) : [];
 }
 
-function toEvents(ordered: Node[], active: Set<string>, file: string): SessionEvent[] {
-  const events: SessionEvent[] = [];
-  const toolNames = new Map<string, string>();
-  const push = (n: Node, suffix: string, e: Omit<SessionEvent, 'id' | 'seq' | 'timestamp' | 'source' | 'branch'>) => {
-    events.push({
+/**
+ * Turns each record into events as it is read (file order: tool names are known before their
+ * results, the lines of one split reply are adjacent). Only the branch waits for the whole tree.
+ */
+class EventBuilder {
+  private readonly events: SessionEvent[] = [];
+  /** The record (uuid) each event came from, for the branch. */
+  private readonly origin: string[] = [];
+  private readonly toolNames = new Map<string, string>();
+  private lastAssistant: { messageId: string; event: SessionEvent } | null = null;
+  constructor(private readonly file: string) {}
+
+  private push: Pusher = (n, suffix, e) => {
+    this.events.push({
       id: suffix ? `${n.uuid}#${suffix}` : n.uuid,
-      seq: events.length,
+      seq: this.events.length,
       timestamp: isoTime(n.rec.timestamp),
-      source: { file, line: n.line, record: n.uuid },
-      branch: active.has(n.uuid) ? 'active' : 'abandoned',
+      source: { file: this.file, line: n.line, record: n.uuid },
       ...e,
     });
+    this.origin.push(n.uuid);
   };
-  let lastAssistant: { messageId: string; event: SessionEvent } | null = null;
-  for (const n of ordered) {
-    const type = str(n.rec.type);
-    if (!type || !CONVERSATIONAL.has(type)) continue;
-    const msg = obj(n.rec.message);
+
+  add(uuid: string, line: number, rec: Rec): void {
+    const n = { uuid, line, rec };
+    const push = this.push;
+    const events = this.events;
+    const type = str(rec.type);
+    if (!type || !CONVERSATIONAL.has(type)) return;
+    const msg = obj(rec.message);
     if (type === 'system') {
-      const subtype = str(n.rec.subtype);
+      const subtype = str(rec.subtype);
       if (subtype === 'compact_boundary') push(n, '', { kind: 'system', text: 'Conversation compacted', injected: true });
-      else if (subtype === 'api_error') push(n, '', { kind: 'system', text: clip(str(n.rec.content) ?? 'API error', 500), isError: true, injected: true });
-      continue;
+      else if (subtype === 'api_error') push(n, '', { kind: 'system', text: clip(str(rec.content) ?? 'API error', 500), isError: true, injected: true });
+      return;
     }
     const content = msg?.content;
     if (type === 'user') {
-      const injected = !!n.rec.isMeta || !!n.rec.isCompactSummary;
-      if (typeof content === 'string') {
-        pushUserText(n, content, injected, push);
-        continue;
-      }
-      if (!Array.isArray(content)) continue;
+      const injected = !!rec.isMeta || !!rec.isCompactSummary;
+      if (typeof content === 'string') return pushUserText(n, content, injected, push);
+      if (!Array.isArray(content)) return;
       content.forEach((b: unknown, i: number) => {
         const block = obj(b);
         if (!block) return;
@@ -224,45 +221,51 @@ function toEvents(ordered: Node[], active: Set<string>, file: string): SessionEv
           push(n, String(i), {
             kind: 'tool_result',
             text: clip(text, 4000),
-            tool: { name: (callId && toolNames.get(callId)) ?? 'unknown', callId },
+            tool: { name: (callId && this.toolNames.get(callId)) ?? 'unknown', callId },
             isError: block.is_error === true,
             ...(rejected ? { rejected: true } : {}),
           });
         }
       });
-      continue;
+      return;
     }
     // assistant: one block per line, lines of one reply share message.id; merge adjacent text.
-    if (!Array.isArray(content)) continue;
-    const messageId = str(msg?.id) ?? n.uuid;
+    if (!Array.isArray(content)) return;
+    const messageId = str(msg?.id) ?? uuid;
     content.forEach((b: unknown, i: number) => {
       const block = obj(b);
       if (!block) return;
       if (block.type === 'text' && typeof block.text === 'string') {
         if (!block.text.trim()) return;
-        if (lastAssistant && lastAssistant.messageId === messageId && events[events.length - 1] === lastAssistant.event) {
-          lastAssistant.event.text = clip(`${lastAssistant.event.text}\n${block.text}`, 8000);
+        const last = this.lastAssistant;
+        if (last && last.messageId === messageId && events[events.length - 1] === last.event) {
+          last.event.text = clip(`${last.event.text}\n${block.text}`, 8000);
           return;
         }
         push(n, String(i), { kind: 'assistant', text: clip(block.text, 8000) });
-        lastAssistant = { messageId, event: events[events.length - 1] };
+        this.lastAssistant = { messageId, event: events[events.length - 1] };
       } else if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking.trim()) {
         push(n, String(i), { kind: 'thinking', text: clip(block.thinking, 4000) });
       } else if (block.type === 'tool_use') {
         const name = str(block.name) ?? 'tool';
         const callId = str(block.id);
-        if (callId) toolNames.set(callId, name);
-        const input = JSON.stringify(block.input ?? {});
+        if (callId) this.toolNames.set(callId, name);
+        const input = JSON.stringify(cutStrings(block.input ?? {}, 3));
         push(n, String(i), { kind: 'tool_call', text: `${name} ${clip(describeInput(block.input), 300)}`, tool: { name, callId, input: clip(input, 2000) } });
       }
     });
   }
-  return events;
+
+  finish(active: Set<string>): SessionEvent[] {
+    this.events.forEach((e, i) => (e.branch = active.has(this.origin[i]) ? 'active' : 'abandoned'));
+    return this.events;
+  }
 }
 
-type Pusher = (n: Node, suffix: string, e: Omit<SessionEvent, 'id' | 'seq' | 'timestamp' | 'source' | 'branch'>) => void;
+interface RecordRef { uuid: string; line: number; rec: Rec }
+type Pusher = (n: RecordRef, suffix: string, e: Omit<SessionEvent, 'id' | 'seq' | 'timestamp' | 'source' | 'branch'>) => void;
 
-function pushUserText(n: Node, text: string, injected: boolean, push: Pusher, suffix = ''): void {
+function pushUserText(n: RecordRef, text: string, injected: boolean, push: Pusher, suffix = ''): void {
   if (!text.trim()) return;
   if (INTERRUPT.test(text)) push(n, suffix, { kind: 'user', text, interrupt: true, injected: true });
   else push(n, suffix, { kind: 'user', text: clip(text, 8000), ...(injected || INJECTED.test(text) ? { injected: true } : {}) });
