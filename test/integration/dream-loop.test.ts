@@ -36,7 +36,7 @@ describe('dreaming through the CLI', () => {
     expect(first.changes.map((c) => c.op).sort()).toEqual(['add', 'add', 'add']);
     const ls = lessons();
     const mistake = ls.find((l) => l.kind === 'mistake')!;
-    expect(mistake.text).toMatch(/Run `npm run codegen` before `npx vitest`: otherwise it fails with "Error: Cannot find module/);
+    expect(mistake.text).toMatch(/Run `npm run codegen` before `npx vitest run`: otherwise it fails with "Error: Cannot find module/);
     expect(mistake.agents).toEqual(['all']);
     expect(ls.find((l) => l.kind === 'preference')!.text).toMatch(/pnpm/);
     expect(ls.find((l) => l.kind === 'workflow')!.text).toMatch(/run npm test → run pnpm lint → run git commit/);

@@ -26,6 +26,7 @@ export interface Pattern {
 /** How alike two texts must be to count as one pattern. Errors must be near-identical. */
 const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 };
 
+export const MIN_WORKFLOW_STEPS = 4;
 const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
 /** The text of a key's first session (by id): deterministic whatever order sessions came in. */
 export const representative = (e: KeyEntry) => e.per[Object.keys(e.per).sort()[0]].x;
@@ -85,8 +86,20 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
 
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
 function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, minSupport: number): Pattern[] {
-  const frequent = keys.filter((k) => Object.keys(entries[k].per).length >= minSupport);
-  const support = (k: string) => Object.keys(entries[k].per).length;
+  const support = (k: string) => (entries[k] ? Object.keys(entries[k].per).length : 0);
+  // A routine is more than two habits that happened to follow each other: at every split point,
+  // when either half shows up, the whole routine must follow at least half of the time.
+  const cohesive = (k: string) => {
+    const steps = contentOf(k).split(' → ');
+    const n = support(k);
+    for (let i = 1; i < steps.length; i++) {
+      const rarer = Math.min(support(`workflow|${steps.slice(0, i).join(' → ')}`), support(`workflow|${steps.slice(i).join(' → ')}`));
+      if (n < 0.5 * rarer) return false;
+    }
+    return true;
+  };
+  // Three steps recur by chance in busy stores; four in the same order across sessions rarely do.
+  const frequent = keys.filter((k) => support(k) >= minSupport && contentOf(k).split(' → ').length >= MIN_WORKFLOW_STEPS && cohesive(k));
   const kept = frequent.filter((k) => {
     const body = contentOf(k);
     return !frequent.some((o) => o !== k && contentOf(o).length > body.length && ` → ${contentOf(o)} → `.includes(` → ${body} → `) && support(o) >= support(k));

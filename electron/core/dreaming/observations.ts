@@ -65,8 +65,11 @@ export function writeIndexFile(file: string, index: ObservationIndex): void {
   writeFileAtomic.sync(file, JSON.stringify(index));
 }
 
-/** Workflow n-gram lengths: long enough to be a procedure, short enough to recur. */
-const NGRAMS = [3, 4, 5];
+/**
+ * Workflow n-gram lengths. Lessons need 4+ steps; the shorter grams are kept so mining can tell a
+ * real routine from two unrelated habits that happened to follow each other (see mine.ts).
+ */
+const NGRAMS = [1, 2, 3, 4, 5];
 
 /** Contiguous step n-grams of one session with all steps distinct (a loop is not a workflow). */
 export function stepGrams(steps: string[]): string[][] {

@@ -82,8 +82,35 @@ function commandOf(e: SessionEvent): string {
   return raw.startsWith(name) ? raw.slice(name.length).trim() : raw;
 }
 
+/** `bash -lc 'npm test'` → `npm test`: the wrapper Codex and others put around every command. */
+export function unwrapShell(command: string): string {
+  const m = /^\s*(?:\/\S*\/)?(?:ba|z)?sh\s+-l?c\s+(['"]?)([\s\S]*)\1\s*$/.exec(command);
+  return m ? m[2] : command;
+}
+
+/**
+ * A command as a person would name it in a lesson: its words up to the first argument that is a
+ * path, a flag or a number (`python manage.py migrate`, `npx vitest run`, `npm run dev`).
+ */
+export function commandWords(command: string): string {
+  const parts = unwrapShell(command).split(/&&|;|\|\|/).map((p) => p.trim()).filter((p) => p && !/^(cd|export|source|set)\b/.test(p));
+  return parts
+    .map((p) => {
+      const words = p.split('|')[0].trim().split(/\s+/).filter((w) => !/^\w+=/.test(w));
+      const out: string[] = [];
+      for (const w of words) {
+        if (out.length >= 4 || /^[-<>'"$(`]|[\\/]|\d|^\.|\.(ts|tsx|js|py|rs|go|rb|json|md|toml|yml|yaml|lock|txt)$/.test(w) && !(out.length === 1 && /\.py$/.test(w))) break;
+        out.push(out.length ? w : w.replace(/^.*\//, ''));
+      }
+      return out.join(' ');
+    })
+    .filter(Boolean)
+    .join(' && ');
+}
+
 /** `cd x && FOO=1 npm run lint -- --fix` → `npm run lint`; `pytest tests/a.py -q` → `pytest`. */
 export function commandStep(command: string): string | null {
+  command = unwrapShell(command);
   const parts = command.split(/&&|;|\|\|/).map((p) => p.trim()).filter((p) => p && !/^(cd|export|source|set)\b/.test(p));
   const first = parts[0]?.split('|')[0].trim();
   if (!first) return null;
@@ -92,6 +119,8 @@ export function commandStep(command: string): string | null {
   if (!head || !/^[a-z][\w.+-]*$/.test(head)) return null;
   if (!RUNNERS.has(head)) return head;
   const rest = words.slice(1).filter((w) => !w.startsWith('-'));
+  // `pnpm changeset version` is not `pnpm changeset`: package managers' plugin commands keep their verb.
+  if (/^(npm|pnpm|yarn|bun|npx)$/.test(head) && rest[0] && rest[0] !== 'run' && /^[a-z][\w-]*$/.test(rest[1] ?? '') && words[2] === rest[1]) return `${head} ${rest[0]} ${rest[1]}`;
   if ((head === 'npm' || head === 'pnpm' || head === 'yarn' || head === 'bun') && rest[0] === 'run' && rest[1]) return `${head} run ${rest[1]}`;
   if ((head === 'python' || head === 'python3') && words[1] === '-m' && words[2]) return `python -m ${words[2]}`;
   return rest[0] && /^[a-z][\w:.-]*$/i.test(rest[0]) ? `${head} ${rest[0].toLowerCase()}` : head;
@@ -134,6 +163,8 @@ const CORRECTION = [
   /\b(i (said|told you|asked( you)?)|you (forgot|broke|ignored|missed|should(n'?t)?( have)?|didn'?t|need to|must|were supposed to))\b/i,
   /\b(instead of|rather than|not like that|why did you|undo (that|this|it)|revert (that|this|it))\b/i,
   /\buse \S+,? not \S+/i,
+  /^[\w-]+( [\w-]+)?,? not [\w-]+( [\w-]+)?[.!]*$/i,
+  /,\s*(not|never)\s+[\w-]+( [\w-]+)?[.!]*$/i,
 ];
 // … and when stating a standing rule (anywhere).
 const PREFERENCE = [
@@ -142,6 +173,7 @@ const PREFERENCE = [
   /\b(remember (to|that)|make sure (to|you)|be sure to|please (always|use|run|keep|prefer)|i (want|need|like|prefer|'d like) you to|we (use|prefer|always|never)|our (convention|style|rule))\b/i,
   /\bprefer\b/i,
   /\b(before|after) (every|each|any|you|committing|pushing|opening)\b/i,
+  /\bfirst,? then\b|^(please )?(start|begin) (with|by)\b/i,
 ];
 const NOT_A_RULE = /^(can|could|would|will|what|how|where|which|who|is|are|does|do you|did) .*\?$|^(never ?mind|nevermind|no (problem|worries|thanks)|thanks|thank you|ok(ay)?|great|perfect|yes|yep|sure)\b/i;
 
@@ -224,7 +256,8 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       const fix = findFix(live, i, tool, calls);
       add({
         kind: 'tool_error',
-        key: `${tool.toLowerCase()}|${sig}`,
+        // Every shell is one tool here: the same failing command is the same mistake in Bash or Codex's shell.
+        key: `${SHELL.test(tool) ? 'shell' : tool.toLowerCase()}|${sig}`,
         text: errorGist(e.text),
         tool,
         ...(fix ? { fix: clip(fix.text.split('\n')[0], 300) } : {}),

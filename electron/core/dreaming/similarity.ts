@@ -9,13 +9,13 @@ const STOP = new Set([
   'does', 'did', 'always', 'only', 'instead', 'rather', 'than', 'stop', 'avoid', 'use', 'using', 'used', 'actually', 'wait', 'from', 'now', 'on',
   'make', 'sure', 'remember', 'prefer', 'want', 'like', 'should', 'must', 'can', 'could', 'would', 'will', 'any', 'every', 'each', 'all', 'it',
   'correction', 'preference', 'rejection', 'interrupt', 'its', 'when', 'time', 'future', 'going', 'forward', 'by', 'default', 'as', 'or', 'but',
-  'have', 'has', 'was', 'were', 'been', 'being', 'if', 'let', 'lets', 'get', 'got', 'go', 'keep', 'thing', 'things', 'one', 'yes', 'again',
+  'itself', 'those', 'these', 'everywhere', 'anything', 'everything', 'something', 'told', 'said', 'asked', 'forgot', 'forget', 'ignored', 'missed', 'have', 'has', 'was', 'were', 'been', 'being', 'if', 'let', 'lets', 'get', 'got', 'go', 'keep', 'thing', 'things', 'one', 'yes', 'again',
 ]);
 
 /** Folds plural and verb endings so "tests", "testing" and "tested" count as one word. */
 export function stem(w: string): string {
   if (w.length <= 4) return w;
-  return w.replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '') || w;
+  return w.replace(/(?<=\w{4})ation$/, '').replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '').replace(/(?<=\w{4})er$/, '') || w;
 }
 
 /** Content words of a text: lower case, stemmed, placeholders (`<path>`) kept as words. */
@@ -30,11 +30,11 @@ export function tokens(text: string): string[] {
 }
 
 /** Words that say little about *what* an instruction is about: weighed down, not dropped. */
-const GENERIC = new Set(['run', 'first', 'repo', 'project', 'codebase', 'file', 'code', 'add', 'write', 'chang', 'change', 'updat', 'update', 'before', 'after', 'check', 'install', 'command', 'work', 'need', 'new', 'way', 'good', 'right', 'wrong', 'thi', 'again', 'put', 'do', 'done', 'try', 'fix', 'test']);
+const GENERIC = new Set(['run', 'first', 'repo', 'project', 'codebase', 'file', 'code', 'add', 'write', 'chang', 'change', 'updat', 'update', 'before', 'after', 'check', 'install', 'command', 'work', 'need', 'new', 'way', 'good', 'right', 'wrong', 'thi', 'again', 'put', 'do', 'done', 'try', 'fix']);
 const GENERIC_WEIGHT = 0.35;
 
 // Words that negate the rest of their clause; a clause ends at punctuation.
-const NEGATORS = new Set(['not', 'never', 'avoid', 'stop', 'without', 'instead', 'rather', 'dont', 'quit']);
+const NEGATORS = new Set(['not', 'never', 'avoid', 'stop', 'without', 'instead', 'rather', 'dont', 'quit', 'remove', 'delete', 'drop']);
 
 /**
  * Content words with their polarity: a word inside a negated clause gets a leading "!", so
@@ -47,7 +47,7 @@ export function signedTokens(text: string): string[] {
     let neg = false;
     for (const raw of clause.split(/[^a-z0-9<>_.-]+/)) {
       const w = raw.replace(/^[.-]+|[.-]+$/g, '');
-      if (NEGATORS.has(w)) { neg = true; continue; }
+      if (NEGATORS.has(w) || w === 'no') { neg = true; continue; }
       if (w.length <= 1 || STOP.has(w)) continue;
       out.push(neg ? `!${stem(w)}` : stem(w));
     }

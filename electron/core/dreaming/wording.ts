@@ -4,7 +4,7 @@
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
 import type { Pattern } from './mine';
-import { SHELL, commandStep } from './signals';
+import { SHELL, commandWords } from './signals';
 
 /** Most frequent value by number of sessions; ties go to the shorter, then the smaller text. */
 export function majority(values: (string | undefined)[]): string | undefined {
@@ -32,10 +32,12 @@ export function imperative(text: string): string {
   let t = text.trim();
   for (let i = 0; i < 3; i++)
     t = t
-      .replace(/^(no+|nope|nah|wrong|incorrect|actually|wait|hold on|hmm+|ugh|ok(ay)?|so|and|also|again|please|pls|hey)\b[,.!:;\s-]*/i, '')
+      .replace(/^(no+|nope|nah|wrong|incorrect)\s*[,.!:;-]+\s*/i, '')
+      .replace(/^(actually|wait|hold on|hmm+|ugh|ok(ay)?|so|and|also|again|please|pls|hey)\b[,.!:;\s-]*/i, '')
       .replace(/^(i said|i told you|as i said|like i said)[,:]?\s*/i, '')
       .replace(/^(you should|you need to|you must|make sure (to|you)|remember to|be sure to)\s+/i, '')
-      .replace(/^(from now on|going forward|in (the )?future)[,:]?\s*/i, '');
+      .replace(/^(from now on|going forward|in (the )?future)[,:]?\s*/i, '')
+      .replace(/^(you )?to (?=\w)/i, '');
   return sentence(t || text);
 }
 
@@ -52,8 +54,8 @@ export function generalAction(action: string | undefined, tool?: string): string
     a = a.slice(name.length).trim();
     // A shell line reads best as its commands: `git add .gitignore && git commit -m "…"` → `git add && git commit`.
     if (SHELL.test(name) || (tool && SHELL.test(tool))) {
-      const steps = a.split(/&&|;|\|\|/).map((part) => commandStep(part.trim())).filter((x): x is string => !!x && !/^(cd|export)$/.test(x));
-      if (steps.length) return clip(steps.join(' && '), 90);
+      const words = commandWords(a);
+      if (words) return clip(words, 90);
     }
   }
   a = a
@@ -73,7 +75,8 @@ export function generalGist(gist: string): string {
       .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')
       .replace(/(["'`])(?:(?!\1).){1,120}\1/g, (m) => (/[\\/.]/.test(m) ? `${m[0]}…${m[0]}` : m))
       .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
-      .replace(/ — at .*$/, ''),
+      .replace(/ — at .*$/, '')
+      .replace(/(\D)\d{3,}\b/g, '$1…'),
     140,
   );
 }

@@ -67,7 +67,7 @@ describe('signals of one session', () => {
     ]);
     const err = s.find((x) => x.kind === 'tool_error')!;
     expect(err.fix).toBe('Bash npm test -- --run');
-    expect(err.key).toBe(`bash|${errorSignature('Error: watch mode is not supported in CI at /a/b.ts:3')}`);
+    expect(err.key).toBe(`shell|${errorSignature('Error: watch mode is not supported in CI at /a/b.ts:3')}`);
     expect(err.eventIds).toHaveLength(3);
     expect(err.excerpt).toMatch(/npm test[\s\S]*watch mode[\s\S]*--run/);
   });
