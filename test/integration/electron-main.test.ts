@@ -131,12 +131,14 @@ describe('the built main bundle under a fake electron module', () => {
 
   it('starts: hardened session, one validated IPC channel, menu, window, tray, scheduler', async () => {
     fake.ready();
-    await until('the window and the tray', () => fake.record.trays.length > 0 && fake.record.ipcHandlers.size > 0);
+    await until('the window and the tray', () => fake.record.trays.length > 0 && fake.record.ipcHandlers.size > 0).catch((err: Error) => {
+      throw new Error(`${err.message}; error boxes: ${JSON.stringify(fake.record.errorBoxes)}; log: ${logs.join(' | ')}`);
+    });
     // The scheduler is the last thing start() starts; the page sees it through the contract.
     const invoke = fake.record.ipcHandlers.get('reverie:invoke')!;
     const status = async () => (await invoke({ sender: fake.record.windows[0].webContents, senderFrame: { url: ourPage, parent: null } }, 'scheduler.status', {})) as { ok: boolean; result?: { active: boolean; nextDueAt: string | null } };
     let s = await status();
-    for (let i = 0; i < 200 && !s.result?.active; i++) {
+    for (let i = 0; i < 400 && !(s.result?.active && s.result.nextDueAt); i++) {
       await new Promise((r) => setTimeout(r, 25));
       s = await status();
     }
