@@ -82,8 +82,9 @@ function tryMkdir(p: string): boolean {
     fs.mkdirSync(p);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new ContractError('failed', `Cannot take the store's writer lock (${p}): ${code ?? (err as Error).message}. Is the folder writable?`);
   }
 }
 

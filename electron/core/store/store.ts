@@ -127,7 +127,14 @@ export class Store {
   static async open(dir: string, opts: OpenOptions = {}): Promise<Store> {
     const abs = path.resolve(dir);
     const readOnly = !!opts.readOnly;
-    if (!readOnly) fs.mkdirSync(path.join(abs, 'sessions'), { recursive: true });
+    if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) throw new ContractError('invalid-input', `${abs} is a file, not a store folder.`);
+    if (!readOnly) {
+      try {
+        fs.mkdirSync(path.join(abs, 'sessions'), { recursive: true });
+      } catch (err) {
+        throw new ContractError('failed', `Cannot use ${abs} as the store folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      }
+    }
     const lock = readOnly ? null : await acquireWriterLock(abs, opts.host ?? 'reverie');
     try {
       const mainFile = path.join(abs, MAIN_FILE);

@@ -215,6 +215,21 @@ describe('interrupted imports', () => {
   });
 });
 
+describe('bad store folders', () => {
+  it('a file given as the store folder is a clear usage error; an unwritable one says so', async () => {
+    const file = path.join(tempDir(), 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    await expect(Store.open(file)).rejects.toThrow(/is a file, not a store folder/);
+    const cli = runCli(['lessons', '--store', file]);
+    expect(cli.code).toBe(2);
+    if (process.getuid?.() !== 0) {
+      const ro = tempDir();
+      fs.chmodSync(ro, 0o500);
+      await expect(Store.open(path.join(ro, 'store'))).rejects.toThrow(/Cannot use .* as the store folder: EACCES/);
+    }
+  });
+});
+
 describe('store location', () => {
   it('REVERIE_HOME wins; otherwise Reverie/store in the OS app-data folder (the packaged app\'s userData/store)', () => {
     expect(defaultStoreDir({ REVERIE_HOME: '/tmp/rv' })).toBe(path.resolve('/tmp/rv'));
