@@ -49,7 +49,7 @@ function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] 
   return [...p.sessions.entries()]
     .sort(([sa, a], [sb, b]) => (b.t1 ?? '').localeCompare(a.t1 ?? '') || sa.localeCompare(sb))
     .slice(0, MAX_EVIDENCE)
-    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o), timestamp: o.t1 }));
+    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || p.key.slice(p.key.indexOf('|') + 1), timestamp: o.t1 }));
 }
 
 /** Lessons a dream may reword, merge away or retire: learned ones nobody pinned or edited. */

@@ -68,7 +68,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
   for (const [g, list] of Object.entries(groups)) {
     const fam = g.startsWith('error') ? 'error' : (g as Family);
     if (fam === 'workflow') {
-      out.push(...workflowPatterns(list, index.keys, minSupport));
+      out.push(...workflowPatterns(list, index.keys, index.grams, minSupport));
       continue;
     }
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
@@ -85,8 +85,8 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
 }
 
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
-function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, minSupport: number): Pattern[] {
-  const support = (k: string) => (entries[k] ? Object.keys(entries[k].per).length : 0);
+function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, grams: Record<string, number>, minSupport: number): Pattern[] {
+  const support = (k: string) => (entries[k] ? Object.keys(entries[k].per).length : (grams[k] ?? 0));
   // A routine is more than two habits that happened to follow each other: at every split point,
   // when either half shows up, the whole routine must follow at least half of the time.
   const cohesive = (k: string) => {

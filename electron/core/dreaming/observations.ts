@@ -34,11 +34,13 @@ export const ObservationIndex = z.object({
   /** session id → its agent, start time and the keys it contributed */
   sessions: z.record(z.string(), z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()) })),
   keys: z.record(z.string(), KeyEntry),
+  /** Short step sequences (1–3 steps): only how many sessions show them, to judge longer routines. */
+  grams: z.record(z.string(), z.number().int().positive()).default({}),
 });
 export type ObservationIndex = z.infer<typeof ObservationIndex>;
 
 export const INDEX_FILE = 'patterns.json';
-export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: {}, keys: {} });
+export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: {}, keys: {}, grams: {} });
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
 export function loadIndex(storeDir: string): ObservationIndex {
@@ -66,10 +68,12 @@ export function writeIndexFile(file: string, index: ObservationIndex): void {
 }
 
 /**
- * Workflow n-gram lengths. Lessons need 4+ steps; the shorter grams are kept so mining can tell a
- * real routine from two unrelated habits that happened to follow each other (see mine.ts).
+ * Workflow n-gram lengths. Lessons need 4+ steps (kept as observations); the shorter grams are
+ * only counted, so mining can tell a real routine from two unrelated habits that happened to
+ * follow each other (see mine.ts).
  */
 const NGRAMS = [1, 2, 3, 4, 5];
+export const COUNTED_ONLY = 3;
 
 /** Contiguous step n-grams of one session with all steps distinct (a loop is not a workflow). */
 export function stepGrams(steps: string[]): string[][] {
@@ -83,7 +87,7 @@ export function stepGrams(steps: string[]): string[][] {
 }
 
 /** The keys one signal contributes: itself, or for a workflow its step n-grams. */
-function entriesOf(s: Signal): { key: string; text: string; eventId: string }[] {
+function entriesOf(s: Signal): { key: string; text: string; eventId: string; counted?: boolean }[] {
   if (s.kind !== 'workflow') {
     const eventId = s.kind === 'tool_error' ? (s.eventIds.length > 1 ? s.eventIds[1] : s.eventIds[0]) : s.eventIds[s.eventIds.length - 1];
     return [{ key: s.key, text: s.text, eventId }];
@@ -91,7 +95,8 @@ function entriesOf(s: Signal): { key: string; text: string; eventId: string }[] 
   const steps = s.steps ?? [];
   return stepGrams(steps).map((g) => {
     const at = steps.findIndex((_, i) => g.every((x, k) => steps[i + k] === x));
-    return { key: `workflow|${g.join(' → ')}`, text: g.join(' → '), eventId: s.eventIds[Math.max(0, at)] ?? s.eventIds[0] };
+    // The text of a step sequence is its key: not stored twice.
+    return { key: `workflow|${g.join(' → ')}`, text: '', eventId: s.eventIds[Math.max(0, at)] ?? s.eventIds[0], counted: g.length <= COUNTED_ONLY };
   });
 }
 
@@ -100,6 +105,10 @@ export function unfold(index: ObservationIndex, sessionId: string): void {
   const prev = index.sessions[sessionId];
   if (!prev) return;
   for (const k of prev.keys) {
+    if (index.grams[k]) {
+      if (--index.grams[k] <= 0) delete index.grams[k];
+      continue;
+    }
     const entry = index.keys[k];
     if (!entry) continue;
     delete entry.per[sessionId];
@@ -116,7 +125,12 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
   unfold(index, sessionId);
   const keys = new Set<string>();
   for (const s of signals) {
-    for (const { key, text, eventId } of entriesOf(s)) {
+    for (const { key, text, eventId, counted } of entriesOf(s)) {
+      if (counted) {
+        if (!keys.has(key)) index.grams[key] = (index.grams[key] ?? 0) + 1;
+        keys.add(key);
+        continue;
+      }
       const entry = index.keys[key] ?? (index.keys[key] = { kind: s.kind, per: {} });
       const cur = entry.per[sessionId];
       if (cur) {

@@ -29,7 +29,7 @@ export function whatIf(index: ObservationIndex, target: { lesson?: Lesson; text?
   for (const k of [...matched].sort())
     for (const [sid, o] of Object.entries(index.keys[k].per)) {
       agents.add(o.a);
-      if (!sessions.has(sid)) sessions.set(sid, { sessionId: sid, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o), timestamp: o.t1 });
+      if (!sessions.has(sid)) sessions.set(sid, { sessionId: sid, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || k.slice(k.indexOf('|') + 1), timestamp: o.t1 });
     }
   const examples = [...sessions.values()].sort((a, b) => (b.timestamp ?? '').localeCompare(a.timestamp ?? '') || a.sessionId.localeCompare(b.sessionId)).slice(0, 5);
   return { sessions: sessions.size, agents: agents.size, of: Object.keys(index.sessions).length, examples };
