@@ -224,7 +224,8 @@ function applyCap(
 ): void {
   const cap = input.settings.maxLessonsPerAgent;
   const scopes = [...new Set([...working.values()].flatMap((l) => l.agents))].filter((a) => a !== 'all').sort();
-  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
+  // Seeded and user-written lessons are the user's own choice: they never crowd out, nor are crowded out.
+  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
   for (const agent of scopes.length ? scopes : ['all']) {
     const ranked = lessonsOf(agent).sort((a, b) => scoreOf(b, newest) - scoreOf(a, newest) || a.id.localeCompare(b.id));
     ranked.forEach((l, rank) => {

@@ -131,6 +131,9 @@ describe('curation rules', () => {
     expect(active.kind).toBe('mistake'); // more support ranks higher
     const out = dream(signals, { lessons: ls.filter((l) => l.id !== active.id), tombstones: [{ patternKey: active.patternKey, title: '', deletedAt: day(9) }], settings: { maxLessonsPerAgent: 1 } });
     expect(out.changes.map((c) => c.op)).toEqual(['promote']);
+    // A seed pack does not count against the cap.
+    const seeds = Array.from({ length: 3 }, (_, i): Lesson => ({ ...ls[0], id: `seed-${i}`, origin: 'seeded', kind: 'practice', title: `Seed ${i} zq${i}`, text: `Keep seed rule zq${i}.`, patternKey: `seed|${i}`, signalKeys: undefined, evidence: [], status: 'active' }));
+    expect(learned(signals, { lessons: seeds, settings: { maxLessonsPerAgent: 2 } }).filter((l) => l.origin === 'learned').map((l) => l.status)).toEqual(['active', 'active']);
   });
   it('retires a learned preference that decayed (not seen for months while work went on), but never a mistake', () => {
     const early = [1, 2, 3].flatMap((d) => [pref('always run lint first', d), commitErr(d)]);
