@@ -1,5 +1,6 @@
 // The dreaming contract in-process (what the UI calls): evidence in its conversation, review with a
 // rejected proposal tombstoned, undo conflicts, what-if by id, edit validation, clear errors.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/contract/client';
@@ -69,6 +70,18 @@ describe('dreaming contract', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a damaged observation index is kept aside and rebuilt, never trusted or fatal', async () => {
+    const file = path.join(core.store.dir, 'patterns.json');
+    fs.writeFileSync(file, '{"version": 1, "sessions": [');
+    for (const s of core.store.sessions.slice(0, 1)) s.dreamt = false;
+    const d = await api.call('dreams.run', {});
+    expect(d.message).toMatch(/observation index was damaged .* rebuilt from all 4 sessions/);
+    expect(d.stats.sessionsRead).toBe(4);
+    expect(fs.readdirSync(core.store.dir).some((f) => f.startsWith('patterns.json.damaged-'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe(1);
+    expect(core.store.sessions.every((s) => s.dreamt)).toBe(true);
   });
 
   it('deleting every lesson leaves nothing to re-learn', async () => {

@@ -3,10 +3,12 @@
 // An incremental dream reads only the sessions not dreamt over yet; a full one rebuilds the index
 // from every session. The new index goes to `input.indexOut`; the owner moves it into place only
 // when it records the dream, so a cancelled or failed dream leaves the store as it was.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Signal } from '../../../shared/model';
 import { readSessionFile } from '../store/store';
 import { dreamFromIndex } from './heuristic';
-import { emptyIndex, fold, loadIndex, writeIndexFile } from './observations';
+import { INDEX_FILE, emptyIndex, fold, loadIndex, writeIndexFile } from './observations';
 import type { DreamInput, DreamOutput } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
@@ -22,18 +24,34 @@ export function readSignals(input: DreamInput, onProgress: ProgressFn = () => {}
 }
 
 export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {}): DreamOutput {
-  const index = input.full ? emptyIndex() : loadIndex(input.storeDir);
+  let index = emptyIndex();
+  let sessionIds = input.sessionIds;
+  let note: string | undefined;
+  if (!input.full) {
+    try {
+      index = loadIndex(input.storeDir);
+    } catch (err) {
+      // A damaged index is derived data: keep the file for inspection and rebuild it from the sessions.
+      if (!input.allSessionIds) throw err;
+      const file = path.join(input.storeDir, INDEX_FILE);
+      const kept = `${file}.damaged-${Date.now()}`;
+      fs.copyFileSync(file, kept);
+      sessionIds = input.allSessionIds;
+      note = `The observation index was damaged (${(err as Error).message.split(';')[0]}); it was kept as ${path.basename(kept)} and rebuilt from all ${sessionIds.length} sessions.`;
+    }
+  }
   let signalsRead = 0;
-  input.sessionIds.forEach((id, i) => {
+  sessionIds.forEach((id, i) => {
     const doc = readSessionFile(input.storeDir, id);
     if (doc) {
       fold(index, id, doc.session.agentId, doc.session.startedAt, doc.signals);
       signalsRead += doc.signals.length;
     }
-    if (i % 200 === 0) onProgress('reading signals', i, input.sessionIds.length);
+    if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);
   });
-  onProgress('mining patterns', input.sessionIds.length, input.sessionIds.length);
+  onProgress('mining patterns', sessionIds.length, sessionIds.length);
   const out = dreamFromIndex(input, index);
   if (input.indexOut) writeIndexFile(input.indexOut, index);
-  return { ...out, stats: { ...out.stats, sessionsRead: input.sessionIds.length, signalsRead } };
+  const message = [note, out.message].filter(Boolean).join(' ') || undefined;
+  return { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) };
 }

@@ -13,6 +13,8 @@ export interface DreamInput {
   agentNames: Record<string, string>;
   /** Where the worker writes the updated observation index (absent: a preview, nothing written). */
   indexOut?: string;
+  /** Every session in the store: an incremental dream falls back to these when the index is damaged. */
+  allSessionIds?: string[];
 }
 
 export interface DreamOutput {

@@ -51,6 +51,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           now,
           agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
           indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
+          allSessionIds: store.sessions.map((s) => s.id),
         };
         try {
           const { output, usage } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
@@ -72,7 +73,8 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           await store.writeMain();
           // The observations are facts about sessions, not lessons: they advance even in review.
           if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
-          const read = new Set(input.sessionIds);
+          // Everything the worker saw is now in the index (after a rebuild that is every session).
+          const read = new Set(output.stats.sessionsRead > input.sessionIds.length ? input.allSessionIds : input.sessionIds);
           for (const s of store.sessions) if (read.has(s.id)) s.dreamt = true;
           await store.writeIndex();
           return dream;
