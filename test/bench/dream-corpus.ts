@@ -1,5 +1,5 @@
 // A realistic multi-agent corpus with planted recurring patterns and ground truth, written in the
-// real formats (Claude Code JSONL, Codex rollout JSONL) so it goes through the real importers:
+// real formats (Claude Code JSONL, Codex rollout JSONL, a ChatGPT conversations.json export) so it goes through the real importers:
 //  - mistakes: a command failing with the same error (paths, numbers, ids vary) and the fix that worked;
 //  - preferences: one wish, worded differently almost every time;
 //  - workflows: the same routine converged on by several agents;
@@ -99,12 +99,32 @@ function codexSession(file: string, sessionId: string, cwd: string, start: numbe
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
+/** ChatGPT export: one conversations.json holding every conversation, each a linear `mapping` chain. */
+function chatgptConversation(sessionId: string, start: number, steps: Step[], r: () => number): Record<string, unknown> {
+  const mapping: Record<string, unknown> = {};
+  let parent: string | null = null;
+  let t = start / 1000;
+  const add = (role: 'user' | 'assistant', text: string) => {
+    const id = uid(r);
+    mapping[id] = { id, parent, children: [], message: { id, author: { role }, create_time: (t += 15), content: { content_type: 'text', parts: [text] }, recipient: 'all' } };
+    if (parent) (mapping[parent] as { children: string[] }).children.push(id);
+    parent = id;
+  };
+  for (const s of steps) {
+    if ('user' in s) add('user', s.user);
+    else if ('say' in s) add('assistant', s.say);
+    else add('assistant', 'cmd' in s ? `Run \`${s.cmd}\`.` : `Change ${s.edit}.`);
+  }
+  return { title: 'Chat', create_time: start / 1000, conversation_id: sessionId, current_node: parent, mapping };
+}
+
 // ── corpus ───────────────────────────────────────────────────────────────────────────────────
 const AGENTS = [
   { format: 'claude', cwd: '/home/dev/src/shop' },
   { format: 'claude', cwd: '/home/dev/src/api' },
   { format: 'codex', cwd: '/home/dev/src/worker' },
   { format: 'claude', cwd: '/home/dev/src/admin' },
+  { format: 'chatgpt', cwd: '' },
 ] as const;
 
 export function writeQualityCorpus(dir: string, opts: { sessions?: number; seed?: number } = {}): { planted: Planted[]; sessions: number } {
@@ -119,13 +139,15 @@ export function writeQualityCorpus(dir: string, opts: { sessions?: number; seed?
   const byId = new Map(planted.map((p) => [p.id, p]));
   const wordingUse = new Map<string, number>();
   fs.mkdirSync(dir, { recursive: true });
+  const chats: Record<string, unknown>[] = [];
   for (let i = 0; i < total; i++) {
     const agent = AGENTS[i % AGENTS.length];
     const sessionId = uid(r);
     const steps: Step[] = [{ user: `${pick(NOISE_USER)} (#${i})` }, { say: 'Looking into it.' }];
     // Each planted pattern shows up in roughly one session in eight (so ≥ 3 sessions, several agents).
+    const chat = agent.format === 'chatgpt'; // a chat has no tools: only wishes can recur there
     for (const m of MISTAKES)
-      if (r() < 0.11) {
+      if (!chat && r() < 0.11) {
         const n = Math.floor(r() * 90) + 1;
         steps.push({ cmd: m.cmd(n), out: m.err(n), fail: true }, { cmd: m.fix, out: 'done' }, { cmd: m.cmd(n), out: 'ok' });
         byId.get(m.id)!.sessions.add(sessionId);
@@ -138,7 +160,7 @@ export function writeQualityCorpus(dir: string, opts: { sessions?: number; seed?
         byId.get(p.id)!.sessions.add(sessionId);
       }
     for (const w of WORKFLOWS)
-      if (r() < 0.08) {
+      if (!chat && r() < 0.08) {
         steps.push({ edit: `src/feature-${i}.ts` });
         for (const c of w.steps) steps.push({ cmd: c, out: 'ok' });
         byId.get(w.id)!.sessions.add(sessionId);
@@ -148,8 +170,13 @@ export function writeQualityCorpus(dir: string, opts: { sessions?: number; seed?
     for (let k = 0; k < 3; k++) steps.push(r() < 0.5 ? { cmd: pick(NOISE_CMDS), out: 'ok' } : { edit: `src/${pick(['a', 'b', 'c', 'd'])}/${i}-${k}.${pick(['ts', 'py', 'go'])}` });
     steps.push({ user: pick(['thanks, looks good', 'ok, ship it', 'great', 'can you also check the README?']) }, { say: 'Done.' });
     const start = Date.parse('2026-09-01T08:00:00Z') + i * 3 * 3_600_000;
+    if (agent.format === 'chatgpt') {
+      chats.push(chatgptConversation(sessionId, start, steps, r));
+      continue;
+    }
     const file = path.join(dir, agent.format === 'codex' ? `rollout-${i}-${sessionId}.jsonl` : `${sessionId}.jsonl`);
     (agent.format === 'codex' ? codexSession : claudeSession)(file, sessionId, agent.cwd, start, steps, r);
   }
+  fs.writeFileSync(path.join(dir, 'conversations.json'), JSON.stringify(chats));
   return { planted, sessions: total };
 }

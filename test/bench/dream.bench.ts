@@ -12,7 +12,7 @@ import { writeQualityCorpus, type Planted } from './dream-corpus';
 import { generateStore } from './generate-store';
 
 const TARGETS = { recall: 0.95, precision: 0.9, fullMs: 30_000, incrementalMs: 2_000 };
-const bare = (id: string) => id.replace(/^codex:/, '');
+const bare = (id: string) => id.replace(/^(codex|chatgpt):/, '');
 
 export function score(planted: Planted[], lessons: Lesson[], events: number) {
   // A lesson matches the planted pattern whose sessions hold most of its evidence and whose marker it names.
@@ -53,7 +53,7 @@ async function quality(): Promise<void> {
       const ms = Date.now() - t;
       const lessons = await api.call('lessons.list', { all: false });
       const s = score(planted, lessons, imp.events);
-      console.log(`quality corpus: ${sessions} sessions (Claude Code + Codex), ${imp.events} events, ${planted.length} planted patterns (${planted.filter((p) => p.sessions.size >= 3).length} recurring ≥ 3 sessions); dream ${ms} ms, ${dream.changes.length} changes`);
+      console.log(`quality corpus: ${sessions} sessions (Claude Code, Codex, ChatGPT), ${imp.events} events, ${planted.length} planted patterns (${planted.filter((p) => p.sessions.size >= 3).length} recurring ≥ 3 sessions); dream ${ms} ms, ${dream.changes.length} changes`);
       console.log(`  recall ${s.recall.toFixed(2)} (target ≥ ${TARGETS.recall})  precision ${s.precision.toFixed(2)} (target ≥ ${TARGETS.precision})  duplicates ${s.duplicateRate.toFixed(2)}  evidence accuracy ${s.evidenceAccuracy.toFixed(2)}  events per lesson ${s.eventsPerLesson}`);
       if (s.missed.length) console.log(`  missed: ${s.missed.join(', ')}`);
       if (s.unmatched.length) console.log(`  lessons matching nothing planted: ${s.unmatched.join(' | ')}`);
