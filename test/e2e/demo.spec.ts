@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../shared/contract';
 import { tempDir } from '../helpers/env';
-import { launch, openApp, screenshotThemes, serve, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, type Served } from './harness';
 import { callApi } from './stores';
 
 describe('demo data', () => {
@@ -32,6 +32,6 @@ describe('demo data', () => {
     await expect(page.getByRole('region', { name: 'Workflows' }).getByRole('listitem').count()).resolves.toBeGreaterThan(0);
     await page.getByRole('status').filter({ hasText: /Dream finished/ }).getByRole('button', { name: 'Dismiss' }).click();
     await screenshotThemes(page, 'lessons-demo');
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
   });
 });

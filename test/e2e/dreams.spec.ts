@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dream, Lesson } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Dreams screen', () => {
@@ -49,6 +49,6 @@ describe('Dreams screen', () => {
     await page.getByRole('main').getByRole('button', { name: 'Dream now' }).click();
     await page.getByRole('status').filter({ hasText: /Dream finished/ }).waitFor({ timeout: 30_000 });
     await expect.poll(async () => history().getByRole('option').count()).toBe(before + 1);
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
   });
 });

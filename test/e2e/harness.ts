@@ -58,19 +58,28 @@ export async function screenshotThemes(page: Page, name: string): Promise<string
   const files: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction((s) => document.documentElement.dataset.theme === s && !document.documentElement.classList.contains("theme-switching"), scheme);
+    // A function, not a string (the page's CSP forbids eval); typed by hand, as this file is
+    // typechecked without the DOM library.
+    await page.waitForFunction((s) => {
+      const root = (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined>; classList: { contains(c: string): boolean } } } }).document.documentElement;
+      return root.dataset.theme === s && !root.classList.contains('theme-switching');
+    }, scheme);
     files.push(await screenshot(page, `${name}-${scheme}`));
   }
   await page.emulateMedia({ colorScheme: 'light' });
   return files;
 }
 
+const uncaught = new WeakMap<Page, string[]>();
+/** Uncaught errors the page threw since openApp opened it. */
+export const pageErrors = (page: Page): string[] => uncaught.get(page) ?? [];
+
 /** A page on the served app, in the light theme, at the size the screenshots use. */
 export async function openApp(browser: Browser, served: Served, screen?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  uncaught.set(page, errors);
   await page.goto(screen ? served.url.replace('/#', `/?s=${screen}#`) : served.url);
   if (screen) await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`, 'i') }).click();
   return page;
@@ -81,16 +90,18 @@ export async function openApp(browser: Browser, served: Served, screen?: string)
  * no title): every control must be reachable by role and name, as the specs reach them.
  */
 export async function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const sel = 'button, a[href], input:not([type="hidden"]), select, textarea, [role="button"], [role="option"], [role="row"][tabindex], [role="switch"]';
-    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
-      if (el.closest('[hidden]') || (el as HTMLInputElement).type === 'file') continue;
-      const labelledBy = el.getAttribute('aria-labelledby');
-      const viaLabel = (el as HTMLInputElement).labels?.[0]?.textContent;
-      const name = el.getAttribute('aria-label') || (labelledBy && document.getElementById(labelledBy)?.textContent) || viaLabel || el.innerText?.trim() || el.getAttribute('title');
-      if (!name || !name.trim()) out.push(el.outerHTML.slice(0, 120));
-    }
-    return out;
-  });
+  return page.evaluate(UNNAMED_SCRIPT) as Promise<string[]>;
 }
+
+const UNNAMED_SCRIPT = `(() => {
+  const out = [];
+  const sel = 'button, a[href], input:not([type="hidden"]), select, textarea, [role="button"], [role="option"], [role="row"][tabindex], [role="switch"]';
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest('[hidden]') || el.type === 'file') continue;
+    const labelledBy = el.getAttribute('aria-labelledby');
+    const viaLabel = el.labels && el.labels[0] ? el.labels[0].textContent : '';
+    const name = el.getAttribute('aria-label') || (labelledBy && document.getElementById(labelledBy)?.textContent) || viaLabel || (el.innerText || '').trim() || el.getAttribute('title');
+    if (!name || !name.trim()) out.push(el.outerHTML.slice(0, 120));
+  }
+  return out;
+})()`;

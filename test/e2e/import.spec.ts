@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../shared/contract';
 import { fixture, tempDir } from '../helpers/env';
-import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi } from './stores';
 
 describe('Import screen', () => {
@@ -61,12 +61,13 @@ describe('Import screen', () => {
   it('imports a file dropped on the drop zone', async () => {
     const before = (await info()).counts.sessions;
     const text = fs.readFileSync(fixture('claude-code', 'spotter', 'tool_heavy.jsonl'), 'utf8');
-    await page.getByRole('region', { name: 'Drop session logs here' }).evaluate((zone, content) => {
+    await page.evaluate(`(() => {
+      const zone = document.querySelector('[aria-label="Drop session logs here"]');
       const dt = new DataTransfer();
-      dt.items.add(new File([content], 'tool_heavy.jsonl', { type: 'application/jsonl' }));
+      dt.items.add(new File([${JSON.stringify(text)}], 'tool_heavy.jsonl', { type: 'application/jsonl' }));
       zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, text);
+    })()`);
     await page.getByRole('region', { name: 'Import result' }).getByText(/tool_heavy\.jsonl/).waitFor();
     expect((await info()).counts.sessions).toBe(before + 1);
   });
@@ -77,6 +78,6 @@ describe('Import screen', () => {
     await page.getByRole('button', { name: 'Import path' }).click();
     await page.getByRole('region', { name: 'Import result' }).getByText(/claude-reliability/).waitFor();
     expect((await info()).counts.sessions).toBeGreaterThan(before);
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lesson } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Lessons screen', () => {
@@ -25,13 +25,11 @@ describe('Lessons screen', () => {
 
   it('loads without layout jumps', async () => {
     // Cumulative layout shift since navigation (Chromium's Layout Instability API).
-    const cls = await page.evaluate(() => new Promise<number>((resolve) => {
+    const cls = (await page.evaluate(`new Promise((resolve) => {
       let sum = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) sum += e.value;
-      }).observe({ type: 'layout-shift', buffered: true });
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value; }).observe({ type: 'layout-shift', buffered: true });
       setTimeout(() => resolve(sum), 300);
-    }));
+    })`)) as number;
     expect(cls).toBeLessThan(0.02);
   });
 
@@ -138,6 +136,6 @@ describe('Lessons screen', () => {
     await help.getByText('Pin or unpin').waitFor();
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lesson } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Progress screen', () => {
@@ -33,6 +33,6 @@ describe('Progress screen', () => {
     await expect(row.innerText()).resolves.toMatch(/\d\.\d\d → \d\.\d\d/);
     await screenshotThemes(page, 'progress');
     expect(await unnamedControls(page)).toEqual([]);
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
   });
 });

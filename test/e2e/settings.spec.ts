@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../shared/model';
-import { launch, openApp, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Settings screen', () => {
@@ -57,11 +57,11 @@ describe('Settings screen', () => {
 
   it('switches the theme and remembers it', async () => {
     await page.getByRole('button', { name: 'Dark theme' }).click();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
     await page.reload();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
     await page.getByRole('button', { name: 'System theme' }).click();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('light');
+    expect(pageErrors(page)).toEqual([]);
   });
 });
