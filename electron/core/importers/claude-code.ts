@@ -46,7 +46,7 @@ export const claudeCode: FormatImporter = {
     let agentId: string | null = null;
     let firstPrompt: string | null = null;
     let aiTitle: string | null = null;
-    for await (const { line, value } of readJsonLines(file, ctx, progressLine)) {
+    for await (const { line, value } of readJsonLines(file, ctx)) {
       const type = str(value.type);
       if (type === 'ai-title' || type === 'custom-title') aiTitle = str(value.title) ?? str(value.aiTitle) ?? str(value.customTitle) ?? aiTitle;
       const uuid = str(value.uuid);
@@ -94,35 +94,6 @@ export const claudeCode: FormatImporter = {
     } satisfies ParsedSession;
   },
 };
-
-/**
- * `progress` lines (hook, bash, agent progress) are most lines of a 2.1.x transcript and can embed a
- * whole subagent message, yet the tree only needs their uuid and parentUuid. They are read without a
- * full parse when the shape is certain: the envelope keys come first (plain values up to the
- * top-level "type"), and the top-level uuid is among the plain keys after the last nested object.
- * Anything else falls back to JSON.parse. (A raw `"type":"` cannot occur inside a JSON string, whose
- * quotes are escaped, so the first one found is a real key.)
- */
-const PROGRESS_HEAD = '"type":"progress"';
-export function progressLine(text: string): Rec | undefined {
-  if (!text.startsWith('{"parentUuid":')) return undefined;
-  const t = text.indexOf('"type":"');
-  if (t < 0 || !text.startsWith(PROGRESS_HEAD, t) || text.lastIndexOf('{', t) !== 0) return undefined;
-  const end = text.length - 1;
-  if (text[end] !== '}') return undefined;
-  // The tail after the nested data: ,"key":"value" pairs of plain strings only, then the final brace.
-  const lastNested = text.lastIndexOf('}', end - 1);
-  const tail = text.slice(lastNested + 1, end);
-  if (!/^(,"[A-Za-z]+":"[^"\\]*")*$/.test(tail)) return undefined;
-  try {
-    const head = JSON.parse(`${text.slice(0, t - 1)}}`) as Rec;
-    const rest = JSON.parse(`{${tail.slice(1)}}`) as Rec;
-    if (typeof rest.uuid !== 'string') return undefined;
-    return { ...head, type: 'progress', ...rest };
-  } catch {
-    return undefined;
-  }
-}
 
 /** Tool inputs (a Write's whole file) are cut before being serialized; the stored input is 2,000 chars. */
 const KEEP_CHARS = 8_000;
