@@ -114,7 +114,7 @@ export function Lessons() {
             {agentOptions.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
           <select className="btn" aria-label="Status" value={f.status} onChange={(e) => setF({ ...f, status: e.target.value as StatusFilter })}>
-            <option value="current">Active and candidates</option>
+            <option value="current">Not retired</option>
             <option value="active">Active</option>
             <option value="candidate">Candidates</option>
             <option value="retired">Retired</option>
