@@ -91,7 +91,7 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
     const title = clip(`${call ? `${call}` : tool} fails: ${gist}`, 90);
     if (fix && call && fix !== call) return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
     if (fix) return { title, text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
-    return { title, text: `${call ? code(call) : tool} keeps failing with "${gist}"; find the cause before retrying the same call.` };
+    return { title, text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
   }
   if (p.family === 'workflow') {
     const steps = p.key.slice(p.key.indexOf('|') + 1);
