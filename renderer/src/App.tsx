@@ -3,7 +3,7 @@
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { callLoose, has, hasToken, onDataChange, onNavigate } from './api';
 import { Lessons } from './screens/Lessons';
-import { SCREENS, isScreen, useApp, type Screen, type ThemePref } from './store';
+import { SCREENS, initialLoad, isScreen, useApp, type Screen, type ThemePref } from './store';
 import { Icon, type IconName } from './ui/Icon';
 import { Toasts } from './ui/parts';
 import { Shortcuts } from './ui/Shortcuts';
@@ -61,7 +61,7 @@ export function App() {
   useResolvedTheme(themePref);
 
   useEffect(() => {
-    void refresh();
+    void initialLoad();
     // Bursts of changes (an import touching many sessions) refresh once.
     let t: ReturnType<typeof setTimeout> | undefined;
     const off = onDataChange(() => { clearTimeout(t); t = setTimeout(() => void refresh(), 120); });

@@ -1,6 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { initialLoad } from './store';
+
+// The data is asked for at once, in parallel with the font.
+void initialLoad();
 
 // Render once the UI font is in (it is served locally, so this takes milliseconds; capped so a
 // broken font never holds the app back): text laid out in a fallback font and re-laid out in

@@ -97,9 +97,10 @@ export const useApp = create<State>((set, get) => ({
     try {
       // Lessons first: the first screen paints as soon as they (and the counts) are here; the
       // dream history (changesets with before/after lessons, the largest reply) follows.
+      const first = Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
       const dreams = api.call('dreams.list');
       dreams.catch(() => undefined);
-      const [info, agents, lessons] = await Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
+      const [info, agents, lessons] = await first;
       setAgentOrder(agents.map((a) => a.id));
       set({ info, agents, lessons, loaded: true, loadError: null });
       set({ dreams: await dreams, dreamsLoaded: true });
@@ -152,3 +153,7 @@ export async function editLesson(id: string, patch: { title?: string; text?: str
   if (!m) throw new Error('Editing lessons is not available in this build yet.');
   await callLoose(m, { id, ...patch });
 }
+
+let initial: Promise<void> | null = null;
+/** The first load, started once (main.tsx starts it before the first render; App reuses it). */
+export const initialLoad = (): Promise<void> => (initial ??= useApp.getState().refresh());
