@@ -1,13 +1,13 @@
 // The evidence drawer: every source message behind a lesson, each openable in its conversation
 // context (a few events before and after, the evidence itself highlighted).
 import { useEffect, useState } from 'react';
-import type { Evidence, Lesson } from '../../../shared/model';
+import type { Evidence, Lesson, SessionEvent } from '../../../shared/model';
+import { api } from '../api';
 import { useApp } from '../store';
 import { Icon } from '../ui/Icon';
 import { Drawer } from '../ui/parts';
 import { fmtDateTime, pct, plural } from '../ui/format';
 import { EventRow } from './Events';
-import { loadSession, type SessionDoc } from './sessionCache';
 
 export function EvidenceDrawer({ lesson, onClose }: { lesson: Lesson; onClose: () => void }) {
   return (
@@ -36,22 +36,27 @@ function EvidenceItem({ ev, initiallyOpen }: { ev: Evidence; initiallyOpen: bool
 
 const AROUND = 3;
 
+/** The evidence event and its neighbours: only that window is fetched (sessions.context), not the whole session. */
 function Context({ ev }: { ev: Evidence }) {
   const openSession = useApp((s) => s.openSession);
-  const [doc, setDoc] = useState<SessionDoc | null>(null);
+  const [ctx, setCtx] = useState<{ events: SessionEvent[]; focus: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    loadSession(ev.sessionId).then((d) => live && setDoc(d), (err: Error) => live && setError(err.message));
+    api.call('sessions.context', { sessionId: ev.sessionId, eventId: ev.eventId, radius: AROUND }).then(
+      (r) => live && setCtx({ events: r.events, focus: r.focus }),
+      // An event the session no longer has (re-imported differently): the excerpt still shows.
+      (err: Error) => live && setError(err.message),
+    );
     return () => { live = false; };
-  }, [ev.sessionId]);
-  if (error) return <div className="context"><p className="muted" style={{ padding: '0 12px' }}>The source session could not be opened: {error}</p><pre className="evidence-excerpt">{ev.excerpt}</pre></div>;
-  if (!doc) return <div className="context" aria-busy="true"><div className="skeleton" style={{ height: 90, margin: '4px 12px' }} /></div>;
-  const at = doc.events.findIndex((e) => e.id === ev.eventId);
-  const slice = at < 0 ? [] : doc.events.slice(Math.max(0, at - AROUND), at + AROUND + 1);
+  }, [ev.sessionId, ev.eventId]);
+  if (error) return <div className="context"><p className="muted" style={{ padding: '0 12px' }}>The source message could not be opened: {error}</p><pre className="evidence-excerpt">{ev.excerpt}</pre></div>;
+  if (!ctx) return <div className="context" aria-busy="true"><div className="skeleton" style={{ height: 90, margin: '4px 12px' }} /></div>;
+  const slice = ctx.events;
+  const at = ctx.focus;
   return (
     <div className="context" aria-label="Conversation context">
-      {at < 0 ? <pre className="evidence-excerpt">{ev.excerpt}</pre> : slice.map((e) => <EventRow key={e.id} e={e} here={e.id === ev.eventId} />)}
+      {at < 0 ? <pre className="evidence-excerpt">{ev.excerpt}</pre> : slice.map((e, i) => <EventRow key={e.id} e={e} here={i === at} />)}
       <div className="context-foot">
         <button type="button" className="btn sm" onClick={() => openSession({ sessionId: ev.sessionId, eventId: ev.eventId })}>Open full session<Icon name="chevron" size={12} /></button>
       </div>
