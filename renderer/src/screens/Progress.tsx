@@ -4,7 +4,7 @@
 // when a build has no report yet, the overall curve falls back to errors and corrections per
 // session from the imported sessions, and says so.
 import { useEffect, useMemo, useState } from 'react';
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Session } from '../../../shared/model';
 import { api, callLoose, has } from '../api';
 import { errorMessage, useApp } from '../store';
@@ -96,22 +96,33 @@ export function Progress() {
 
 const Kpi = ({ v, k, tone }: { v: string; k: string; tone?: string }) => <div className="kpi"><span className="v" style={{ color: tone }}>{v}</span><span className="k">{k}</span></div>;
 
-function OverallChart({ title, sub, data }: { title: string; sub: string; data: { t: number; rate: number; sessions: number }[] }) {
+/** Recurrences per session over the last few buckets, weighted by sessions: the trend under the noise. */
+function rolling(data: { t: number; rate: number; sessions: number }[], width = 5) {
+  return data.map((d, i) => {
+    const win = data.slice(Math.max(0, i - width + 1), i + 1);
+    const sessions = win.reduce((a, w) => a + w.sessions, 0);
+    return { ...d, trend: sessions ? win.reduce((a, w) => a + w.rate * w.sessions, 0) / sessions : 0 };
+  });
+}
+
+function OverallChart({ title, sub, data: raw }: { title: string; sub: string; data: { t: number; rate: number; sessions: number }[] }) {
+  const data = useMemo(() => rolling(raw), [raw]);
   return (
     <section className="card chart-card" aria-label={title}>
       <h3>{title}</h3>
-      <p className="sub">{sub}</p>
+      <p className="sub">{sub} The line is the trend over the last five points.</p>
       <div className="chart-box">
         {data.length === 0 ? <p className="muted">No dated sessions yet.</p> : (
           <ResponsiveContainer width="100%" height="100%">
-            <AreaChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
+            <ComposedChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
               <defs><linearGradient id="rate" x1="0" y1="0" x2="0" y2="1"><stop offset="0%" stopColor="var(--accent)" stopOpacity={0.28} /><stop offset="100%" stopColor="var(--accent)" stopOpacity={0} /></linearGradient></defs>
               <CartesianGrid stroke="var(--line)" vertical={false} />
               <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => fmtDate(new Date(t).toISOString())} stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} minTickGap={40} />
               <YAxis stroke="var(--faint)" fontSize={11} tickLine={false} axisLine={false} />
-              <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, _n, item) => [`${Number(v).toFixed(2)} per session (${(item.payload as { sessions: number }).sessions} sessions)`, 'recurrences']} />
-              <Area type="linear" dataKey="rate" stroke="var(--accent)" strokeWidth={2} fill="url(#rate)" isAnimationActive={false} dot={{ r: 2.5, fill: 'var(--accent)', strokeWidth: 0 }} />
-            </AreaChart>
+              <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, n, item) => (n === 'trend' ? [Number(v).toFixed(2), 'trend (5 buckets)'] : [`${Number(v).toFixed(2)} per session (${(item.payload as { sessions: number }).sessions} sessions)`, 'recurrences'])} />
+              <Area type="linear" dataKey="rate" stroke="var(--accent)" strokeOpacity={0.45} strokeWidth={1.25} fill="url(#rate)" isAnimationActive={false} dot={{ r: 2, fill: 'var(--accent)', fillOpacity: 0.5, strokeWidth: 0 }} />
+              <Line type="monotone" dataKey="trend" stroke="var(--accent)" strokeWidth={2.25} dot={false} isAnimationActive={false} />
+            </ComposedChart>
           </ResponsiveContainer>
         )}
       </div>
