@@ -12,6 +12,7 @@ import { loadSession, type SessionDoc } from './sessionCache';
 export function SessionReader({ asDrawer = false }: { asDrawer?: boolean }) {
   const reader = useApp((s) => s.reader);
   const openSession = useApp((s) => s.openSession);
+  const agents = useApp((s) => s.agents);
   const [doc, setDoc] = useState<SessionDoc | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -26,7 +27,8 @@ export function SessionReader({ asDrawer = false }: { asDrawer?: boolean }) {
   const close = () => openSession(null);
   const s = doc?.session;
   const title = s?.title ?? 'Session';
-  const sub = s ? `${s.agentId.split(':')[0]} · ${s.project ?? 'no project'} · ${fmtDateTime(s.startedAt)} · ${plural(s.eventCount, 'event')}` : error ?? 'Loading…';
+  const agent = s ? agents.find((a) => a.id === s.agentId)?.name ?? s.agentId : '';
+  const sub = s ? `${agent} · ${fmtDateTime(s.startedAt)} · ${plural(s.eventCount, 'event')}${s.errorCount ? ` · ${plural(s.errorCount, 'error')}` : ''}` : error ?? 'Loading…';
   const body = error ? <p className="alert" role="alert">{error}</p> : !doc ? <div className="skeleton" style={{ height: 200 }} /> : <EventList doc={doc} focus={reader.eventId} />;
   if (asDrawer) return <Drawer label="Session" title={title} sub={sub} onClose={close}>{body}</Drawer>;
   return (
