@@ -6,13 +6,15 @@ import { claude } from './claude';
 import { dreams } from './dreams';
 import { imports } from './imports';
 import { lessons } from './lessons';
+import { scheduler } from './scheduler';
 import { sessions } from './sessions';
 import { uploads } from './uploads';
+import { settings } from './settings';
 import { seeds } from './seeds';
 import { writeback } from './writeback';
 import { progress } from './progress';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...writeback, ...progress, ...uploads };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...settings, ...scheduler, ...writeback, ...uploads, ...progress };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -26,6 +28,8 @@ export const isMethod = (name: string): name is Method => Object.prototype.hasOw
 export * from './define';
 export * from './app';
 export * from './claude';
+export * from './settings';
+export * from './scheduler';
 export * from './seeds';
 export * from './writeback';
 export * from './progress';

@@ -5,8 +5,10 @@ import { claudeHandlers } from './claude';
 import { dreamHandlers } from './dreams';
 import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
+import { schedulerHandlers } from './scheduler';
 import { sessionHandlers } from './sessions';
 import { uploadHandlers } from './uploads';
+import { settingsHandlers } from './settings';
 import { seedHandlers } from './seeds';
 import { withAutoWriteback, writebackHandlers } from './writeback';
 import { progressHandlers } from './progress';
@@ -21,6 +23,8 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...dreamHandlers(ctx),
     ...claudeHandlers(ctx),
     ...uploadHandlers(ctx),
+    ...settingsHandlers(ctx),
+    ...schedulerHandlers(ctx),
     ...seedHandlers(ctx),
     ...writebackHandlers(ctx),
     ...progressHandlers(ctx),
