@@ -2,6 +2,8 @@
 // REVERIE_BENCH_IMPORT_MB for a quick run), beside a baseline measured in the same run on the same
 // files: a bare read-lines + JSON.parse loop. Targets: ≥ 0.5× the baseline's MB/s, peak RSS < 300 MB.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChatgptExport, ensureCorpus } from './import-corpus';
@@ -40,6 +42,7 @@ export default async function importBench(): Promise<void> {
   const okSpeed = ratio >= 0.5;
   const okRss = rev.maxRssMB < 300;
   console.log(`  throughput ratio ${ratio.toFixed(2)}× baseline (target ≥ 0.50×) ${okSpeed ? 'ok' : 'MISSED'}; peak RSS ${rev.maxRssMB.toFixed(0)} MB (target < 300 MB) ${okRss ? 'ok' : 'MISSED'}`);
+  ccusageSideBySide(corpus.dir, rev);
   if (mb < 500) console.log(`  (quick run at ${mb} MB; the issue's figure is measured at 500 MB: unset REVERIE_BENCH_IMPORT_MB)`);
 
   // A big export is one JSON document: streamed element by element, memory must not follow its size.
@@ -49,4 +52,22 @@ export default async function importBench(): Promise<void> {
     const r = measure('reverie', exp.dir);
     console.log(`ChatGPT export (one ${(exp.bytes / 1048576).toFixed(0)} MB conversations.json, streamed): ${(r.ms / 1000).toFixed(1)} s, ${mbps(r).toFixed(1)} MB/s, ${r.sessions} conversations, peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 300 MB) ${r.maxRssMB < 300 ? 'ok' : 'MISSED'}`);
   }
+}
+
+/**
+ * ccusage (npm) reads the same ~/.claude/projects files to sum token usage. When a ccusage binary is
+ * given (REVERIE_BENCH_CCUSAGE=/path/to/ccusage, or `ccusage` on PATH) it runs on the same corpus.
+ * It only sums usage; Reverie also normalizes, redacts, extracts signals and writes a store.
+ */
+function ccusageSideBySide(corpusDir: string, rev: Run): void {
+  const bin = process.env.REVERIE_BENCH_CCUSAGE || (spawnSync('which', ['ccusage'], { encoding: 'utf8' }).stdout.trim() || null);
+  if (!bin || !fs.existsSync(bin)) return void console.log('  ccusage: not installed (set REVERIE_BENCH_CCUSAGE to a ccusage binary to compare)');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-bench-ccusage-'));
+  fs.symlinkSync(corpusDir, path.join(home, 'projects'));
+  const t0 = performance.now();
+  const r = spawnSync(bin, ['daily', '--json', '--offline'], { encoding: 'utf8', env: { ...process.env, CLAUDE_CONFIG_DIR: home }, maxBuffer: 1 << 26 });
+  const s = (performance.now() - t0) / 1000;
+  fs.rmSync(home, { recursive: true, force: true });
+  if (r.status !== 0) return void console.log(`  ccusage: failed (${r.stderr.trim().split('\n').pop()})`);
+  console.log(`  ccusage daily (same files): ${s.toFixed(1)} s; Reverie import ${(rev.ms / 1000).toFixed(1)} s (${(s / (rev.ms / 1000)).toFixed(2)}× ccusage's speed)`);
 }
