@@ -112,7 +112,8 @@ export const useApp = create<State>((set, get) => ({
   dreaming: null,
   async dreamNow(opts = {}) {
     if (get().dreaming) return null;
-    const engine = opts.engine ?? 'heuristic';
+    // No engine named (the sidebar button, the import card): the one chosen in Settings, as the scheduler uses.
+    const engine = opts.engine ?? (await api.call('settings.get').then((s) => s.engine, () => 'heuristic' as const));
     set({ dreaming: { engine, full: !!opts.full, startedAt: Date.now() } });
     try {
       const dream = await api.call('dreams.run', { engine, full: !!opts.full });

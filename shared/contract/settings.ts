@@ -16,7 +16,7 @@ export const SettingsPatch = z
     maxLessonsPerAgent: z.number(),
     reviewMode: z.boolean(),
     schedule: z.object({ cron: z.string().nullable(), afterNewSessions: z.number(), whenIdle: z.boolean() }).partial().strict(),
-    writeback: z.object({ auto: z.boolean(), claudeTarget: z.enum(['project', 'user']) }).partial().strict(),
+    writeback: z.object({ auto: z.boolean(), claudeTarget: z.enum(['project', 'user']), maxChars: z.number() }).partial().strict(),
     costCapUsd: z.object({ perDream: z.number(), monthly: z.number() }).partial().strict(),
   })
   .partial()

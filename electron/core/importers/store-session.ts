@@ -69,6 +69,11 @@ export class SessionWrites {
     this.positions.set(session.id, at);
   }
 
+  /** Whether the index names the session (positions covers the whole index plus this batch). */
+  has(id: string): boolean {
+    return this.positions.has(id);
+  }
+
   async settled(id: string): Promise<void> {
     await this.pending.get(id);
   }
@@ -117,7 +122,12 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     const merged = existing.events.map((e) => byId.get(e.id) ?? e);
     events = [...merged, ...incoming.filter((e) => !before.has(e.id))];
     changed = added > 0 || merged.some((e, i) => e !== existing.events[i] && !sameEvent(e, existing.events[i])) || files.size !== existing.session.files.length;
-    if (!changed) return { session: existing.session, added: 0, changed: false };
+    if (!changed) {
+      // The file is complete but an interrupted import may have died before the index named it:
+      // nothing to rewrite, but the index must see it (the kill test found such sessions missing).
+      if (!writes.has(id)) writes.index(existing.session);
+      return { session: existing.session, added: 0, changed: false };
+    }
   } else events = incoming;
   events = events.map((e, seq) => (e.seq === seq ? e : { ...e, seq }));
   const signals = extractSignals(id, agent, events);

@@ -175,6 +175,8 @@ export function DreamButton() {
   const [estimate, setEstimate] = useState<string | null>(null);
   const [engine, scope] = [choice.split(':')[0] as 'heuristic' | 'claude', choice.endsWith(':full') ? 'full' : 'new'];
   useEffect(() => { api.call('claude.status').then((s) => setKeyPresent(s.keyPresent), () => setKeyPresent(false)); }, []);
+  // Start from the engine chosen in Settings; the menu then overrides it for this dream only.
+  useEffect(() => { api.call('settings.get').then((s) => setChoice((c) => (c === 'heuristic' ? s.engine : c)), () => undefined); }, []);
   useEffect(() => {
     setEstimate(null);
     if (engine !== 'claude') return;
