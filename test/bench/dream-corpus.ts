@@ -7,19 +7,10 @@
 // Deterministic (seeded), so the scores are comparable run to run.
 import fs from 'node:fs';
 import path from 'node:path';
+import { prng } from '../helpers/prng';
 
 export interface Planted { id: string; kind: 'mistake' | 'preference' | 'workflow'; marker: RegExp; sessions: Set<string> }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step = { user: string } | { say: string } | { cmd: string; out: string; fail?: boolean } | { edit: string };
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Agent, Lesson, Session, SessionEvent, Signal } from '../../shared/model';
 import { emptyIndex, emptyMain } from '../../electron/core/store/schema';
 import { INDEX_FILE, MAIN_FILE, sessionFilePath } from '../../electron/core/store/store';
+import { prng } from '../helpers/prng';
 
 export interface GenerateOptions {
   sessions?: number;
@@ -23,17 +24,6 @@ export interface GenerateOptions {
 
 export interface Generated { sessions: number; events: number; signals: number; lessons: number; bytes: number; ms: number }
 
-/** mulberry32: a tiny seeded PRNG, so every run generates the same store. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['build', 'test', 'lint', 'deploy', 'migrate', 'schema', 'cache', 'router', 'auth', 'token', 'query', 'index', 'worker', 'bundle', 'config', 'docker', 'commit', 'branch', 'fixture', 'render'];
 const TOOLS = ['Bash', 'Read', 'Edit', 'Write', 'Grep', 'Glob'];

@@ -10,6 +10,7 @@ import { reviewDream, undoDream } from '../dreaming/review';
 import { runDreamInWorker } from '../dreaming/runner';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
+import { lessonMutation } from './mutate';
 
 export function findDream(ctx: CoreContext, id: string): Dream {
   const dream = ctx.store.data.dreams.find((d) => d.id === id);
@@ -18,16 +19,7 @@ export function findDream(ctx: CoreContext, id: string): Dream {
 }
 
 export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get' | 'dreams.undo' | 'dreams.review'> {
-  /** Runs `fn` under the writer queue, saves the main document, tells the UIs. */
-  const mutate = async <T>(fn: () => T): Promise<T> => {
-    const out = await ctx.exclusive(async () => {
-      const r = fn();
-      await ctx.store.writeMain();
-      return r;
-    });
-    ctx.notify('lessons');
-    return out;
-  };
+  const mutate = lessonMutation(ctx);
   return {
     async 'dreams.run'({ engine, full }) {
       const dream = await ctx.exclusive(async () => {

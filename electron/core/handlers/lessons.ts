@@ -3,6 +3,7 @@ import type { Lesson } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { loadIndex } from '../dreaming/observations';
 import { whatIf } from '../dreaming/whatif';
+import { lessonMutation } from './mutate';
 
 export function findLesson(ctx: CoreContext, id: string): Lesson {
   const lesson = ctx.store.data.lessons.find((l) => l.id === id);
@@ -19,15 +20,7 @@ export function rankLessons(lessons: Lesson[]): Lesson[] {
 }
 
 export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' | 'lessons.pin' | 'lessons.delete' | 'lessons.restore' | 'lessons.edit' | 'lessons.whatIf'> {
-  const mutate = async <T>(fn: () => T): Promise<T> => {
-    const out = await ctx.exclusive(async () => {
-      const r = fn();
-      await ctx.store.writeMain();
-      return r;
-    });
-    ctx.notify('lessons');
-    return out;
-  };
+  const mutate = lessonMutation(ctx);
   return {
     async 'lessons.list'({ all }) {
       return rankLessons(ctx.store.data.lessons.filter((l) => all || l.status !== 'retired'));
