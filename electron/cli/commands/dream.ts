@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { ClaudePreview } from '../../../shared/contract/claude';
 import type { Dream } from '../../../shared/model';
+import { estimateTokens } from '../../core/dreaming/claude/prompt';
 import { log, print, UsageError, withCore, type GlobalOpts } from '../context';
 
 export function renderDream(d: Dream): string {
@@ -12,12 +14,45 @@ export function renderDream(d: Dream): string {
   return lines.join('\n');
 }
 
+/** Token estimate of one request body, split as the cache splits it (system + tools are the cached prefix). */
+export function requestTokens(body: Record<string, unknown>): { prefix: number; messages: number } {
+  return { prefix: estimateTokens(JSON.stringify(body.tools ?? []) + JSON.stringify(body.system ?? [])), messages: estimateTokens(JSON.stringify(body.messages ?? [])) };
+}
+
+/** Text of a system or message content: a string, or the text of its text blocks. */
+function contentText(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : JSON.stringify(b))).join('\n');
+  return JSON.stringify(c);
+}
+
+/** The preview as a person reads it: every request's model, system and messages in full (nothing elided: this is the privacy check). */
+export function renderPreview(p: ClaudePreview): string {
+  const lines = [`Claude preview (${p.model}): ${p.requests.length} request(s). Nothing was sent.`, p.note];
+  p.requests.forEach((body, i) => {
+    const t = requestTokens(body);
+    lines.push('', `── Request ${i + 1} of ${p.requests.length} · ${String(body.model)} · max_tokens ${String(body.max_tokens)} · ≈${(t.prefix + t.messages).toLocaleString('en')} input tokens (${t.prefix.toLocaleString('en')} cacheable) ──`);
+    lines.push('[system]', contentText(body.system));
+    for (const m of (body.messages as { role: string; content: unknown }[] | undefined) ?? []) lines.push(`[${m.role}]`, contentText(m.content));
+  });
+  return lines.join('\n');
+}
+
 export function registerDream(program: Command, common: (c: Command) => Command): void {
   const dreamCmd = common(program.command('dream').description('run one consolidation: learn, reinforce, sharpen, merge and retire lessons'))
     .option('--engine <engine>', 'heuristic (offline, default) or claude')
     .option('--full', 're-dream every session, not only the new ones')
-    .action(async (opts: GlobalOpts & { engine?: string; full?: boolean }) => {
+    .option('--preview', 'with --engine claude: print the exact (redacted) requests a dream would send, and send nothing')
+    .action(async (opts: GlobalOpts & { engine?: string; full?: boolean; preview?: boolean }) => {
       if (opts.engine && opts.engine !== 'heuristic' && opts.engine !== 'claude') throw new UsageError(`--engine must be "heuristic" or "claude", not "${opts.engine}"`);
+      if (opts.preview) {
+        if (opts.engine !== 'claude') throw new UsageError('--preview shows what the Claude engine would send: use it with --engine claude');
+        // A query on a read-only store: the heuristic dream runs on a snapshot, nothing is stored or sent.
+        const preview = await withCore(opts, 'read', (api) => api.call('claude.preview', { full: !!opts.full }));
+        const tokens = preview.requests.map(requestTokens);
+        print(opts, { ...preview, tokens: { perRequest: tokens.map((t) => t.prefix + t.messages), total: tokens.reduce((n, t) => n + t.prefix + t.messages, 0) } }, () => renderPreview(preview));
+        return;
+      }
       const dream = await withCore(opts, 'write', (api) => {
         if (!opts.json) log('Dreaming …');
         return api.call('dreams.run', { engine: opts.engine as 'heuristic' | 'claude' | undefined, full: !!opts.full });
