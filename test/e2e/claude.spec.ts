@@ -44,6 +44,27 @@ describe('browser mode: a dream with the Claude engine', () => {
     await fake?.close();
   });
 
+  it('previews, from Settings, exactly what a Claude dream would send: redacted, and nothing sent', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Settings/ }).click();
+    await page.getByRole('button', { name: 'Preview what would be sent' }).click();
+    const dialog = page.getByRole('dialog', { name: 'What a Claude dream would send' });
+    await dialog.getByRole('region', { name: 'Request 1' }).waitFor({ timeout: 60_000 });
+    const preview = await api<{ model: string; requests: unknown[] }>('claude.preview');
+    // One section per request body, each with its model, system text and messages.
+    await expect(dialog.getByRole('region', { name: /^Request \d+$/ }).count()).resolves.toBe(preview.requests.length);
+    await dialog.getByText(`model ${preview.model}`).first().waitFor();
+    await expect(dialog.getByText(/^System/).count()).resolves.toBeGreaterThan(0);
+    await expect(dialog.getByText('Message · user').count()).resolves.toBe(preview.requests.length);
+    expect(await dialog.getByLabel('Preview totals').innerText()).toMatch(new RegExp(`^${preview.requests.length} requests? to ${preview.model} · ≈[\\d,]+ input tokens$`));
+    const shown = await dialog.innerText();
+    expect(shown).toContain('«redacted:github-token»');
+    for (const secret of SECRET_VALUES) expect(shown).not.toContain(secret);
+    await screenshot(page, 'claude-preview-dialog');
+    expect(fake.requests).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('chooses the Claude engine in Settings, dreams, and shows the lessons with their reasons in the diff', async () => {
     const nav = page.getByRole('navigation', { name: 'Screens' });
     await nav.getByRole('button', { name: /Settings/ }).click();
@@ -63,6 +84,8 @@ describe('browser mode: a dream with the Claude engine', () => {
     const engine = main.getByRole('combobox', { name: 'Dream engine' }).first();
     await engine.locator('option[value="claude"]:not([disabled])').waitFor({ state: 'attached' });
     await engine.selectOption('claude');
+    // The same privacy check sits beside the engine choice once Claude is picked.
+    await main.getByRole('button', { name: 'Preview what would be sent' }).first().waitFor();
     await main.getByRole('button', { name: 'Dream now' }).first().click();
     const details = page.getByLabel('Dream details');
     await details.getByText('Claude engine').waitFor({ timeout: 60_000 });

@@ -8,6 +8,7 @@ import { EvidenceDrawer } from './Evidence';
 import { SeedDialog } from './Seed';
 import { Icon } from '../ui/Icon';
 import { Empty, PageHead } from '../ui/parts';
+import { PreviewButton } from '../ui/ClaudePreview';
 import { ago, fmtDate, pct, plural, usd } from '../ui/format';
 
 export const KIND_ORDER: LessonKind[] = ['mistake', 'pitfall', 'preference', 'workflow', 'practice'];
@@ -187,6 +188,7 @@ export function DreamButton() {
   return (
     <>
       {estimate && <span className="muted num" style={{ fontSize: 12 }} title="Expected cost of this dream with Claude (tokens estimated before anything is sent)">{estimate}</span>}
+      {engine === 'claude' && <PreviewButton full={scope === 'full'} />}
       <div className="split">
         <button type="button" className="btn primary" disabled={!!dreaming || !info || info.counts.sessions === 0} onClick={() => void dreamNow({ engine, full: scope === 'full' })}>
           <Icon name="sparkle" size={14} />{dreaming ? 'Dreaming…' : 'Dream now'}

@@ -8,6 +8,7 @@ import { errorMessage, useApp } from '../store';
 import { Icon } from '../ui/Icon';
 import { PageHead, Switch, Unavailable } from '../ui/parts';
 import { fmtDateTime, plural, usd } from '../ui/format';
+import { PreviewButton } from '../ui/ClaudePreview';
 
 type Patch = { [K in keyof SettingsT]?: SettingsT[K] extends object ? Partial<SettingsT[K]> : SettingsT[K] };
 interface KeyState { keyPresent: boolean; source: 'app' | 'environment' | null; canStore: boolean; reason?: string }
@@ -113,6 +114,9 @@ function SettingsForm({ s, set, claude, disabled }: { s: SettingsT | null; set: 
             <option value="heuristic">Heuristic (offline)</option>
             <option value="claude">Claude</option>
           </select>
+        </Row>
+        <Row label="Privacy check" hint="The exact redacted requests a Claude dream over the new sessions would send. Nothing is sent.">
+          <PreviewButton className="btn" />
         </Row>
         <Row label="Claude model" hint={claude && !claude.priceKnown ? 'Unknown model: costs are counted at the dearest known rates.' : claude ? `${priceOf(claude, v.claudeModel)}This month: ${usd(claude.monthSpentUsd)} of ${usd(v.costCapUsd.monthly)}.` : undefined}>
           <select className="btn" aria-label="Claude model" disabled={disabled} value={v.claudeModel} onChange={(e) => set({ claudeModel: e.target.value })}>

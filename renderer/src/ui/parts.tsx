@@ -49,12 +49,12 @@ export function Drawer({ title, sub, onClose, children, label }: { title: ReactN
   );
 }
 
-export function Dialog({ title, description, onClose, children, footer }: { title: string; description?: ReactNode; onClose: () => void; children: ReactNode; footer: ReactNode }) {
+export function Dialog({ title, description, onClose, children, footer, wide }: { title: string; description?: ReactNode; onClose: () => void; children: ReactNode; footer: ReactNode; wide?: boolean }) {
   const ref = useModal(onClose);
   return (
     <>
       <div className="scrim" onClick={onClose} />
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
+      <div className={wide ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
         <div className="dialog-head"><h2>{title}</h2>{description && <p>{description}</p>}</div>
         <div className="dialog-body">{children}</div>
         <div className="dialog-foot">{footer}</div>
