@@ -90,6 +90,7 @@ export function App() {
     <div className="shell">
       <Sidebar />
       <main className="main" aria-label={LABELS[screen].label}>
+        <StoreNotices />
         <Suspense fallback={<header className="page-head"><h1>{LABELS[screen].label}</h1></header>}>
           {screen === 'lessons' && <Lessons />}
           {screen === 'dreams' && <Dreams />}
@@ -146,6 +147,37 @@ function Sidebar() {
         <p className="store-line faint">Press <kbd>?</kbd> for shortcuts</p>
       </div>
     </aside>
+  );
+}
+
+const DISMISSED_KEY = 'reverie.dismissedNotices';
+
+/**
+ * What the store had to tell when it opened (a damaged document restored from a backup, a migration,
+ * a lock cleared after a crash): shown once at the top until dismissed. Dismissals last for this tab
+ * (sessionStorage), so a reload does not nag, while a new notice (different text) still shows.
+ */
+function StoreNotices() {
+  const notices = useApp((s) => s.info?.notices ?? []);
+  const [dismissed, setDismissed] = useState<string[]>(() => {
+    try { return JSON.parse(sessionStorage.getItem(DISMISSED_KEY) ?? '[]') as string[]; } catch { return []; }
+  });
+  const shown = notices.filter((n) => !dismissed.includes(n));
+  if (!shown.length) return null;
+  const dismiss = () => {
+    const next = [...dismissed, ...shown];
+    sessionStorage.setItem(DISMISSED_KEY, JSON.stringify(next));
+    setDismissed(next);
+  };
+  return (
+    <div className="notice-banner" role="alert" aria-label="Store notices">
+      <Icon name="alert" size={16} />
+      <div style={{ flex: 1 }}>
+        <strong>{shown.length === 1 ? 'The store needed attention when it opened' : `The store needed attention when it opened (${shown.length} notices)`}</strong>
+        <ul>{shown.map((n) => <li key={n}>{n}</li>)}</ul>
+      </div>
+      <button type="button" className="btn sm ghost" onClick={dismiss}>Dismiss</button>
+    </div>
   );
 }
 
