@@ -47,6 +47,12 @@ export const LessonProgress = z.object({
    */
   activeNotWritten: Window,
   lastRecurrence: IsoDate.nullable(),
+  /**
+   * This lesson's recurrence curve, on the same buckets as `overall.buckets` (one entry per bucket,
+   * in order): the sessions in its scope in that bucket and how often its pattern showed up in them.
+   * A bucket with no session in scope has sessions 0 and rate 0 (draw it as a gap, not a zero).
+   */
+  series: z.array(Bucket),
   trend: Trend,
   reasons: z.array(StallReason),
   explanation: z.string(),

@@ -123,6 +123,9 @@ export function computeProgress(input: ProgressInput): Computed {
     return n;
   };
 
+  // Every bucket any session falls in: the overall curve's x axis, which each lesson's curve shares.
+  const starts = [...new Set(sessions.map((s) => bucketStart(s.at, bucket)))].sort();
+
   const lessons: LessonProgress[] = input.lessons.filter((l) => l.status !== 'retired').map((l) => {
     const scoped = sessions.filter((s) => inScope(l, s.agentId));
     const writtenBackAt = input.writtenBackAt(l.id);
@@ -153,7 +156,7 @@ export function computeProgress(input: ProgressInput): Computed {
     const last = [...rows].reverse().find((r) => r.n > 0)?.at ?? null;
     return {
       lessonId: l.id, title: l.title, kind: l.kind, origin: l.origin, status: l.status, agents: l.agents,
-      activatedAt: l.activatedAt ?? null, writtenBackAt, pivot, pivotKind, before, after, activeNotWritten, lastRecurrence: last, trend, reasons,
+      activatedAt: l.activatedAt ?? null, writtenBackAt, pivot, pivotKind, before, after, activeNotWritten, lastRecurrence: last, series: seriesOn(starts, rows, bucket), trend, reasons,
       explanation: describe(before, after, pivot, pivotKind === 'written-back' ? 'written back' : 'activated') + explainReasons(reasons),
     };
   });
@@ -215,6 +218,12 @@ export function bucketStart(iso: string, size: 'day' | 'week' | 'month'): string
   if (size === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7)); // ISO weeks start on Monday
   if (size === 'month') d.setUTCDate(1);
   return d.toISOString();
+}
+
+/** `rows` counted into the given bucket starts (every one of them, empty ones included), in order. */
+export function seriesOn(starts: string[], rows: { at: string; n: number }[], size: 'day' | 'week' | 'month'): Bucket[] {
+  const by = new Map(buckets(rows, size).map((b) => [b.start, b]));
+  return starts.map((start) => by.get(start) ?? { start, sessions: 0, recurrences: 0, rate: 0 });
 }
 
 export function buckets(rows: { at: string; n: number }[], size: 'day' | 'week' | 'month'): Bucket[] {
