@@ -9,10 +9,17 @@ import { clip } from '../importers/text';
 
 const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
 
+/** Exit codes as the tool reports them beside the output (Claude Code, Codex). */
+const EXIT_LINE = /^(?:Exit code|Process exited with code)\s+(-?\d+)/im;
+/** Quoted error codes (`code: 'ENOENT'`) name the error: they stay, other quoted names go. */
+const QUOTED_CODE = /^["'`](?:E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+|[A-Z]{1,4}\d{3,5})["'`]$/;
+
 /**
  * Normalizes an error message into a signature: the parts that differ between two occurrences of
  * "the same" error (paths, line numbers, hex ids, uuids, timestamps, durations, quoted names, urls)
- * become placeholders, so equal signatures mean the same mistake.
+ * become placeholders, so equal signatures mean the same mistake. What identifies the error stays:
+ * error codes (TS2307, E0382, ENOENT) and exit codes. Signatures are for clustering only; a
+ * lesson quotes the error as it was written (wording.ts).
  */
 export function errorSignature(text: string): string {
   const firstLines = text
@@ -24,24 +31,29 @@ export function errorSignature(text: string): string {
     .filter((l) => l && !META_LINE.test(l))
     .slice(0, 2)
     .join(' ');
-  return clip(
+  if (!firstLines) return '';
+  const exit = EXIT_LINE.exec(text)?.[1];
+  const body = clip(
     firstLines
       .replace(/\bhttps?:\/\/\S+/gi, '<url>')
       .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<time>')
       .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '<time>')
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
       .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{7,64}\b(?=[^a-z]|$)/gi, (m) => (/\d/.test(m) ? '<hex>' : m))
-      .replace(/(["'`])(?:(?!\1).){1,80}\1/g, '<name>')
-      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
+      .replace(/(["'`])(?:(?!\1).){1,80}\1/g, (m) => (QUOTED_CODE.test(m) ? m : '<name>'))
+      // Relative paths too (`src/db.ts(3,20)`), with the location that follows them.
+      .replace(/(?:[A-Za-z]:)?[\w.@~+-]*(?:[\\/][\w.@~+-]+)+[\\/]?(?:\(\d+,\d+\)|:\d+(?::\d+)?)?/g, '<path>')
       .replace(/\b[\w.-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|java|rb|json|md|toml|yaml|yml|lock|txt|ex|exs|c|h|cpp|css|html|sh)(?::\d+(?::\d+)?)?\b/g, '<file>')
       .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b/g, '<duration>')
       .replace(/\b(line|col|column|port|pid)\s*\d+/gi, '$1 <n>')
-      .replace(/\b\d+(\.\d+)?\b/g, '<n>')
+      // Any other number varies, except an exit or status code, which says how it failed.
+      .replace(/(?<!\b(?:exit|exited with|exit code|exit status|status|status code|errno|returned)[\s:=]*)\b\d+(\.\d+)?\b/gi, '<n>')
       .replace(/\s+/g, ' ')
       .trim()
       .toLowerCase(),
-    200,
+    190,
   );
+  return exit !== undefined ? `${body} (exit code ${exit})` : body;
 }
 
 /** The readable heart of an error: its meaningful lines, with the exit code as a suffix. */

@@ -3,8 +3,10 @@
 // always reads the same way (and a full dream words a lesson exactly as incremental ones did).
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
+import { fixShape, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
-import { SHELL, commandWords } from './signals';
+import type { Obs } from './observations';
+import { SHELL, commandWords, errorSignature } from './signals';
 
 /** Most frequent value by number of sessions; ties go to the shorter, then the smaller text. */
 export function majority(values: (string | undefined)[]): string | undefined {
@@ -67,32 +69,93 @@ export function generalAction(action: string | undefined, tool?: string): string
   return clip(a, 90) || undefined;
 }
 
-/** An error's gist with what differs per occurrence (paths, ids, quoted names) made generic. */
-export function generalGist(gist: string): string {
-  return clip(
-    gist
-      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
-      .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')
-      .replace(/(["'`])(?:(?!\1).){1,120}\1/g, (m) => (/[\\/.]/.test(m) ? `${m[0]}…${m[0]}` : m))
-      .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+)+[\\/]?(?::\d+(?::\d+)?)?/g, '<path>')
-      .replace(/ — at .*$/, '')
-      .replace(/(\D)\d{3,}\b/g, '$1…'),
-    140,
-  );
+/** Error codes are what names an error: TS2307, E0382, ENOENT, ERR_MODULE_NOT_FOUND, EADDRINUSE. */
+const ERROR_CODE = /\b(?:[A-Z]{1,4}\d{3,5}|E[A-Z]{3,}|ERR_[A-Z0-9_]+)\b/;
+const ERRORISH = /\b\w*(?:Error|Exception)\b:|^(?:error|fatal|panic|FAIL)\b|\berror(?:\[\w+\])?:|ERR!/i;
+/** `src/db.ts(3,20): `, `/a/b.py:12:3: `: where the error happened, which differs every time. */
+const LOCATION = /^(?:[A-Za-z]:)?[\w.@~+\/\\-]+(?:\(\d+,\d+\)|:\d+(?::\d+)?)\s*:?\s*(?:-\s+)?/;
+
+/**
+ * The line of an error a person would quote, as it was written (redacted at import, never
+ * normalized): the first line naming an error code or an error type (`ModuleNotFoundError: …`
+ * rather than pytest's `ImportError while importing test module`), without its file location.
+ */
+export function errorHeadline(gist: string): string {
+  const body = gist.split('\n')[0].trim().replace(/\s*\(exit code -?\d+\)$/, '');
+  const lines = body.split(' — ').map((l) => l.trim()).filter(Boolean);
+  const telling = lines.find((l) => ERROR_CODE.test(l) || ERRORISH.test(l));
+  const line = telling ?? lines.slice(0, 2).join(' — ');
+  const unlocated = line.replace(LOCATION, '');
+  return clip(unlocated.length >= 8 ? unlocated : line || body, 140);
+}
+
+/** One observation per session, the one naming a fix when the session has several keys. */
+function perSessionObs(p: Pattern): Obs[] {
+  const by = new Map<string, Obs>();
+  for (const { session, o } of p.obs) if (!by.has(session) || (!by.get(session)!.f && o.f)) by.set(session, o);
+  return [...by.values()];
+}
+
+/** The command as typed when sessions agree on it (2+ of them, or the only one), else its general form. */
+function render(cmds: Cmd[]): string {
+  const raw = majority(cmds.map((c) => c.raw))!;
+  const n = cmds.filter((c) => c.raw === raw).length;
+  return n >= 2 || cmds.length === 1 ? raw : majority(cmds.map((c) => c.general))!;
+}
+
+/** `… fails with "… declarations.".` reads `… fails with "… declarations."`. */
+const ending = (w: { title: string; text: string }) => ({ title: w.title, text: w.text.replace(/([.!?])"\.$/, '$1"') });
+
+function errorWording(p: Pattern): { title: string; text: string } {
+  const obs = perSessionObs(p);
+  const tool = majority(obs.map((o) => o.tool)) ?? 'a tool';
+  // Quoted as it read: the wording seen most often among the occurrences that normalize alike.
+  const heads = obs.map((o) => errorHeadline(o.x));
+  const common = majority(heads.map((h) => errorSignature(h)));
+  const gist = majority(heads.filter((h) => errorSignature(h) === common)) ?? p.key;
+  if (!SHELL.test(tool)) {
+    const fix = majority(obs.map((o) => generalAction(o.f, tool)));
+    const call = majority(obs.map((o) => generalAction(o.c, tool)));
+    const title = clip(`${call ?? tool} fails: ${gist}`, 90);
+    if (fix && call && fix !== call) return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
+    if (fix && !call) return { title, text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
+    return { title, text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
+  }
+  const shapes = obs.filter((o) => o.c).map((o) => fixShape(shellCommandOf(o.c!, tool), shellFixOf(o.f, tool)));
+  const keyOf = (s: FixShape) => [s.kind, s.call.general, s.fix?.general ?? '', s.flags ?? ''].join('\u0000');
+  // A fix is what sessions agree on: a next step seen once is a coincidence, not the fix.
+  const fixed = shapes.filter((s) => s.kind !== 'none');
+  const best = majority(fixed.map(keyOf));
+  const agreed = best !== undefined && (fixed.filter((s) => keyOf(s) === best).length >= 2 || obs.length === 1) ? fixed.filter((s) => keyOf(s) === best) : [];
+  if (!agreed.length) {
+    const call = shapes.length ? render(shapes.map((s) => s.call)) : undefined;
+    return {
+      title: clip(`${call ?? tool} fails: ${gist}`, 90),
+      text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.`,
+    };
+  }
+  const { kind, flags } = agreed[0];
+  const call = render(agreed.map((s) => s.call));
+  const fix = kind === 'replace' || kind === 'prerequisite' ? render(agreed.map((s) => s.fix!)) : '';
+  const title = clip(`${call} fails: ${gist}`, 90);
+  if (kind === 'prerequisite') return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
+  if (kind === 'add-flags') return { title, text: `Add ${code(flags!)} to ${code(call)}: without it, it fails with "${gist}".` };
+  if (kind === 'drop-flags') return { title, text: `Drop ${code(flags!)} from ${code(call)}: with it, it fails with "${gist}".` };
+  // `python -m pytest tests/` wraps `pytest tests/`: what fails is the plain program.
+  const plain = ` ${fix} `.includes(` ${call} `) ? `plain ${code(agreed[0].call.general)}` : code(call);
+  return { title, text: `Use ${code(fix)} instead of ${code(call)}: ${plain} fails with "${gist}".` };
+}
+
+/** The fix as a shell command, or nothing when it was another tool (an edit is not a command to run). */
+function shellFixOf(fix: string | undefined, tool: string): string | undefined {
+  if (!fix) return undefined;
+  const name = /^(\S+)\s/.exec(fix.trim())?.[1];
+  return name && (name === tool || SHELL.test(name)) ? shellCommandOf(fix, tool) : undefined;
 }
 
 export function wordingOf(p: Pattern): { title: string; text: string } {
   const perSession = [...p.sessions.values()];
-  if (p.family === 'error') {
-    const tool = majority(perSession.map((o) => o.tool)) ?? 'a tool';
-    const gist = majority(perSession.map((o) => generalGist(o.x.split('\n')[0].trim()))) ?? p.key;
-    const fix = majority(p.obs.map(({ o }) => generalAction(o.f, tool)));
-    const call = majority(perSession.map((o) => generalAction(o.c, tool)));
-    const title = clip(`${call ? `${call}` : tool} fails: ${gist}`, 90);
-    if (fix && call && fix !== call) return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
-    if (fix) return { title, text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
-    return { title, text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
-  }
+  if (p.family === 'error') return ending(errorWording(p));
   if (p.family === 'workflow') {
     const steps = p.key.slice(p.key.indexOf('|') + 1);
     return { title: clip(`Workflow: ${steps}`, 90), text: `Follow the routine that worked before, in this order: ${steps}.` };

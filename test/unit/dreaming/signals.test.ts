@@ -19,9 +19,26 @@ describe('error signatures', () => {
     expect(a).not.toMatch(/home|\bann\b|\d/);
   });
   it('different for different errors, and drops tool noise lines', () => {
-    expect(errorSignature('Exit code 1\nOn branch main\nnothing to commit, working tree clean')).toBe('on branch main nothing to commit, working tree clean');
+    expect(errorSignature('Exit code 1\nOn branch main\nnothing to commit, working tree clean')).toBe('on branch main nothing to commit, working tree clean (exit code 1)');
     expect(errorSignature('TypeError: x is not a function')).not.toBe(errorSignature('SyntaxError: unexpected token'));
     expect(errorSignature('Error: listen EADDRINUSE: address already in use :::3000')).toBe(errorSignature('Error: listen EADDRINUSE: address already in use :::8080'));
+  });
+});
+
+describe('error signatures keep what identifies the error', () => {
+  it('error codes stay; relative paths go whole, with their location', () => {
+    const a = errorSignature("Exit code 2\nsrc/db.ts(3,20): error TS2307: Cannot find module './schema' or its corresponding type declarations.");
+    expect(a).toBe('<path>: error ts2307: cannot find module <name> or its corresponding type declarations. (exit code 2)');
+    expect(a).toBe(errorSignature("Exit code 2\nlib/x/api.ts(10,4): error TS2307: Cannot find module '../gen' or its corresponding type declarations."));
+    expect(a).not.toBe(errorSignature("Exit code 2\nsrc/db.ts(3,20): error TS2305: Cannot find module './schema' or its corresponding type declarations."));
+    expect(errorSignature('error[E0382]: borrow of moved value: `v`')).toContain('e0382');
+    expect(errorSignature("Error: ENOENT: no such file or directory, open 'a.json'")).toContain('enoent');
+    expect(errorSignature("Error: spawn npm { errno: -2, code: 'ENOENT' }")).toContain("'enoent'");
+  });
+  it('exit codes stay, in the output and beside it; a silent failure has no signature', () => {
+    expect(errorSignature('Exit code 127\nbash: foo: command not found')).not.toBe(errorSignature('Exit code 1\nbash: foo: command not found'));
+    expect(errorSignature('Command failed with exit code 3 after 12 tries')).toBe('command failed with exit code 3 after <n> tries');
+    expect(errorSignature('Exit code 1')).toBe('');
   });
 });
 
