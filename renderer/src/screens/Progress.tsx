@@ -4,7 +4,7 @@
 // when a build has no report yet, the overall curve falls back to errors and corrections per
 // session from the imported sessions, and says so.
 import { useEffect, useMemo, useState } from 'react';
-import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Session } from '../../../shared/model';
 import { api, callLoose, has } from '../api';
 import { errorMessage, useApp } from '../store';
@@ -81,6 +81,7 @@ export function Progress() {
           {report && (
             <>
               <h2 className="section-title" style={{ marginTop: 28 }}>Per lesson<span className="count">{lessons.length}</span><span className="rule" /></h2>
+              {lessons.length > 0 && <p className="muted" style={{ fontSize: 12, margin: '-4px 0 10px' }}>Each curve is the lesson’s recurrences per session, by {report.bucket}; the solid mark is when it was written back, the dashed one when it became active. The bars compare the rate before and after.</p>}
               {lessons.length === 0 ? <p className="muted">No lesson to measure yet: lessons appear after a dream finds recurring patterns.</p> : (
                 <div className="plist" role="list" aria-label="Lessons' recurrence">
                   {lessons.map((l) => <LessonRow key={l.lessonId} l={l} />)}
@@ -172,6 +173,7 @@ function LessonRow({ l }: { l: LessonProgressView }) {
         <b>{l.title}</b>
         <span className="muted" style={{ fontSize: 12 }}>{pivot && l.pivot ? `${pivot} ${fmtDate(l.pivot)} · ` : 'not active yet · '}{l.before.sessions} sessions before, {l.after.sessions} after{l.lastRecurrence ? ` · last seen ${fmtDate(l.lastRecurrence)}` : ''}</span>
       </div>
+      <LessonCurve l={l} />
       <div className="chart-box sm" aria-label={`Before ${l.before.rate.toFixed(2)}, after ${l.after.rate.toFixed(2)} per session`} role="img">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} layout="vertical" margin={{ top: 4, right: 6, bottom: 4, left: 0 }} barCategoryGap={6}>
@@ -190,6 +192,35 @@ function LessonRow({ l }: { l: LessonProgressView }) {
       </div>
       {(l.trend === 'stalled' || l.reasons.length > 0) && l.explanation && <p className="why" role="note"><b>{l.trend === 'stalled' ? 'Stalled. ' : ''}</b>{l.explanation}</p>}
       {l.trend !== 'stalled' && l.reasons.length === 0 && l.explanation && <p className="muted" style={{ gridColumn: '1 / -1', fontSize: 12 }}>{l.explanation}</p>}
+    </div>
+  );
+}
+
+/**
+ * A lesson's recurrences per session over time (same buckets as the overall curve), with a marker
+ * where it was written back (solid) and where it became active (dashed): whether the line drops
+ * after the marker is the question the row answers. Buckets with no session in the lesson's scope
+ * are gaps, not zeros.
+ */
+function LessonCurve({ l }: { l: LessonProgressView }) {
+  const data = useMemo(() => l.series.map((b) => ({ t: Date.parse(b.start), rate: b.sessions ? b.rate : null, sessions: b.sessions })), [l.series]);
+  const written = l.writtenBackAt ? Date.parse(l.writtenBackAt) : null;
+  const activated = l.activatedAt ? Date.parse(l.activatedAt) : null;
+  const stroke = l.trend === 'stalled' ? 'var(--amber)' : l.trend === 'improving' ? 'var(--green)' : 'var(--accent)';
+  const label = `Recurrence curve: ${data.filter((d) => d.rate !== null).length} points${written ? `, written back ${fmtDate(l.writtenBackAt!)}` : ''}${activated ? `, active since ${fmtDate(l.activatedAt!)}` : ''}`;
+  if (data.length === 0) return <div className="chart-box sm curve" />;
+  return (
+    <div className="chart-box sm curve" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 6, right: 4, bottom: 4, left: 4 }}>
+          <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} hide />
+          <YAxis hide domain={[0, (max: number) => Math.max(max, 0.5)]} />
+          <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => fmtDate(new Date(Number(t)).toISOString())} formatter={(v, _n, item) => [`${Number(v).toFixed(2)} per session (${(item.payload as { sessions: number }).sessions} sessions)`, 'recurrences']} />
+          {activated !== null && activated !== written && <ReferenceLine x={activated} stroke="var(--faint)" strokeDasharray="3 3" ifOverflow="extendDomain" className="marker-activated" />}
+          {written !== null && <ReferenceLine x={written} stroke="var(--fg-2)" strokeWidth={1.5} ifOverflow="extendDomain" className="marker-written" />}
+          <Line type="linear" dataKey="rate" stroke={stroke} strokeWidth={1.6} dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
     </div>
   );
 }

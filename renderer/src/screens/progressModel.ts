@@ -13,6 +13,9 @@ export const ProgressView = z.object({
   lessons: z.array(z.object({
     lessonId: z.string(), title: z.string(), kind: z.string(), pivot: z.string().nullable(), pivotKind: z.enum(['written-back', 'activated', 'none']),
     before: Window, after: Window, lastRecurrence: z.string().nullable(), trend: Trend, reasons: z.array(z.string()), explanation: z.string(),
+    activatedAt: z.string().nullable().optional(), writtenBackAt: z.string().nullable().optional(),
+    /** The lesson's own curve on the overall buckets; older cores send none (the row then shows only before/after). */
+    series: z.array(Bucket).default([]),
   })),
   agents: z.array(z.object({ agentId: z.string(), name: z.string(), sessions: z.number(), repetition: z.number(), recurrences: z.number(), writtenBack: z.boolean(), buckets: z.array(Bucket), trend: Trend, explanation: z.string() })),
 });
