@@ -15,7 +15,7 @@ const IMPORTABLE = /\.(jsonl|json|md|traj)$/i;
 const CHUNK = 3 * 1024 * 1024;
 
 interface Picked { path: string; file: File }
-interface Job { phase: 'upload' | 'import'; sent: number; total: number; current: string; files: number }
+interface Job { phase: 'upload' | 'import'; sent: number; total: number; current: string; files: number; /** Sessions imported so far (from the core's progress). */ sessions?: number }
 
 /** Walks dropped folders (webkitGetAsEntry: the one way a drop exposes a folder's contents). */
 async function collectDrop(items: DataTransferItemList): Promise<Picked[]> {
@@ -62,7 +62,7 @@ export function Import() {
     if (topic !== 'import.progress') return;
     api.call('import.progress').then((p) => {
       if (!p.running) return;
-      setJob((j) => (j && j.phase === 'import' ? { ...j, sent: p.filesDone, total: p.filesTotal, current: p.file ?? j.current, files: p.filesTotal } : j));
+      setJob((j) => (j && j.phase === 'import' ? { ...j, sent: p.filesDone, total: p.filesTotal, current: p.file ?? j.current, files: p.filesTotal, sessions: p.sessions } : j));
     }, () => undefined);
   }), []);
 
@@ -169,7 +169,7 @@ function JobProgress({ job }: { job: Job }) {
         <span className="pulse" />
         <strong>{job.phase === 'upload' ? `Uploading ${plural(job.files, 'file')}` : 'Importing'}</strong>
         <span className="muted mono" style={{ fontSize: 11.5, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{job.current}</span>
-        {job.total > 0 && <span className="muted num" style={{ marginLeft: 'auto' }}>{job.phase === 'upload' ? `${Math.round(pctDone)}%` : `${job.sent} of ${plural(job.total, 'file')}`}</span>}
+        {job.total > 0 && <span className="muted num" style={{ marginLeft: 'auto', whiteSpace: 'nowrap' }} aria-label="Import count">{job.phase === 'upload' ? `${Math.round(pctDone)}%` : `${job.sent} of ${plural(job.total, 'file')}${job.sessions !== undefined ? ` · ${plural(job.sessions, 'session')}` : ''}`}</span>}
       </div>
       {job.total > 0
         ? <div className="bar" role="progressbar" aria-label={job.phase === 'upload' ? 'Upload progress' : 'Import progress'} aria-valuenow={Math.round(pctDone)} aria-valuemin={0} aria-valuemax={100}><i style={{ width: `${pctDone}%` }} /></div>
@@ -223,15 +223,15 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
         : (
           <div className="card">
             <table className="table">
-              <thead><tr><th>Source</th><th>Folder</th><th className="r">Files</th><th className="r">Size</th><th className="r">Newest</th><th /></tr></thead>
+              <thead><tr><th>Source</th><th>Folder</th><th className="r">Sessions</th><th className="r">Files · size</th><th className="r">Newest</th><th /></tr></thead>
               <tbody>
                 {found.map((d) => (
-                  <tr key={d.path}>
+                  <tr key={d.path} aria-label={d.label}>
                     <td><strong style={{ fontWeight: 550 }}>{d.label}</strong></td>
                     <td className="path">{d.path}</td>
-                    <td className="r">{d.files.toLocaleString()}</td>
-                    <td className="r">{bytes(d.bytes)}</td>
-                    <td className="r">{d.newest ? fmtDate(d.newest) : '—'}</td>
+                    <td className="r num nowrap">{sessionsOf(d) !== null ? <b title="Counted from the session files, without reading them">{plural(sessionsOf(d)!, 'session')}</b> : <span className="muted" title="Several sessions per file: counted when imported">counted on import</span>}</td>
+                    <td className="r num nowrap">{plural(d.files, sessionUnit(d))} · {bytes(d.bytes)}</td>
+                    <td className="r nowrap">{d.newest ? fmtDate(d.newest) : '—'}</td>
                     <td className="r"><button type="button" className="btn sm" disabled={busy || d.files === 0} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button></td>
                   </tr>
                 ))}
@@ -242,5 +242,13 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
     </section>
   );
 }
+
+/**
+ * Sessions a source holds, where counting files counts sessions: one log file (or Cline task folder)
+ * per session for every tool but Aider, whose history file appends every chat to one file. Counting
+ * needs no reading, so the figure is cheap and exact; for Aider the import counts.
+ */
+const sessionsOf = (d: DiscoveredSource): number | null => (d.tool === 'aider' ? null : d.files);
+const sessionUnit = (d: DiscoveredSource) => (d.tool === 'cline' ? 'task folder' : d.tool === 'aider' ? 'history file' : 'file');
 
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`);
