@@ -16,7 +16,7 @@ export interface FixShape {
   call: Cmd;
   /** replace: the command to use instead; prerequisite: what to run first */
   fix?: Cmd;
-  /** add-flags / drop-flags: the flags, as typed */
+  /** add-flags / drop-flags: the flags, as typed, without values that vary (paths, quoted text) */
   flags?: string;
 }
 
@@ -42,17 +42,21 @@ const VOLATILE = /^["'`$<(]|[\\/]|^\d|^\.|\.(ts|tsx|js|jsx|mjs|cjs|py|rs|go|rb|j
  * `npx vitest run`, `git commit -m "fix #3"` → `git commit`, `npx tsc --noEmit` stays.
  */
 export function generalCommand(part: string): string {
+  return clip(generalWords(wordsOf(part), true).join(' '), 80);
+}
+
+function generalWords(words: string[], command: boolean): string[] {
   const out: string[] = [];
-  for (const w of wordsOf(part)) {
+  for (const w of words) {
     if (/^(\d?>|<|\|)/.test(w)) break;
-    if (out.length && VOLATILE.test(w)) {
+    if ((out.length || !command) && VOLATILE.test(w)) {
       // The flag whose value this was (`-m "msg"`, `-c file.yml`) says nothing without it.
-      if (/^-\w$/.test(out[out.length - 1])) out.pop();
+      if (/^-\w$/.test(out[out.length - 1] ?? '')) out.pop();
       continue;
     }
-    out.push(out.length ? w : base(w));
+    out.push(out.length || !command ? w : base(w));
   }
-  return clip(out.join(' '), 80);
+  return out;
 }
 
 const SUBCOMMANDS = /^(git|cargo|go|docker|kubectl|gh|terraform|helm|dotnet|mix|make|just|rake|gradle|mvn|deno|rustup|brew|apt|apt-get|pip|pip3|gem|composer)$/;
@@ -94,7 +98,12 @@ const minus = (all: string[], sub: string[]) => {
   return out;
 };
 
-const cmd = (parts: string[]): Cmd => ({ raw: clip(parts.join(' && '), 100), general: parts.map(generalCommand).join(' && ') });
+/** A part that would not read as one line to copy: a heredoc, a substitution, unbalanced quotes. */
+const messy = (part: string) => /<<|\$\(|`/.test(part) || (part.match(/"/g) ?? []).length % 2 === 1 || (part.match(/'/g) ?? []).length % 2 === 1 || part.length > 80;
+const cmd = (parts: string[]): Cmd => ({
+  raw: parts.map((p) => (messy(p) ? generalCommand(p) : p)).join(' && '),
+  general: parts.map(generalCommand).join(' && '),
+});
 
 /** Strips the tool name a call's display text starts with (`Bash npm test` → `npm test`). */
 export function shellCommandOf(display: string, tool: string): string {
@@ -127,13 +136,16 @@ export function fixShape(call: string, fix: string | undefined): FixShape {
     const b = wordsOf(fixParts[0]);
     if (b.length > a.length && subsequence(a, b)) {
       const extra = minus(b, a);
-      if (extra[0].startsWith('-')) return { kind: 'add-flags', call: c, flags: extra.join(' ') };
+      const flags = generalWords(extra, false);
+      if (extra[0].startsWith('-') && flags.length) return { kind: 'add-flags', call: c, flags: flags.join(' ') };
     }
     if (a.length > b.length && subsequence(b, a)) {
       const dropped = minus(a, b);
-      if (dropped[0].startsWith('-')) return { kind: 'drop-flags', call: c, flags: dropped.join(' ') };
+      const flags = generalWords(dropped, false);
+      if (dropped[0].startsWith('-') && flags.length) return { kind: 'drop-flags', call: c, flags: flags.join(' ') };
     }
-    if (fixParts[0] === main) return none;
+    // The same command on another file (`pytest tests/a.py` after `pytest tests/`) teaches nothing.
+    if (fixParts[0] === main || generalCommand(fixParts[0]) === generalCommand(main)) return none;
     return { kind: 'replace', call: c, fix: cmd(fixParts) };
   }
   // The failed program run another way (`python -m pytest tests/` for `pytest tests/`).

@@ -64,6 +64,11 @@ describe('wording a recurring tool error by the shape of its fix', () => {
     expect(w.text).toBe('Add `-- --run` to `npm test`: without it, it fails with "Error: watch mode is not supported in CI".');
   });
 
+  it('flag added with a value that varies per session: names the flag alone', () => {
+    const w = lessonOf(times(3, (i) => [{ command: 'npx vitest', error: 'Error: watch mode is not supported in CI' }, { command: `npx vitest --run src/a-${i}.test.ts` }]));
+    expect(w.text).toBe('Add `--run` to `npx vitest`: without it, it fails with "Error: watch mode is not supported in CI".');
+  });
+
   it('flag dropped: names the flag', () => {
     const w = lessonOf(times(3, () => [{ command: 'git push --force-with-lease', error: 'error: stale info' }, { command: 'git push' }]));
     expect(w.text).toBe('Drop `--force-with-lease` from `git push --force-with-lease`: with it, it fails with "error: stale info".');
@@ -103,8 +108,13 @@ describe('fix shapes', () => {
     ['cd app && npm test', 'cd app && npm test -- --run', 'add-flags'],
     ['npm test', 'git status', 'none'],
     ['npm test', 'npm test', 'none'],
+    ['pytest tests/', 'pytest tests/test_cart.py', 'none'],
     ['npm test', undefined, 'none'],
   ])('%s, then %s → %s', (call, fix, kind) => expect(fixShape(call, fix).kind).toBe(kind));
+
+  it('a command that would not read as one line (heredoc, substitution) is quoted in its general form', () => {
+    expect(fixShape(`git add .gitignore && git commit -m "$(cat <<'EOF'`, undefined).call.raw).toBe('git add .gitignore && git commit');
+  });
 
   it('general commands keep flags and drop what varies', () => {
     expect(generalCommand('npx vitest run src/a.test.ts')).toBe('npx vitest run');
