@@ -46,6 +46,7 @@ describe('dream --engine claude --preview', () => {
     expect(r.stdout).toMatch(/── Request 1 of \d+ · claude-sonnet-5-5 · max_tokens \d+ · ≈[\d,]+ input tokens/);
     expect(r.stdout).toContain('[system]');
     expect(r.stdout).toContain('[user]');
+    expect(r.stdout).toContain('[tools] record_changes');
     expect(r.stdout).toContain('«redacted:');
     for (const s of SECRET_VALUES) expect(r.stdout).not.toContain(s);
   });

@@ -34,6 +34,8 @@ export function renderPreview(p: ClaudePreview): string {
     lines.push('', `── Request ${i + 1} of ${p.requests.length} · ${String(body.model)} · max_tokens ${String(body.max_tokens)} · ≈${(t.prefix + t.messages).toLocaleString('en')} input tokens (${t.prefix.toLocaleString('en')} cacheable) ──`);
     lines.push('[system]', contentText(body.system));
     for (const m of (body.messages as { role: string; content: unknown }[] | undefined) ?? []) lines.push(`[${m.role}]`, contentText(m.content));
+    const tools = (body.tools as { name?: string }[] | undefined) ?? [];
+    if (tools.length) lines.push(`[tools] ${tools.map((t) => t.name ?? '?').join(', ')} (the answer's schema; --json prints it in full)`);
   });
   return lines.join('\n');
 }
