@@ -1,6 +1,7 @@
 // Which file an agent reads its standing instructions from, per tool. The project folder is the
 // cwd its sessions ran in (Agent.project); tools without an instruction file are skipped, with why.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Agent, AgentTool } from '../../../shared/model';
 
@@ -44,5 +45,32 @@ export function targetFor(agent: Agent, opts: TargetOptions): TargetFile | Targe
     /* missing */
   }
   if (!isDir) return { skip: `its project folder ${agent.project} does not exist on this machine` };
+  const unsafe = notAProjectFolder(agent.project, opts.home);
+  if (unsafe) return { skip: unsafe };
   return make(agent.project);
+}
+
+/** Folders that are never a project, however often a session ran in them. */
+const SYSTEM_FOLDERS = ['/', '/etc', '/usr', '/bin', '/sbin', '/lib', '/var', '/boot', '/dev', '/proc', '/sys', '/System', '/Library', '/Applications'];
+
+/**
+ * Why an agent's working folder must not get an instruction file, or null. A session's cwd comes
+ * from an imported log, so it can be anything: a session run in /tmp, in the home folder or in a
+ * system folder would otherwise have Reverie create /tmp/CLAUDE.md or ~/AGENTS.md, which every
+ * later session started there (for any project) would read.
+ */
+export function notAProjectFolder(folder: string, home: string): string | null {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const f = real(folder);
+  const windows = process.env.SystemRoot ? real(process.env.SystemRoot) : null;
+  if (SYSTEM_FOLDERS.includes(f) || path.parse(f).root === f || (windows && (f === windows || f.startsWith(windows + path.sep)))) return `its sessions ran in ${folder}, a system folder, not a project`;
+  if (f === real(os.tmpdir())) return `its sessions ran in the temp folder ${folder}, not a project`;
+  if (f === real(home)) return `its sessions ran in your home folder; for Claude Code choose the user-level CLAUDE.md in Settings › Write-back instead`;
+  return null;
 }
