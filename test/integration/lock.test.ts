@@ -2,6 +2,7 @@
 // keep working, and a lock left by a process killed with SIGKILL is taken over safely.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockDir, readLockOwner } from '../../electron/core/store/lock';
@@ -107,5 +108,20 @@ describe('one writer', () => {
     fs.utimesSync(lockDir(dir), old, old);
     await expect(Store.open(dir)).rejects.toThrow(/in use by the Reverie app \(pid \d+/);
     await held.close();
+  });
+
+  it('a lock taken before this machine booted is taken over, even when its pid is alive again', async () => {
+    const dir = tempDir();
+    const held = await Store.open(dir, { host: 'electron' });
+    // Simulate a reboot: the record names a live pid (ours) but was written before the boot.
+    const ownerPath = path.join(lockDir(dir), 'owner.json');
+    const owner = JSON.parse(fs.readFileSync(ownerPath, 'utf8')) as { since: string; pid: number };
+    owner.since = new Date(Date.now() - os.uptime() * 1000 - 3_600_000).toISOString();
+    owner.pid = process.ppid;
+    fs.writeFileSync(ownerPath, JSON.stringify(owner));
+    const second = await Store.open(dir);
+    expect(readLockOwner(dir)?.pid).toBe(process.pid);
+    await second.close();
+    await held.close().catch(() => undefined);
   });
 });

@@ -64,6 +64,11 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** When this machine booted; os.uptime() is the kernel's own count, immune to wall-clock changes since. */
+const bootTime = () => Date.now() - os.uptime() * 1000;
+/** Uptime has one-second resolution and clocks drift a little: only a lock clearly older than the boot counts. */
+const BOOT_SLACK_MS = 60_000;
+
 /** Why the current lock can be taken over, or null when its holder may still be alive. */
 function staleReason(dir: string): string | null {
   let st: fs.Stats;
@@ -73,7 +78,14 @@ function staleReason(dir: string): string | null {
     return null; // gone already: a plain retry takes it
   }
   const owner = readLockOwner(dir);
-  if (owner) return owner.hostname === os.hostname() && !pidAlive(owner.pid) ? `${describeOwner(owner)} is no longer running` : null;
+  if (owner && owner.hostname === os.hostname()) {
+    if (!pidAlive(owner.pid)) return `${describeOwner(owner)} is no longer running`;
+    // After a restart the old pid may belong to an unrelated process: a lock taken before this
+    // machine booted cannot be held by anything still running.
+    if (Date.parse(owner.since) < bootTime() - BOOT_SLACK_MS) return `${describeOwner(owner)} was taken before this machine restarted`;
+    return null;
+  }
+  if (owner) return null;
   return Date.now() - st.mtimeMs > ORPHAN_MS ? 'a crashed process left an empty lock' : null;
 }
 
