@@ -62,6 +62,8 @@ describe('uploads', () => {
     }
     await expect(api.call('uploads.chunk', { uploadId: 'ffffffff-0000-4000-8000-000000000000', path: 'a.jsonl', text: 'x', first: true })).rejects.toMatchObject({ type: 'not-found' });
     await expect(api.call('uploads.finish', { uploadId })).rejects.toThrow(/no files/);
-    expect(fs.existsSync(path.join(work, 'escape.jsonl'))).toBe(false);
+    // Nothing named by a refused path was written anywhere: in the staging folder's parents, in the store, or beside it.
+    const written = fs.readdirSync(work, { recursive: true }).map(String);
+    expect(written.filter((f) => /escape|passwd|x\.jsonl|b\.jsonl/.test(f))).toEqual([]);
   });
 });
