@@ -109,6 +109,52 @@ describe('ledger: idempotent and incremental', () => {
   });
 });
 
+describe('unrelated files never share a session', () => {
+  const chat = (word: string, n = 2) => ({ id: 'chat', title: `${word} chat`, messages: Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${word} message ${i}` })) });
+
+  it('two generic files with the same "id" are two sessions; each file re-imported or grown maps to its own ids', async () => {
+    const src = tempDir();
+    const a = path.join(src, 'a.json');
+    const b = path.join(src, 'b.json');
+    fs.writeFileSync(a, JSON.stringify(chat('alpha')));
+    fs.writeFileSync(b, JSON.stringify(chat('beta')));
+    const store = await openStore();
+    const first = await importPaths(store, [a]);
+    const second = await importPaths(store, [b]);
+    expect([first.sessions, first.events]).toEqual([1, 2]);
+    expect([second.sessions, second.events]).toEqual([1, 2]);
+    expect(store.sessions).toHaveLength(2);
+    const texts = store.sessions.map((s) => store.readSessionDoc(s.id)!.events.map((e) => e.text).join(' ')).sort();
+    expect(texts).toEqual(['alpha message 0 alpha message 1', 'beta message 0 beta message 1']);
+    // The same file again, and then grown: same session, only the new messages are added.
+    const ids = store.sessions.map((s) => s.id).sort();
+    fs.writeFileSync(a, JSON.stringify(chat('alpha', 3)));
+    const grown = await importPaths(store, [a, b]);
+    expect([grown.sessions, grown.events, grown.skipped]).toEqual([1, 1, 1]);
+    expect(store.sessions.map((s) => s.id).sort()).toEqual(ids);
+  });
+
+  it('a Codex session id met in two files still merges; events numbered by line in each file are all kept', async () => {
+    const src = tempDir();
+    const source = fixture('codex', 'localpush', 'rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl');
+    const all = lines(source);
+    // Both files carry the session header (same global id); the second holds other records at the same line numbers.
+    const cut = Math.floor(all.length / 2);
+    fs.writeFileSync(path.join(src, 'one.jsonl'), `${all.slice(0, cut).join('\n')}\n`);
+    fs.writeFileSync(path.join(src, 'two.jsonl'), `${[all[0], ...all.slice(cut)].join('\n')}\n`);
+    const whole = await openStore();
+    const w = await importPaths(whole, [source]);
+    const store = await openStore();
+    const r = await importPaths(store, [src]);
+    expect(r.errors).toEqual([]);
+    expect(store.sessions).toHaveLength(1);
+    expect(store.sessions[0].id).toBe(whole.sessions[0].id);
+    expect(r.events).toBe(w.events);
+    const again = await importPaths(store, [path.join(src, 'one.jsonl'), path.join(src, 'two.jsonl')]);
+    expect([again.sessions, again.events]).toEqual([0, 0]);
+  });
+});
+
 describe('bad input: an error per file, the rest imports, nothing stored is lost', () => {
   it('truncated last line, garbage lines, empty, binary, invalid JSON, unknown format, unreadable', async () => {
     const dir = tempDir();

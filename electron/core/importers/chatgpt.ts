@@ -7,7 +7,7 @@ import { ERROR_TEXT, EventList } from './events';
 import { exportRecords, firstChar } from './json';
 import { clip } from './text';
 import type { FormatImporter, ParsedSession } from './types';
-import { arr, isoTime, obj, recs, str, type Rec } from './values';
+import { arr, fileScoped, isoTime, obj, recs, str, type Rec } from './values';
 
 export const chatgpt: FormatImporter = {
   tool: 'chatgpt',
@@ -56,7 +56,8 @@ function conversation(conv: Rec, file: string, index: number): ParsedSession | n
   }
   const events = ev.done();
   if (!events.length) return null;
-  const id = str(conv.conversation_id) ?? str(conv.id) ?? `${index}`;
+  // Without its own id a conversation is known only by its position in this file: scoped to the file.
+  const id = str(conv.conversation_id) ?? str(conv.id) ?? fileScoped(`${index}`, file);
   const title = str(conv.title) || events.find((e) => e.kind === 'user')?.text || 'ChatGPT conversation';
   return { id: `chatgpt:${id}`, tool: 'chatgpt', project: null, title: clip(title, 120), events };
 }

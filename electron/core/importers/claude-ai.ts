@@ -7,7 +7,7 @@ import { EventList } from './events';
 import { exportRecords, firstChar } from './json';
 import { clip } from './text';
 import type { FormatImporter, ParsedSession } from './types';
-import { arr, isoTime, obj, recs, str, type Rec } from './values';
+import { arr, fileScoped, isoTime, obj, recs, str, type Rec } from './values';
 
 export const claudeAi: FormatImporter = {
   tool: 'claude-ai',
@@ -62,7 +62,7 @@ function conversation(conv: Rec, file: string, index: number): ParsedSession | n
   const events = ev.done();
   if (!events.length) return null;
   const title = str(conv.name) || events.find((e) => e.kind === 'user')?.text || 'Claude.ai conversation';
-  return { id: `claude-ai:${str(conv.uuid) ?? index}`, tool: 'claude-ai', project: null, title: clip(title, 120), events };
+  return { id: `claude-ai:${str(conv.uuid) ?? fileScoped(String(index), file)}`, tool: 'claude-ai', project: null, title: clip(title, 120), events };
 }
 
 const rank = (m: Rec) => (str(m.sender) === 'human' ? 0 : 1);

@@ -8,7 +8,7 @@ import { firstChar, readJsonDocument, streamJsonArray } from './json';
 import { readJsonLines } from './lines';
 import { clip, textOfBlocks } from './text';
 import type { FormatImporter, ParsedSession } from './types';
-import { arr, fileKey, isoTime, obj, recs, str, type Rec } from './values';
+import { arr, fileKey, fileScoped, isoTime, obj, recs, str, type Rec } from './values';
 
 const MESSAGE = /"role"\s*:\s*"(user|assistant|system|tool|human|ai|model)"/;
 
@@ -59,7 +59,9 @@ export const generic: FormatImporter = {
     for (const [sid, g] of groups) {
       const events = g.ev.done();
       if (!events.length) continue;
-      yield { id: `generic:${sid}`, tool: 'generic', project: g.project, title: clip(g.title ?? path.basename(file), 120), events } satisfies ParsedSession;
+      // An id from the contents is only unique in its file (see fileScoped); the fallback already names the file.
+      const id = sid === fallbackId ? sid : fileScoped(sid, file);
+      yield { id: `generic:${id}`, tool: 'generic', project: g.project, title: clip(g.title ?? path.basename(file), 120), events } satisfies ParsedSession;
     }
   },
 };

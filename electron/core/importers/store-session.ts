@@ -7,6 +7,7 @@ import { redact } from '../redaction';
 import type { SessionDoc } from '../store/schema';
 import type { Store } from '../store/store';
 import type { ParsedSession } from './types';
+import { fileScoped } from './values';
 
 const LABEL: Record<AgentTool, string> = {
   'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI', cline: 'Cline', aider: 'Aider', chatgpt: 'ChatGPT',
@@ -96,8 +97,9 @@ export class SessionWrites {
 
 /**
  * Stores one parsed session under `id` (its own, or the session it continues). Events merge by
- * stable id: a re-imported event replaces its earlier copy (a later rewind may have changed its
- * branch), events only the store has (from another file) stay. Nothing stored is ever dropped.
+ * stable id: an event re-read from the file it came from replaces its earlier copy (a later rewind
+ * may have changed its branch); the same id from another file never replaces it; events only the
+ * store has (from another file) stay. Nothing stored is ever dropped.
  */
 export async function storeSession(store: Store, writes: SessionWrites, parsed: ParsedSession, id: string, file: string, agentOverride?: string): Promise<Stored> {
   let agent = agentFor(parsed.tool, parsed.project, agentOverride);
@@ -116,11 +118,10 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
   let added = incoming.length;
   let changed = true;
   if (existing) {
-    const byId = new Map(incoming.map((e) => [e.id, e]));
-    const before = new Set(existing.events.map((e) => e.id));
-    added = incoming.filter((e) => !before.has(e.id)).length;
-    const merged = existing.events.map((e) => byId.get(e.id) ?? e);
-    events = [...merged, ...incoming.filter((e) => !before.has(e.id))];
+    const merge = mergeEvents(existing.events, incoming);
+    events = merge.events;
+    added = merge.added;
+    const merged = events.slice(0, existing.events.length);
     changed = added > 0 || merged.some((e, i) => e !== existing.events[i] && !sameEvent(e, existing.events[i])) || files.size !== existing.session.files.length;
     if (!changed) {
       // The file is complete but an interrupted import may have died before the index named it:
@@ -151,6 +152,38 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
   await writes.write({ session, events, signals });
   writes.index(session);
   return { session, added, changed: true };
+}
+
+/**
+ * Merges what a file says about a session into what the store holds. Only the file an event was
+ * read from may replace it (a re-read of that file, perhaps after a rewind). The same id read from
+ * another file is either a copy (a resumed conversation repeats its history: same kind and text,
+ * dropped) or a different event whose id is only unique in its own file (Codex numbers records by
+ * line): that one is kept under an id scoped to its file, so neither file's events are lost and a
+ * re-import maps to the same ids again.
+ */
+function mergeEvents(stored: SessionEvent[], incoming: SessionEvent[]): { events: SessionEvent[]; added: number } {
+  const at = new Map(stored.map((e, i) => [e.id, i]));
+  const merged = [...stored];
+  const fresh: SessionEvent[] = [];
+  for (let e of incoming) {
+    let i = at.get(e.id);
+    if (i === -1) continue; // already taken by an event of this batch
+    if (i !== undefined && merged[i].source.file !== e.source.file) {
+      if (merged[i].kind === e.kind && merged[i].text === e.text) continue;
+      e = { ...e, id: fileScoped(e.id, e.source.file) };
+      i = at.get(e.id);
+      if (i === -1) continue;
+      // Scoped ids name their file, but a stored copy from elsewhere still never gets replaced.
+      if (i !== undefined && merged[i].source.file !== e.source.file) continue;
+    }
+    if (i !== undefined) merged[i] = e;
+    else {
+      at.set(e.id, -1);
+      fresh.push(e);
+    }
+  }
+  return { events: [...merged, ...fresh], added: fresh.length };
 }
 
 function sameEvent(a: SessionEvent, b: SessionEvent | undefined): boolean {

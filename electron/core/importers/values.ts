@@ -47,3 +47,14 @@ export function fileKey(file: string): string {
   const dir = createHash('sha1').update(path.dirname(path.resolve(file))).digest('hex').slice(0, 8);
   return `${path.basename(file)}@${dir}`;
 }
+
+/**
+ * Scopes an id read from a file's contents (a generic `"id": "chat"`, a record index) to that file:
+ * such ids are only unique within their file, and two unrelated files both saying "chat" must never
+ * become one session. The same path always gives the same scope, so re-importing a file (or a grown
+ * one) maps to the same ids. Formats with real global ids (Claude Code, Codex) do not use this.
+ */
+export function fileScoped(localId: string, file: string): string {
+  const scope = createHash('sha1').update(path.resolve(file)).digest('hex').slice(0, 10);
+  return `${localId}@${scope}`;
+}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../shared/model';
 import { fixture, tempDir } from '../../helpers/env';
 import { parseFile } from './parse-helper';
+import { fileScoped } from '../../../electron/core/importers/values';
 
 const OWN = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 const own = (...p: string[]) => path.join(OWN, ...p);
@@ -151,10 +152,12 @@ describe('formats without a shipped native sample (own fixtures)', () => {
   it('generic JSONL groups lines by session; generic JSON document with messages', async () => {
     const jsonl = await parseFile(own('generic', 'chat.jsonl'));
     expect(jsonl.tool).toBe('generic');
-    expect(jsonl.sessions.map((s) => [s.id, s.events.length])).toEqual([['generic:s-a', 3], ['generic:s-b', 2]]);
+    // Ids from the contents are scoped to the file (fileScoped): unrelated files never share a session.
+    const scope = fileScoped('', own('generic', 'chat.jsonl'));
+    expect(jsonl.sessions.map((s) => [s.id, s.events.length])).toEqual([[`generic:s-a${scope}`, 3], [`generic:s-b${scope}`, 2]]);
     expect(jsonl.sessions[1].events.map((e) => e.timestamp)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-05T09:00:01.000Z']);
     const doc = await parseFile(own('generic', 'conversation.json'));
-    expect(doc.sessions.map((s) => [s.id, s.title, s.events.length])).toEqual([['generic:doc-1', 'A documented generic conversation', 3]]);
+    expect(doc.sessions.map((s) => [s.id, s.title, s.events.length])).toEqual([[`generic:doc-1${fileScoped('', own('generic', 'conversation.json'))}`, 'A documented generic conversation', 3]]);
   });
 
   it('ChatGPT split export (conversations-000/001.json): each part is streamed; current_node is the live thread', async () => {
