@@ -155,6 +155,31 @@ describe('unrelated files never share a session', () => {
   });
 });
 
+describe('a crash between the two document writes', () => {
+  it('agents the index refers to but reverie.json lacks are restored at the next import, even when every file is skipped', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir);
+    await importPaths(store, [fixture('claude-code', 'spotter')]);
+    await importPaths(store, [fixture('codex', 'localpush')], { agent: 'pusher' });
+    const agents = [...store.data.agents].sort((a, b) => a.id.localeCompare(b.id));
+    expect(agents.length).toBeGreaterThan(1);
+    await open.pop()!.close();
+    // Killed after index.json was saved but before reverie.json: the main document has no agents.
+    const main = JSON.parse(fs.readFileSync(path.join(dir, 'reverie.json'), 'utf8')) as { agents: unknown[] };
+    main.agents = [];
+    fs.writeFileSync(path.join(dir, 'reverie.json'), JSON.stringify(main));
+    store = await openStore(dir);
+    const r = await importPaths(store, [fixture('claude-code', 'spotter'), fixture('codex', 'localpush')]);
+    expect([r.sessions, r.events]).toEqual([0, 0]);
+    expect([...store.data.agents].sort((a, b) => a.id.localeCompare(b.id))).toEqual(agents);
+    await open.pop()!.close();
+    // And it was saved.
+    store = await openStore(dir);
+    expect(store.data.agents).toHaveLength(agents.length);
+    for (const s of store.sessions) expect(store.data.agents.map((a) => a.id)).toContain(s.agentId);
+  });
+});
+
 describe('bad input: an error per file, the rest imports, nothing stored is lost', () => {
   it('truncated last line, garbage lines, empty, binary, invalid JSON, unknown format, unreadable', async () => {
     const dir = tempDir();

@@ -16,7 +16,7 @@ import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
 import { sidecars } from './sidecars';
-import { SessionWrites, storeSession } from './store-session';
+import { restoreMissingAgents, SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
 import type { FormatImporter, ParsedSession } from './types';
 
@@ -67,6 +67,8 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
   progress.filesTotal = files.length;
   progress.bytesTotal = files.reduce((n, f) => n + f.size, 0);
   emit();
+  const restored = restoreMissingAgents(store);
+  if (restored) store.notices.push(`${restored} agent(s) missing after an interrupted import were restored from their sessions.`);
   const roots = rootIndex(store);
   const touched = new Set<string>();
   const writes = new SessionWrites(store);
@@ -89,10 +91,12 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
     progress.bytesDone = bytesBefore + size;
     emit();
   }
-  // Every session file is on disk before the index (the commit point) names it.
+  // Every session file is on disk before the index (the commit point) names it. The main document
+  // (agents) is saved before the index: killed in between, the journal rolls the sessions forward
+  // and the ledger does not yet skip their files, so nothing is left pointing at a missing agent.
   await writes.flush();
-  await store.writeIndex();
   await store.writeMain();
+  await store.writeIndex();
   progress.phase = 'done';
   progress.file = null;
   emit();

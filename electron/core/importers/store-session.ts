@@ -28,6 +28,29 @@ function disambiguate(agent: Agent, agents: Agent[]): Agent {
   return { ...agent, name: `${LABEL[agent.tool]} · ${parts.slice(-2).join('/')}` };
 }
 
+/**
+ * Self-healing after a crash between the two document writes of an import (the index names a
+ * session whose agent reverie.json never got): every agent a session refers to but the main document
+ * lacks is rebuilt from that session (tool, project; an `--agent` name from the id). Without this a
+ * re-import skips every file (the ledger has them) and the agents stay missing for good.
+ * Returns how many were restored; the caller saves the main document.
+ */
+export function restoreMissingAgents(store: Store): number {
+  const known = new Set(store.data.agents.map((a) => a.id));
+  let restored = 0;
+  for (const s of store.index.data.sessions) {
+    if (known.has(s.agentId)) continue;
+    const derived = agentFor(s.tool, s.project);
+    const prefix = `${s.tool}:`;
+    // An id that is not the derived one was named with --agent: `<tool>:<name>`.
+    const agent = derived.id === s.agentId ? derived : { id: s.agentId, tool: s.tool, project: s.project, name: s.agentId.startsWith(prefix) ? s.agentId.slice(prefix.length) : s.agentId };
+    store.data.agents.push(disambiguate(agent, store.data.agents));
+    known.add(agent.id);
+    restored++;
+  }
+  return restored;
+}
+
 /** Every string of an event that came from the log goes through redaction before it is stored. */
 export function redactEvent(e: SessionEvent): SessionEvent {
   const text = redact(e.text);
