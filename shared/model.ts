@@ -161,7 +161,17 @@ export const Lesson = z.object({
 });
 export type Lesson = z.infer<typeof Lesson>;
 
-export const Tombstone = z.object({ patternKey: z.string(), title: z.string(), deletedAt: IsoDate });
+export const Tombstone = z.object({
+  patternKey: z.string(),
+  title: z.string(),
+  deletedAt: IsoDate,
+  /** Why: deleted by the user / rejected in review (forever), or undone with its dream (until new evidence). Absent = deleted. */
+  reason: z.enum(['deleted', 'rejected', 'undone']).optional(),
+  /** For 'undone': the sessions of support it had; the pattern may come back once it recurs in more. */
+  sessions: z.number().int().nonnegative().optional(),
+  /** The text of a deleted seeded or user-written lesson: those match patterns by wording, not by key. */
+  text: z.string().optional(),
+});
 export type Tombstone = z.infer<typeof Tombstone>;
 
 // ── Dreams and changesets ─────────────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ import { coveredKeys } from './claude/keys';
 import { minePatterns, type Pattern } from './mine';
 import { excerptOf, indexOfSignals, type ObservationIndex } from './observations';
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
+import { tombstoneCheck } from './tombstones';
 import type { DreamInput, DreamOutput } from './types';
 import { lessonKindOf, wordingOf as wordingOfUncached } from './wording';
 
@@ -75,7 +76,8 @@ const ownWording = (l: Lesson) => !locked(l) && l.autoWording === fingerprint(l)
 export function dreamFromIndex(input: DreamInput, index: ObservationIndex): DreamOutput {
   const { settings, now, agentNames } = input;
   const patterns = minePatterns(index, settings.minSessions);
-  const tombstoned = new Set(input.tombstones.flatMap((t) => coveredKeys(t.patternKey)));
+  const isTombstoned = tombstoneCheck(input.tombstones);
+  const tombstoned = (p: Pattern) => isTombstoned(p.keys, supportOf(p).sessions);
   const working = new Map(input.lessons.map((l) => [l.id, l]));
   const owner = new Map<string, string>();
   for (const l of input.lessons) for (const k of keysOf(l)) if (!owner.has(k)) owner.set(k, l.id);
@@ -94,11 +96,18 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
 
   // Seeded and user-written lessons are matched to patterns by wording (they have no signal keys).
   const textual = input.lessons.filter((l) => l.origin !== 'learned' && l.status !== 'retired');
-  const docs = [...textual.map((l) => signedTokens(l.text)), ...patterns.map((p) => signedTokens(wordingOf(p).text))];
+  // …so a deleted one is recognised by its wording too, or its pattern would come back as a learned lesson.
+  const deletedTexts = input.tombstones.filter((t) => t.text && t.reason !== 'undone').map((t) => t.text!);
+  const docs = [...textual.map((l) => signedTokens(l.text)), ...deletedTexts.map(signedTokens), ...patterns.map((p) => signedTokens(wordingOf(p).text))];
   const idf = idfOf(docs.map(unsigned));
   const textualDocs = docs.slice(0, textual.length);
+  const deletedDocs = docs.slice(textual.length, textual.length + deletedTexts.length);
+  const readsLikeDeleted = (pd: string[]) => {
+    const pu = vectorOf(unsigned(pd), idf);
+    return deletedDocs.some((d) => cosine(vectorOf(unsigned(d), idf), pu) >= SEED_MATCH && !contradicts(d, pd, idf, SEED_MATCH));
+  };
 
-  const userPatterns = patterns.filter((p) => p.family === 'user' && !p.keys.some((k) => tombstoned.has(k)));
+  const userPatterns = patterns.filter((p) => p.family === 'user' && !tombstoned(p));
   const signedOf = new Map(patterns.map((p) => [p, signedTokens(wordingOf(p).text)]));
   const newerReversal = (p: Pattern, doc: string[]) => {
     const last = supportOf(p).lastSeen;
@@ -107,7 +116,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
 
   let tombstonedCount = 0;
   for (const p of patterns) {
-    if (p.keys.some((k) => tombstoned.has(k))) { tombstonedCount++; continue; }
+    if (tombstoned(p)) { tombstonedCount++; continue; }
     const support = supportOf(p);
     const evidence = evidenceOf(p, agentNames);
     const confidence = confidenceOf(support, settings.minSessions);
@@ -140,6 +149,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
       // A wish the user reversed later is not learned: the later word wins (as it retires a lesson).
       const reversedBy = p.family === 'user' ? newerReversal(p, pd) : undefined;
       if (reversedBy) continue;
+      if (p.family !== 'error' && readsLikeDeleted(pd)) { tombstonedCount++; continue; }
       const id = lessonIdFor(p.key);
       if (working.has(id)) continue;
       const lesson: Lesson = {
@@ -245,7 +255,7 @@ function applyCap(
 function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: number, minSessions: number, sessions: number): string {
   if (patterns > 0) {
     return tombstoned === patterns
-      ? 'Nothing new: every recurring pattern was deleted by you (its tombstone keeps it from coming back).'
+      ? 'Nothing new: every recurring pattern was deleted by you, or undone with its dream (its tombstone keeps it from coming back).'
       : 'Nothing new: every recurring pattern is already a lesson, with up-to-date support.';
   }
   if (sessions < minSessions) return `Nothing worth learning yet: only ${sessions} session(s) so far, and a pattern needs to recur in ${minSessions}. Import more sessions of the same kind of work.`;

@@ -8,6 +8,7 @@ import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
 import { reviewDream, undoDream } from '../dreaming/review';
 import { runDreamInWorker } from '../dreaming/runner';
+import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
 import { lessonMutation } from './mutate';
@@ -88,6 +89,11 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const data = ctx.store.data;
         const dream = findDream(ctx, id);
         data.lessons = undoDream(data.lessons, dream);
+        // "I undid it; don't redo it behind my back": the lessons it added stay away from the next
+        // dreams until their pattern recurs in more sessions than it had (see docs/dreaming.md §5).
+        const at = new Date().toISOString();
+        for (const c of dream.changes)
+          if (c.op === 'add' && c.after && (c.decision === 'applied' || c.decision === 'accepted')) data.tombstones = withTombstones(data.tombstones, tombstonesFor(c.after, 'undone', at));
         const undone: Dream = { ...dream, status: 'undone' };
         data.dreams = data.dreams.map((d) => (d.id === id ? undone : d));
         return undone;
@@ -99,9 +105,9 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const r = reviewDream(data.lessons, findDream(ctx, id), accept, reject);
         data.lessons = r.lessons;
         // Rejecting a proposed lesson is deleting it before it existed: later dreams must not propose it again.
+        const at = new Date().toISOString();
         for (const c of r.dream.changes)
-          if (c.op === 'add' && reject.includes(c.id) && c.after && !data.tombstones.some((t) => t.patternKey === c.after!.patternKey))
-            data.tombstones.push({ patternKey: c.after.patternKey, title: c.after.title, deletedAt: new Date().toISOString() });
+          if (c.op === 'add' && reject.includes(c.id) && c.after) data.tombstones = withTombstones(data.tombstones, tombstonesFor(c.after, 'rejected', at));
         data.dreams = data.dreams.map((d) => (d.id === id ? r.dream : d));
         return r.dream;
       });

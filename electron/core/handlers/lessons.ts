@@ -2,6 +2,7 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Lesson } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { loadIndex } from '../dreaming/observations';
+import { tombstonesFor, withTombstones, withoutTombstonesOf } from '../dreaming/tombstones';
 import { whatIf } from '../dreaming/whatif';
 import { lessonMutation } from './mutate';
 
@@ -37,8 +38,10 @@ export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' 
         const lesson = findLesson(ctx, id);
         const data = ctx.store.data;
         data.lessons = data.lessons.filter((l) => l.id !== id);
-        // The tombstone is what keeps a later dream from re-learning what the user threw away.
-        if (!data.tombstones.some((t) => t.patternKey === lesson.patternKey)) data.tombstones.push({ patternKey: lesson.patternKey, title: lesson.title, deletedAt: new Date().toISOString() });
+        // The tombstones keep a later dream from re-learning what the user threw away: one for every
+        // key the lesson owns (a seeded lesson's are the signal keys it absorbed), and a seeded or
+        // user-written lesson's text, since those match patterns by wording.
+        data.tombstones = withTombstones(data.tombstones, tombstonesFor(lesson, 'deleted', new Date().toISOString()));
         return { deleted: lesson };
       });
     },
@@ -46,7 +49,7 @@ export function lessonHandlers(ctx: CoreContext): DomainHandlers<'lessons.list' 
       return mutate(() => {
         const data = ctx.store.data;
         if (data.lessons.some((l) => l.id === lesson.id)) throw new ContractError('conflict', `Lesson ${lesson.id} already exists`);
-        data.tombstones = data.tombstones.filter((t) => t.patternKey !== lesson.patternKey);
+        data.tombstones = withoutTombstonesOf(data.tombstones, lesson);
         data.lessons.push(lesson);
         return lesson;
       });
