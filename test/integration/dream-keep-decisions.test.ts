@@ -23,7 +23,7 @@ describe('dreams keep the user\'s decisions', () => {
   beforeAll(() => { for (let i = 0; i < 4; i++) recurringSession(path.join(logs, 'first'), SHOP, i); });
   afterAll(async () => { for (const c of cores) await c.close(); });
 
-  it('a seeded lesson, deleted, it does not come back as a learned one; restored, its tombstones go', async () => {
+  it('a seeded team lesson keeps its scope when reinforced; deleted, it does not come back as a learned one; restored, its tombstones go', async () => {
     const { core, api } = await open('seeded');
     await api.call('import.paths', { paths: [path.join(logs, 'first')] });
     const [seed] = (await api.call('lessons.seed', { text: '- Use pnpm instead of npm.\n', name: 'team.md' })).added;
@@ -33,7 +33,9 @@ describe('dreams keep the user\'s decisions', () => {
     for (let i = 4; i < 6; i++) recurringSession(path.join(logs, 'more'), SHOP, i);
     await api.call('import.paths', { paths: [path.join(logs, 'more')] });
     const second = await api.call('dreams.run', {});
-    expect(second.changes.find((c) => c.lessonId === seed.id)?.op).toBe('reinforce');
+    const again = second.changes.find((c) => c.lessonId === seed.id)!;
+    expect(again.op).toBe('reinforce');
+    expect(again.after).toMatchObject({ agents: ['all'], support: { sessions: 6 } });
 
     const { deleted } = await api.call('lessons.delete', { id: seed.id });
     const full = await api.call('dreams.run', { full: true });

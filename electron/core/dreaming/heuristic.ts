@@ -174,7 +174,8 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
     const absorbed = dupes.filter((d) => !locked(d) && d.status !== 'retired' && !touched.has(d.id));
     const after: Lesson = {
       ...primary, support, evidence, confidence, signalKeys: [...new Set([...(primary.signalKeys ?? []), ...p.keys])].sort(),
-      agents: absorbed.some((d) => d.agents.includes('all')) ? ['all'] : agents, updatedAt: now,
+      // A seeded, user-written or pinned lesson keeps the scope its author gave it; only evidence grows.
+      agents: locked(primary) ? primary.agents : absorbed.some((d) => d.agents.includes('all')) ? ['all'] : agents, updatedAt: now,
       ...(ownWording(primary) ? { ...wording, autoWording: fingerprint(wording) } : {}),
     };
     if (absorbed.length) {

@@ -58,3 +58,21 @@ describe('an undone add stays undone until new evidence', () => {
     expect(withTombstones(hard, undone)).toEqual(hard);
   });
 });
+
+describe('locked lessons keep the scope their author gave them', () => {
+  it('a seeded team lesson reinforced twice by one agent stays a team lesson', () => {
+    let lessons = [seeded('Use pnpm, not npm.')];
+    lessons = applyChanges(lessons, dream(pnpm([1, 2, 3]), { lessons }).changes);
+    const second = dream(pnpm([1, 2, 3, 4, 5]), { lessons }).changes;
+    expect(second.map((c) => c.op)).toEqual(['reinforce']);
+    expect(second[0].after).toMatchObject({ agents: ['all'], support: { sessions: 5 } });
+  });
+  it('a user-edited lesson keeps its agents; a learned one follows the evidence', () => {
+    const [l] = applyChanges([], dream(pnpm([1, 2, 3])).changes);
+    const more = [...pnpm([1, 2, 3]), ...[4, 5].map((s) => pref('use pnpm instead of npm', s, { agentId: 'codex:/src/api' }))];
+    const edited = { ...l, agents: ['claude-code:/src/shop'], userEdited: true };
+    expect(dream(more, { lessons: [edited] }).changes[0].after!.agents).toEqual(['claude-code:/src/shop']);
+    // Two agents make it a team lesson (minAgentsForTeam = 2).
+    expect(dream(more, { lessons: [l] }).changes[0].after!.agents).toEqual(['all']);
+  });
+});
