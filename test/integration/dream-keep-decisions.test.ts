@@ -69,4 +69,14 @@ describe('dreams keep the user\'s decisions', () => {
     expect(back.find((l) => l.kind === 'preference')?.text).toMatch(/pnpm/);
     expect(back.find((l) => l.kind === 'preference')!.support.sessions).toBe(6);
   });
+
+  it('--engine claude without a key records the heuristic engine, and says why', async () => {
+    const { api } = await open('engine');
+    await api.call('import.paths', { paths: [path.join(logs, 'first')] });
+    const dream = await api.call('dreams.run', { engine: 'claude' });
+    expect(dream.status).toBe('applied');
+    expect(dream.engine).toBe('heuristic');
+    expect(dream.usage).toBeUndefined();
+    expect(dream.message).toMatch(/Claude engine not used: no Anthropic API key/);
+  });
 });

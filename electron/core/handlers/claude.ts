@@ -22,10 +22,12 @@ export function monthSpentUsd(dreams: Dream[], now: string): number {
  * Applies the dream's engine to the heuristic result. For `heuristic` it is the identity; for
  * `claude` it refines, and on any failure returns the heuristic result with a message saying why.
  */
-export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage }> {
-  if (engine !== 'claude') return { output: heuristic };
+export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage; engine: 'heuristic' | 'claude' }> {
+  if (engine !== 'claude') return { output: heuristic, engine: 'heuristic' };
   const r = await refineWithClaude(input, heuristic, { ...ctx.claude, apiKey: ctx.apiKey, monthSpentUsd: monthSpentUsd(ctx.store.data.dreams, input.now) });
-  return { output: r.output, usage: r.usage };
+  // `engine` is what ran: a fallback before any request (no key, a cap) is the heuristic's dream.
+  if (r.fellBack && r.requests === 0) return { output: r.output, engine: 'heuristic' };
+  return { output: r.output, usage: r.usage, engine: 'claude' };
 }
 
 /** The same snapshot dreams.run builds (kept in step with electron/core/handlers/dreams.ts). */

@@ -47,13 +47,14 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           allSessionIds: store.sessions.map((s) => s.id),
         };
         try {
-          const { output, usage } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
+          const { output, usage, engine: ran } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
           const review = settings.reviewMode && output.changes.length > 0;
           const dream: Dream = {
             id,
             startedAt: input.now,
             finishedAt: new Date().toISOString(),
-            engine: engine ?? settings.engine,
+            // The engine that produced the changes; when Claude did not run, the message says why.
+            engine: ran,
             full: readAll,
             status: output.changes.length === 0 ? 'empty' : review ? 'pending' : 'applied',
             changes: output.changes.map((c) => ({ ...c, decision: review ? 'pending' : 'applied' })),
