@@ -7,7 +7,15 @@
 export interface Rule { type: string; pattern: RegExp; /** Replace only this capture group (keeps the key name of `KEY=value`). */ group?: number }
 
 /** Values that name a secret rather than contain one: references, templates, placeholders. */
-const NOT_A_LITERAL = /^(?:\$|process\.env|os\.environ|env\.|getenv|<|\{\{|%|\*+$|x{4,}|your[_-]|changeme$|example|null$|undefined$|true$|false$|none$)/i;
+const NOT_A_LITERAL = /^(?:\$|process\.env|os\.environ|env\.|getenv|<|\{\{|%|\*+$|x{4,}|your[_-]|changeme$|example|null$|undefined$|true$|false$|none$|string$|number$|boolean$|str$|int$|bytes$)/i;
+
+/**
+ * Values that are code, not a literal: a call (getToken()), an indexed or dotted reference
+ * (config.secret, form['password']), a type annotation. Checked for the rules that match lower-case
+ * keys in arbitrary text, where most hits would otherwise be source code.
+ */
+const NOT_CODE = /[()[\]{}<>]|[;,]$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+;?$|^(?:await|new|function|lambda|self|this)\b/;
+const CODE_SENSITIVE = new Set(['config-secret', 'yaml-secret', 'cli-password', 'connection-string-password']);
 
 export const RULES: Rule[] = [
   { type: 'private-key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
@@ -24,15 +32,31 @@ export const RULES: Rule[] = [
   { type: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2 },
   // ADO/JDBC-style connection strings: "Server=db;User Id=app;Password=…;"
   { type: 'connection-string-password', pattern: /((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;'"\s]{3,})/gim, group: 2 },
+  // Azure storage / Service Bus / Event Hubs connection strings: "…;AccountKey=base64==;…", "SharedAccessKey=…".
+  { type: 'azure-key', pattern: /((?:^|[;"'\s])(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)([^;'"\s]{8,})/g, group: 2 },
+  // HTTP headers that carry a credential by themselves: "x-api-key: …", "Authorization: Basic base64".
+  { type: 'api-key-header', pattern: /(\b(?:x-api-key|api-key|x-auth-token|x-access-token)["']?\s*[:=]\s*["']?)([A-Za-z0-9._~+/=-]{8,})/gi, group: 2 },
+  { type: 'basic-auth', pattern: /(\bAuthorization["']?\s*[:=]\s*["']?Basic\s+)([A-Za-z0-9+/]{6,}={0,2})/gi, group: 2 },
+  // Command lines: "mysql -uroot -pS3cret", "--password=S3cret", "--password S3cret".
+  { type: 'cli-password', pattern: /(\bmysql(?:dump|admin|sh)?\b[^\n|;&]*?\s-p)([^\s'"-][^\s'"]{2,})/g, group: 2 },
+  { type: 'cli-password', pattern: /(\s--(?:password|passwd|db-password|token|api-key|secret)(?:=|\s+)["']?)([^\s'"-][^\s'"]{2,})/g, group: 2 },
+  // Lower-case config keys ending in a secret word, assigned a literal: db_password=…, smtp_pass = …
+  // The secret word must be the last segment (password_reset_url is a URL setting, not a password);
+  // code (token = getToken(), secret = config.secret) is excluded by NOT_CODE below.
+  { type: 'config-secret', pattern: /(\b(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key)[ \t]*=[ \t]*)([^\s"'`;,]{6,})/g, group: 2 },
+  // YAML: "password: Sup3rSecret!" at the start of a line (a TypeScript "password: string;" is a type, left alone).
+  { type: 'yaml-secret', pattern: /(^[ \t-]*(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key|client_secret)[ \t]*:[ \t]+)([^\s"'#`][^\s"'`]{5,})[ \t]*$/gim, group: 2 },
   {
     type: 'env-secret',
-    pattern: /(\b(?!AUTHOR)[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*\s*[=:]\s*["']?)([^\s"'`]{6,})/g,
+    // PASS / PWD only as a whole segment (DB_PASS, SMTP_PASS, MYSQL_PWD), never inside PASSPORT or BYPASS.
+    pattern: /(\b(?!AUTHOR)(?:[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*|(?:[A-Z0-9]+_)*(?:PASS|PWD)(?:_[A-Z0-9]+)*)\s*[=:]\s*["']?)([^\s"'`]{6,})/g,
     group: 2,
   },
   // JSON/YAML/code with a quoted literal: "password": "hunter22", api_key = 'abc…'
   {
     type: 'quoted-secret',
-    pattern: /(["']?\b(?:password|passwd|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token)["']?\s*[:=]\s*["'])([^"'\s]{6,})(["'])/gi,
+    // A quoted password may hold spaces ("Pa55 word!"); a quoted token/key never does.
+    pattern: /(["']?\b(?:password|passwd|pass|pwd|secret|client_secret|token|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|private[_-]?key)["']?\s*[:=]\s*["'])([^"'\n]{6,}?|[^"'\s]{4,})(["'])/gi,
     group: 2,
   },
 ];
@@ -41,10 +65,10 @@ const ALREADY = /^«redacted:[a-z-]+»$/;
 
 /**
  * One cheap pass first: every rule above needs one of these fragments, so text without any of them
- * (most of a transcript) skips the fifteen rule scans. Keep it in step when a rule is added.
+ * (most of a transcript; "passed" test output included) skips the rule scans. Keep it in step when a rule is added.
  * Case is spelled out per letter rather than with /i, which makes V8 scan noticeably slower here.
  */
-const MAY_HOLD_SECRET = /-----BEGIN|sk-|A[KS]IA|ABIA|ACCA|gh[pousr]_|github_pat_|AIza|xox|_live_|_test_|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|:\/\/[^\s:/@]+:|[Pp][Aa][Ss][Ss][Ww]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|_KEY|_key|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]/;
+const MAY_HOLD_SECRET = /-----BEGIN|sk-|A[KS]IA|ABIA|ACCA|gh[pousr]_|github_pat_|AIza|xox|_live_|_test_|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|:\/\/[^\s:/@]+:|[Pp][Aa][Ss][Ss](?![Ee][Dd]|[Ii][Nn][Gg]|[Ee][Ss]\b)|[Pp][Ww][Dd]|AccountKey|SharedAccess|[Bb]asic |mysql|[Aa][Uu][Tt][Hh]-[Tt]oken|[Aa]ccess-[Tt]oken|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|_KEY|_key|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]/;
 
 export function redact(text: string): string {
   if (!text || !MAY_HOLD_SECRET.test(text)) return text;
@@ -56,6 +80,7 @@ export function redact(text: string): string {
       const groups = m.slice(1, -2) as (string | undefined)[];
       const secret = groups[rule.group - 1] ?? '';
       if (ALREADY.test(secret) || secret.includes('«redacted:') || NOT_A_LITERAL.test(secret)) return m[0] as string;
+      if (CODE_SENSITIVE.has(rule.type) && NOT_CODE.test(secret)) return m[0] as string;
       return groups.map((g, i) => (i === rule.group! - 1 ? placeholder : (g ?? ''))).join('');
     });
   }

@@ -27,6 +27,22 @@ export const PLANTED: Record<string, string> = {
   'url-password': j('hunter2', '-prod-pw'),
   'connection-string-password': j('C0nn', 'Str1ngPw'),
   'quoted-secret': j('qu0ted', 'S3cretValue'),
+  // The shapes a review found surviving import, one distinct value each so a grep finds any leftover.
+  'db-pass': j('Db9Pa55', 'Leftover1'),
+  'smtp-pass': j('Smtp7Pa55', 'Leftover2'),
+  'mysql-pwd': j('MyPwd3', 'Leftover3'),
+  'db-password-lower': j('dbPw4', 'Leftover4'),
+  'yaml-password': j('Sup3rSecret', '!Yaml5'),
+  'azure-account-key': j('AzAcctKey6', 'Lw0Pq9Rt8Ys7Ux6Vz5Wa4==') ,
+  'azure-sas-key': j('AzSasKey7', 'Mb3Nc2Od1Pe0Qf9=') ,
+  'x-api-key': j('XApiKey8', 'Hd5Ie4Jf3Kg2'),
+  'basic-auth': j('dXNlcjpCYXNp', 'Y0F1dGg5UGFzcw=='),
+  'json-token': j('JsonTok10', 'Rn7So6Tp5'),
+  'json-password-spaces': j('Pa55 w0rd ', 'with spaces 11'),
+  'json-secret': j('JsonSecr12', 'Uq4Vr3Ws2'),
+  'json-api-key': j('JsonApiKey13', 'Xt1Yu0Zv9'),
+  'mysql-p': j('MysqlDashP14', 'Aw8Bx7'),
+  'dash-dash-password': j('DashDashPw15', 'Cy6Dz5'),
 };
 
 function plantedOutput(): string {
@@ -47,6 +63,20 @@ function plantedOutput(): string {
     `DATABASE_URL=postgres://app:${p['url-password']}@db.internal:5432/shop`,
     `Server=db;User Id=app;Password=${p['connection-string-password']};`,
     `{"password": "${p['quoted-secret']}"}`,
+    `DB_PASS=${p['db-pass']}`,
+    `SMTP_PASS=${p['smtp-pass']}`,
+    `export MYSQL_PWD=${p['mysql-pwd']}`,
+    `db_password=${p['db-password-lower']}`,
+    'database:',
+    `  password: ${p['yaml-password']}`,
+    `DefaultEndpointsProtocol=https;AccountName=shopstore;AccountKey=${p['azure-account-key']};EndpointSuffix=core.windows.net`,
+    `Endpoint=sb://shop.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${p['azure-sas-key']}`,
+    `< x-api-key: ${p['x-api-key']}`,
+    `> Authorization: Basic ${p['basic-auth']}`,
+    `{"token":"${p['json-token']}","user":"dev"}`,
+    `{"password": "${p['json-password-spaces']}", "secret": "${p['json-secret']}", "api_key": "${p['json-api-key']}"}`,
+    `$ mysql -uroot -p${p['mysql-p']} shop < dump.sql`,
+    `$ pg_dump --password=${p['dash-dash-password']} shop`,
   ].join('\n');
 }
 
@@ -94,7 +124,7 @@ describe('redaction at import', () => {
     for (const [kind, secret] of Object.entries(PLANTED)) expect(grepStore(storeDir, secret), kind).toEqual([]);
     const all = fs.readdirSync(path.join(storeDir, 'sessions'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
     const doc = fs.readFileSync(path.join(storeDir, 'sessions', all[0]), 'utf8');
-    for (const type of ['anthropic-key', 'openai-key', 'aws-access-key', 'aws-secret', 'github-token', 'google-api-key', 'slack-token', 'stripe-key', 'jwt', 'bearer-token', 'private-key', 'env-secret', 'url-password', 'connection-string-password', 'quoted-secret']) {
+    for (const type of ['anthropic-key', 'openai-key', 'aws-access-key', 'aws-secret', 'github-token', 'google-api-key', 'slack-token', 'stripe-key', 'jwt', 'bearer-token', 'private-key', 'env-secret', 'url-password', 'connection-string-password', 'quoted-secret', 'azure-key', 'api-key-header', 'basic-auth', 'cli-password', 'config-secret', 'yaml-secret']) {
       expect(doc, type).toContain(`«redacted:${type}»`);
     }
   });
@@ -126,6 +156,21 @@ describe('redaction at import', () => {
       'import { useAuth } from "./auth";',
       'TOKEN_TTL: 3600',
       'base64: aGVsbG8gd29ybGQ=',
+      'const resetLink = settings.password_reset_url;',
+      'password_reset_url',
+      'for token in tokens: print(token)',
+      'const token = await fetchToken();',
+      'token=getToken()',
+      'const passwordField = form.password',
+      'secret = config.secret',
+      "password = request.form['password']",
+      'password: string',
+      '  token: Token;',
+      'PASSPORT_NO=AB123456',
+      'bypass_cache=enabled',
+      'mysql -h db -p shop',
+      'git push --token=$GH_TOKEN',
+      'api_key: str',
     ];
     for (const line of ordinary) expect(redact(line), line).toBe(line);
   });
