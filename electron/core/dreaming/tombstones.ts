@@ -19,13 +19,15 @@ export function tombstonesFor(lesson: Lesson, reason: NonNullable<Tombstone['rea
   }));
 }
 
-/** Adds tombstones without duplicates; a hard one (deleted, rejected) replaces a soft 'undone' one for the same key. */
+/** Adds tombstones without duplicates; a hard one (deleted, rejected) replaces a soft 'undone' one for the same key, a later undo raises its bar. */
 export function withTombstones(existing: Tombstone[], fresh: Tombstone[]): Tombstone[] {
   const out = [...existing];
   for (const t of fresh) {
     const i = out.findIndex((x) => x.patternKey === t.patternKey);
     if (i < 0) out.push(t);
     else if (hard(t) && !hard(out[i])) out[i] = t;
+    // Undone again after it came back with more support: the new, higher bar counts.
+    else if (!hard(t) && !hard(out[i]) && (t.sessions ?? 0) > (out[i].sessions ?? 0)) out[i] = t;
   }
   return out;
 }

@@ -51,6 +51,12 @@ describe('an undone add stays undone until new evidence', () => {
   it('a pattern seen in more sessions than when it was undone is learned again', () => {
     expect(dream(pnpm([1, 2, 3, 4]), { tombstones: undone }).changes.map((c) => c.op)).toEqual(['add']);
   });
+  it('undone again after it came back, it stays away until it outgrows the new support', () => {
+    const readded = dream(pnpm([1, 2, 3, 4, 5]), { tombstones: undone }).changes[0].after!;
+    const twice = withTombstones(undone, tombstonesFor(readded, 'undone', day(6)));
+    expect(dream(pnpm([1, 2, 3, 4, 5]), { tombstones: twice }).changes).toEqual([]);
+    expect(dream(pnpm([1, 2, 3, 4, 5, 6]), { tombstones: twice }).changes.map((c) => c.op)).toEqual(['add']);
+  });
   it('deleting or rejecting later hardens the tombstone; undoing never softens a deletion', () => {
     const hard = withTombstones(undone, tombstonesFor(added, 'deleted', day(5)));
     expect(hard.map((t) => t.reason)).toEqual(undone.map(() => 'deleted'));
