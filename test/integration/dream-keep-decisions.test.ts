@@ -40,6 +40,8 @@ describe('dreams keep the user\'s decisions', () => {
     const { deleted } = await api.call('lessons.delete', { id: seed.id });
     const full = await api.call('dreams.run', { full: true });
     expect(full.changes.filter((c) => c.op === 'add').map((c) => c.after!.text)).toEqual([]);
+    expect(full.changes).toEqual([]);
+    expect(full.message).toMatch(/deleted or undone by you \(1 of \d+\)/);
     expect((await api.call('lessons.list', {})).filter((l) => /use pnpm/i.test(l.text))).toEqual([]);
 
     await api.call('lessons.restore', { lesson: deleted });

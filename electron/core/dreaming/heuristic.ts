@@ -257,7 +257,9 @@ function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: num
   if (patterns > 0) {
     return tombstoned === patterns
       ? 'Nothing new: every recurring pattern was deleted by you, or undone with its dream (its tombstone keeps it from coming back).'
-      : 'Nothing new: every recurring pattern is already a lesson, with up-to-date support.';
+      : tombstoned > 0
+        ? `Nothing new: every recurring pattern is already a lesson, with up-to-date support, or was deleted or undone by you (${tombstoned} of ${patterns}).`
+        : 'Nothing new: every recurring pattern is already a lesson, with up-to-date support.';
   }
   if (sessions < minSessions) return `Nothing worth learning yet: only ${sessions} session(s) so far, and a pattern needs to recur in ${minSessions}. Import more sessions of the same kind of work.`;
   const keys = Object.values(index.keys);
