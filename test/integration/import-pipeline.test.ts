@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importPaths } from '../../electron/core/importers';
 import { Store } from '../../electron/core/store/store';
-import { ImportResult } from '../../shared/model';
+import { ImportResult, type ImportError } from '../../shared/model';
+import { collectFiles } from '../../electron/core/importers/files';
 import { fixture, runCli, tempDir } from '../helpers/env';
 
 const open: Store[] = [];
@@ -177,6 +178,26 @@ describe('a crash between the two document writes', () => {
     store = await openStore(dir);
     expect(store.data.agents).toHaveLength(agents.length);
     for (const s of store.sessions) expect(store.data.agents.map((a) => a.id)).toContain(s.agentId);
+  });
+});
+
+describe('folder links', () => {
+  it('a link back to a parent does not loop, and a file reached through two links imports once', async () => {
+    const src = tempDir();
+    const real = path.join(src, 'real');
+    fs.mkdirSync(real);
+    fs.copyFileSync(fixture('claude-code', 'spotter', 'tool_heavy.jsonl'), path.join(real, 'd6e0bada-1959-4eec-a9d2-0bfade768d8f.jsonl'));
+    fs.symlinkSync(src, path.join(real, 'up'), 'dir');
+    fs.symlinkSync(real, path.join(src, 'one'), 'dir');
+    fs.symlinkSync(real, path.join(src, 'two'), 'dir');
+    const errors: ImportError[] = [];
+    const files = collectFiles([src], errors);
+    expect(errors).toEqual([]);
+    expect(files.map((f) => path.relative(src, f.file))).toEqual([path.join('one', 'd6e0bada-1959-4eec-a9d2-0bfade768d8f.jsonl')]);
+    const store = await openStore();
+    const r = await importPaths(store, [src, path.join(src, 'two')]);
+    expect(r.errors).toEqual([]);
+    expect([r.files, r.sessions, r.events]).toEqual([1, 1, 21]);
   });
 });
 

@@ -13,9 +13,22 @@ export const HEAD_BYTES = 64 * 1024;
 /** `explicit`: named on the command line (always reported), rather than found by walking a folder. */
 export interface Candidate { file: string; size: number; explicit: boolean }
 
+/**
+ * Walks the given paths. Folder links are followed (a linked project folder is common), so every
+ * folder and file is remembered by its real path: a link back to a parent cannot loop, and a file
+ * reached through two links is imported once (under the first path met).
+ */
 export function collectFiles(paths: string[], errors: ImportError[]): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
+  const visitedDirs = new Set<string>();
+  const realOf = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
   const visit = (p: string, explicit: boolean) => {
     let st: fs.Stats;
     try {
@@ -25,6 +38,9 @@ export function collectFiles(paths: string[], errors: ImportError[]): Candidate[
       return;
     }
     if (st.isDirectory()) {
+      const real = realOf(p);
+      if (visitedDirs.has(real)) return;
+      visitedDirs.add(real);
       let names: string[];
       try {
         names = fs.readdirSync(p).sort();
@@ -33,8 +49,10 @@ export function collectFiles(paths: string[], errors: ImportError[]): Candidate[
         return;
       }
       for (const name of names) if (!SKIP_DIRS.has(name)) visit(path.join(p, name), false);
-    } else if (st.isFile() && (explicit || CANDIDATE.test(p)) && !seen.has(p)) {
-      seen.add(p);
+    } else if (st.isFile() && (explicit || CANDIDATE.test(p))) {
+      const real = realOf(p);
+      if (seen.has(real)) return;
+      seen.add(real);
       out.push({ file: p, size: st.size, explicit });
     }
   };
