@@ -83,6 +83,9 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
   for (const l of input.lessons) for (const k of keysOf(l)) if (!owner.has(k)) owner.set(k, l.id);
   const changes: Change[] = [];
   const touched = new Set<string>();
+  // "I undid it; don't redo it behind my back": an undone retirement or merge waits for new evidence.
+  const undoneStill = (op: 'retire' | 'merge', lessonId: string, sessions: number) =>
+    (input.undone ?? []).some((u) => u.op === op && u.lessonId === lessonId && sessions <= u.sessions);
   const push = (op: Change['op'], lessonId: string, before: Lesson | null, after: Lesson | null, reason: string, related: LessonDelta[] = []) => {
     changes.push({ id: `c${changes.length + 1}`, op, lessonId, before, after, related, reason, decision: 'applied' });
     for (const d of [{ lessonId, after }, ...related]) {
@@ -166,12 +169,13 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
       (a, b) => Number(b.pinned) - Number(a.pinned) || Number(b.userEdited) - Number(a.userEdited) || b.support.sessions - a.support.sessions || a.id.localeCompare(b.id),
     );
     if (primary.status === 'retired' || primary.pinned || touched.has(primary.id)) continue;
-    const reversal = p.family === 'user' && !locked(primary) ? newerReversal(p, signedTokens(wording.text)) : undefined;
+    // An undone retirement holds (the lesson is reinforced instead) until its own pattern recurs in more sessions.
+    const reversal = p.family === 'user' && !locked(primary) && !undoneStill('retire', primary.id, support.sessions) ? newerReversal(p, signedTokens(wording.text)) : undefined;
     if (reversal) {
       push('retire', primary.id, primary, { ...primary, status: 'retired', updatedAt: now }, `Contradicted by a later correction: "${wordingOf(reversal).text}".`);
       continue;
     }
-    const absorbed = dupes.filter((d) => !locked(d) && d.status !== 'retired' && !touched.has(d.id));
+    const absorbed = undoneStill('merge', primary.id, support.sessions) ? [] : dupes.filter((d) => !locked(d) && d.status !== 'retired' && !touched.has(d.id));
     const after: Lesson = {
       ...primary, support, evidence, confidence, signalKeys: [...new Set([...(primary.signalKeys ?? []), ...p.keys])].sort(),
       // A seeded, user-written or pinned lesson keeps the scope its author gave it; only evidence grows.
@@ -190,7 +194,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
 
   // Contradictions: a newer user pattern that reverses a learned preference retires it.
   for (const l of [...working.values()]) {
-    if (l.kind !== 'preference' || locked(l) || l.status === 'retired' || touched.has(l.id)) continue;
+    if (l.kind !== 'preference' || locked(l) || l.status === 'retired' || touched.has(l.id) || undoneStill('retire', l.id, l.support.sessions)) continue;
     const lv = signedTokens(l.text);
     const reversal = userPatterns.find((p) => {
       if (p.keys.some((k) => keysOf(l).includes(k))) return false;
@@ -204,7 +208,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
   // Mistakes are not decayed: a mistake that stopped recurring is the lesson working.
   if (newest)
     for (const l of [...working.values()]) {
-      if (locked(l) || l.status === 'retired' || l.kind === 'mistake' || touched.has(l.id) || !l.support.lastSeen) continue;
+      if (locked(l) || l.status === 'retired' || l.kind === 'mistake' || touched.has(l.id) || !l.support.lastSeen || undoneStill('retire', l.id, l.support.sessions)) continue;
       if (days(newest, l.support.lastSeen) < DECAY_DAYS) continue;
       const since = Object.values(index.sessions).filter((s) => s.t && s.t > l.support.lastSeen! && (l.agents.includes('all') || l.agents.includes(s.a))).length;
       if (since >= DECAY_MIN_SESSIONS_SINCE) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Decayed: not seen in ${Math.round(days(newest, l.support.lastSeen))} days and ${since} sessions.`);

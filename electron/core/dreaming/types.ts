@@ -15,7 +15,14 @@ export interface DreamInput {
   indexOut?: string;
   /** Every session in the store: an incremental dream falls back to these when the index is damaged. */
   allSessionIds?: string[];
+  /**
+   * Retirements and merges the user undid (with the sessions of support the lesson had): not
+   * redone until the lesson's pattern recurs in more sessions. Adds undone are tombstones instead.
+   */
+  undone?: UndoneChange[];
 }
+
+export interface UndoneChange { op: 'retire' | 'merge'; lessonId: string; sessions: number }
 
 export interface DreamOutput {
   changes: Change[];

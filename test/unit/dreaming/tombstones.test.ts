@@ -5,7 +5,8 @@ import type { Lesson } from '../../../shared/model';
 import { applyChanges } from '../../../electron/core/dreaming/changes';
 import { heuristicDream } from '../../../electron/core/dreaming/heuristic';
 import { tombstonesFor, withTombstones, withoutTombstonesOf } from '../../../electron/core/dreaming/tombstones';
-import { day, input, pref } from './helpers';
+import { undoneChanges } from '../../../electron/core/handlers/dreams';
+import { day, input, pref, sig } from './helpers';
 
 const dream = (signals: Parameters<typeof heuristicDream>[1], over: Parameters<typeof input>[0] = {}) => heuristicDream(input(over), signals);
 const pnpm = (sessions: number[]) => sessions.map((s) => pref('use pnpm instead of npm', s));
@@ -80,5 +81,49 @@ describe('locked lessons keep the scope their author gave them', () => {
     expect(dream(more, { lessons: [edited] }).changes[0].after!.agents).toEqual(['claude-code:/src/shop']);
     // Two agents make it a team lesson (minAgentsForTeam = 2).
     expect(dream(more, { lessons: [l] }).changes[0].after!.agents).toEqual(['all']);
+  });
+});
+
+describe('an undone retirement or merge is not redone until new evidence', () => {
+  it('a retirement by a later reversal, undone, holds until the lesson recurs in more sessions', () => {
+    const old = applyChanges([], dream([1, 2, 3].map((s) => pref('use tabs for indentation', s))).changes)[0];
+    const signals = [...[1, 2, 3].map((s) => pref('use tabs for indentation', s)), ...[10, 11, 12].map((s) => pref("don't use tabs for indentation", s))];
+    expect(dream(signals, { lessons: [old] }).changes.map((c) => c.op)).toContain('retire');
+    const undone = [{ op: 'retire' as const, lessonId: old.id, sessions: 3 }];
+    expect(heuristicDream({ ...input({ lessons: [old] }), undone }, signals).changes.filter((c) => c.lessonId === old.id)).toEqual([]);
+    const more = [...signals, pref('use tabs for indentation', 4)];
+    expect(heuristicDream({ ...input({ lessons: [old] }), undone }, more).changes.find((c) => c.lessonId === old.id)?.op).toBe('retire');
+  });
+  it('a decay retirement, undone, is not redone while the lesson stays unseen', () => {
+    const early = [1, 2, 3].map((d) => pref('always run lint first', d));
+    const lessons = applyChanges([], dream(early).changes);
+    const later = Array.from({ length: 25 }, (_, i) => sig('tool_error', `bash|unique problem ${'abcdefghijklmnopqrstuvwxyz'[i]}q`, `unique problem ${'abcdefghijklmnopqrstuvwxyz'[i]}q`, 200 + i));
+    expect(dream([...early, ...later], { lessons }).changes.map((c) => c.op)).toEqual(['retire']);
+    const undone = [{ op: 'retire' as const, lessonId: lessons[0].id, sessions: 3 }];
+    expect(heuristicDream({ ...input({ lessons }), undone }, [...early, ...later]).changes).toEqual([]);
+  });
+  it('a merge, undone, leaves both lessons standing until the pattern grows', () => {
+    const a = applyChanges([], dream([1, 2, 3].map((s) => pref('use pnpm not npm', s))).changes)[0];
+    const b = applyChanges([], dream([4, 5, 6].map((s) => pref('no, use pnpm, never npm install', s))).changes)[0];
+    const signals = [...[1, 2, 3].map((s) => pref('use pnpm not npm', s)), ...[4, 5, 6].map((s) => pref('no, use pnpm, never npm install', s))];
+    const merged = dream(signals, { lessons: [a, b] }).changes[0];
+    expect(merged.op).toBe('merge');
+    const undone = [{ op: 'merge' as const, lessonId: merged.lessonId, sessions: merged.after!.support.sessions }];
+    const again = heuristicDream({ ...input({ lessons: [a, b] }), undone }, signals).changes;
+    expect(again.map((c) => c.op)).not.toContain('merge');
+    expect(again.flatMap((c) => [c.after, ...c.related.map((r) => r.after)]).filter((l) => l?.status === 'retired')).toEqual([]);
+    expect(heuristicDream({ ...input({ lessons: [a, b] }), undone }, [...signals, pref('use pnpm not npm', 7)]).changes.map((c) => c.op)).toContain('merge');
+  });
+});
+
+describe('undoneChanges: what dreams.run hands the engine', () => {
+  it('the applied retirements and merges of undone dreams only, with the support they had', () => {
+    const l = applyChanges([], dream(pnpm([1, 2, 3])).changes)[0];
+    const change = (id: string, op: 'add' | 'retire' | 'merge', decision: 'applied' | 'rejected' = 'applied') =>
+      ({ id, op, lessonId: l.id, before: op === 'add' ? null : l, after: { ...l, status: op === 'retire' ? 'retired' as const : l.status }, related: [], reason: 'r', decision });
+    const d = (id: string, status: 'applied' | 'undone', changes: ReturnType<typeof change>[]) =>
+      ({ id, startedAt: day(1), finishedAt: day(1), engine: 'heuristic' as const, full: false, status, changes, stats: { sessionsRead: 3, signalsRead: 3, patterns: 1, durationMs: 1 } });
+    const dreams = [d('d1', 'undone', [change('c1', 'add'), change('c2', 'retire'), change('c3', 'merge', 'rejected')]), d('d2', 'applied', [change('c1', 'merge')]), d('d3', 'undone', [change('c1', 'merge')])];
+    expect(undoneChanges(dreams)).toEqual([{ op: 'retire', lessonId: l.id, sessions: 3 }, { op: 'merge', lessonId: l.id, sessions: 3 }]);
   });
 });
