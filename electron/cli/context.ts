@@ -1,7 +1,9 @@
 // What every CLI command shares: how to open the store (read-only for queries, so they work while
 // the app holds the writer lock), how to print (--json → machine output on stdout, everything else
 // on stderr) and how failures map to exit codes (1 failure, 2 usage).
-import { createClient, type Client } from '../../shared/contract/client';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createClient, type Client, type Transport } from '../../shared/contract/client';
 import { ContractError } from '../../shared/contract/define';
 import { openCore, type Core } from '../core/core';
 import { DEMO_DIR, packageVersion, sourceWorkerLauncher } from '../core/platform/node';
@@ -11,9 +13,29 @@ export interface GlobalOpts { store?: string; json?: boolean }
 
 export class UsageError extends Error {}
 
+/** A read-only command on a folder that holds no store: a typo in --store, not an empty store. */
+export class NoStoreError extends Error {}
+
+/** Read-only methods that need no store at all (listing seed packs, finding log locations on this machine). */
+const STORELESS = new Set(['seeds.packs', 'import.discover']);
+
+/**
+ * Whether `dir` is a Reverie store: its main document, what a repair restores it from (the index,
+ * backups), or the sessions/ folder every writable open creates (a store a writer holds but has not
+ * saved yet). Writers (import, dream, …) create the store on first use; readers must not pretend an
+ * empty one exists, or `lessons --store /typo` prints [] and the typo goes unnoticed.
+ */
+export function isStoreDir(dir: string): boolean {
+  return ['reverie.json', 'index.json', 'backups', 'sessions'].some((name) => fs.existsSync(path.join(dir, name)));
+}
+
 export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: (api: Client, core: Core) => Promise<T>): Promise<T> {
+  const storeDir = path.resolve(opts.store ?? defaultStoreDir());
+  // Only a folder named with --store: the default location (or REVERIE_HOME) before the first
+  // import is a fresh install whose lists are simply empty, not a mistake.
+  const missing = mode === 'read' && opts.store !== undefined && !isStoreDir(storeDir);
   const core = await openCore({
-    storeDir: opts.store ?? defaultStoreDir(),
+    storeDir,
     host: 'cli',
     worker: sourceWorkerLauncher(),
     version: packageVersion(),
@@ -25,7 +47,14 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
   // A running dream's progress on stderr (a person watching `reverie dream`), never with --json.
   if (!opts.json) core.events.on('progress', dreamProgressPrinter());
   try {
-    return await fn(createClient(core.dispatch), core);
+    // Checked per call rather than up front: the same read-only open serves store-less methods too.
+    const transport: Transport = missing
+      ? async (method, input) => {
+          if (!STORELESS.has(method)) throw new NoStoreError(`No Reverie store at ${storeDir} (no reverie.json there). Check --store, or create one with \`reverie import <path>\`.`);
+          return core.dispatch(method, input);
+        }
+      : core.dispatch;
+    return await fn(createClient(transport), core);
   } finally {
     await core.close();
   }

@@ -239,6 +239,26 @@ describe('bad input: an error per file, the rest imports, nothing stored is lost
     for (const s of store.sessions) expect(store.readSessionDoc(s.id)!.events.length).toBe(s.eventCount);
   });
 
+  it('the CLI exits 1 when no path given can be read, 0 when one of them can; read commands refuse a folder that is no store', () => {
+    const storeDir = path.join(tempDir(), 'store');
+    const gone = runCli(['import', '/nonexistent-reverie-path', '--store', storeDir]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/Nothing to import: the path given cannot be read \(\/nonexistent-reverie-path: no such file or folder\)/);
+    // Nothing was created for it.
+    expect(fs.existsSync(storeDir)).toBe(false);
+    const typo = runCli(['lessons', '--store', storeDir, '--json']);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toContain(`No Reverie store at ${storeDir}`);
+    const some = runCli(['import', '/nonexistent-reverie-path', fixture('aider'), '--store', storeDir, '--json']);
+    expect(some.code).toBe(0);
+    expect(ImportResult.parse(some.json).errors.map((e) => e.file)).toEqual(['/nonexistent-reverie-path']);
+    // The store exists now: an empty lesson list is an answer, not an error.
+    const listed = runCli(['lessons', '--store', storeDir, '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.json).toEqual([]);
+  });
+
   it('the CLI exits 0 with per-file errors, and --agent names the agent', () => {
     const storeDir = tempDir();
     const bad = tempDir();

@@ -1,7 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { DiscoveredSource, ImportProgress } from '../../../shared/contract/imports';
 import type { ImportResult } from '../../../shared/model';
+import { describeFsError } from '../../core/importers/files';
 import { log, print, UsageError, withCore, type GlobalOpts } from '../context';
+
+/**
+ * When not one path given can be read, nothing was imported and nothing can be: a failure (exit 1),
+ * said plainly, rather than exit 0 with a problem list. Problems of single files inside a readable
+ * folder (or one missing path among good ones) stay per-file reports.
+ */
+export function unreadablePaths(paths: string[]): string | null {
+  const problems: string[] = [];
+  for (const p of paths) {
+    try {
+      fs.accessSync(p, fs.constants.R_OK);
+      return null;
+    } catch (err) {
+      problems.push(`${path.resolve(p)}: ${describeFsError(err)}`);
+    }
+  }
+  return problems.length ? `Nothing to import: ${problems.length === 1 ? 'the path given cannot be read' : `none of the ${problems.length} paths given can be read`} (${problems.join('; ')}).` : null;
+}
 
 export function renderImport(r: ImportResult): string {
   const lines = [`Imported ${r.sessions} new or changed session(s), ${r.events} new event(s) from ${r.files} file(s); ${r.skipped} unchanged or skipped.`];
@@ -53,6 +74,8 @@ export function registerImport(program: Command, common: (c: Command) => Command
         return print(opts, found, () => renderSources(found.sources));
       }
       if (!paths.length && !opts.discover) throw new UsageError('import needs at least one file or folder (or --discover to find the usual locations)');
+      const unreadable = opts.discover ? null : unreadablePaths(paths);
+      if (unreadable) throw new Error(unreadable);
       const result = await withCore(opts, 'write', async (api, core) => {
         if (opts.discover) {
           paths = (await api.call('import.discover', {})).sources.map((s) => s.path);
