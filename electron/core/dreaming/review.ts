@@ -3,6 +3,7 @@
 // ever overwrites an edit, a pin or a later dream's work silently.
 import { ContractError } from '../../../shared/contract/define';
 import type { Change, Dream, Lesson, LessonDelta } from '../../../shared/model';
+import type { UndoneChange } from './types';
 import { applyChanges, revertChanges } from './changes';
 
 const deltasOf = (c: Change): LessonDelta[] => [{ lessonId: c.lessonId, before: c.before, after: c.after }, ...c.related];
@@ -53,4 +54,12 @@ export function reviewDream(lessons: Lesson[], dream: Dream, accept: string[], r
   const count = (d: string) => changes.filter((c) => c.decision === d).length;
   const message = done ? `Reviewed: ${count('accepted')} change(s) accepted, ${count('rejected')} rejected.` : `Review mode: ${count('pending')} change(s) still pending.`;
   return { lessons: next, dream: { ...dream, changes, status, message } };
+}
+
+/** The retirements and merges of undone dreams, which the next dreams must not silently redo. */
+export function undoneChanges(dreams: Dream[]): UndoneChange[] {
+  return dreams
+    .filter((d) => d.status === 'undone')
+    .flatMap((d) => d.changes.filter((c) => c.decision === 'applied' || c.decision === 'accepted'))
+    .flatMap((c) => (c.op === 'retire' || c.op === 'merge' ? [{ op: c.op, lessonId: c.lessonId, sessions: (c.op === 'retire' ? c.before : c.after)?.support.sessions ?? 0 }] : []));
 }

@@ -5,6 +5,7 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { readSignals } from '../dreaming/compute';
+import { undoneChanges } from '../dreaming/review';
 import { DEFAULT_CLAUDE_MODEL, PRICES, priceOf, type Usage } from '../dreaming/claude/models';
 import { estimateRequest } from '../dreaming/claude/prompt';
 import { planRefinement, refineWithClaude } from '../dreaming/claude/refine';
@@ -42,6 +43,7 @@ function snapshot(ctx: CoreContext, full: boolean): DreamInput {
     settings: store.data.settings,
     now: new Date().toISOString(),
     agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+    undone: undoneChanges(store.data.dreams),
   };
 }
 

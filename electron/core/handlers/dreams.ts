@@ -6,10 +6,10 @@ import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
-import { reviewDream, undoDream } from '../dreaming/review';
+import { reviewDream, undoDream, undoneChanges } from '../dreaming/review';
 import { runDreamInWorker } from '../dreaming/runner';
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
-import type { DreamInput, UndoneChange } from '../dreaming/types';
+import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
 import { lessonMutation } from './mutate';
 
@@ -17,14 +17,6 @@ export function findDream(ctx: CoreContext, id: string): Dream {
   const dream = ctx.store.data.dreams.find((d) => d.id === id);
   if (!dream) throw new ContractError('not-found', `No dream with id ${id} (see \`reverie dreams\`).`);
   return dream;
-}
-
-/** The retirements and merges of undone dreams, which the next dreams must not silently redo. */
-export function undoneChanges(dreams: Dream[]): UndoneChange[] {
-  return dreams
-    .filter((d) => d.status === 'undone')
-    .flatMap((d) => d.changes.filter((c) => c.decision === 'applied' || c.decision === 'accepted'))
-    .flatMap((c) => (c.op === 'retire' || c.op === 'merge' ? [{ op: c.op, lessonId: c.lessonId, sessions: (c.op === 'retire' ? c.before : c.after)?.support.sessions ?? 0 }] : []));
 }
 
 export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get' | 'dreams.undo' | 'dreams.review'> {

@@ -5,7 +5,7 @@ import type { Lesson } from '../../../shared/model';
 import { applyChanges } from '../../../electron/core/dreaming/changes';
 import { heuristicDream } from '../../../electron/core/dreaming/heuristic';
 import { tombstonesFor, withTombstones, withoutTombstonesOf } from '../../../electron/core/dreaming/tombstones';
-import { undoneChanges } from '../../../electron/core/handlers/dreams';
+import { undoneChanges } from '../../../electron/core/dreaming/review';
 import { day, input, pref, sig } from './helpers';
 
 const dream = (signals: Parameters<typeof heuristicDream>[1], over: Parameters<typeof input>[0] = {}) => heuristicDream(input(over), signals);
