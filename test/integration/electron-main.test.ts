@@ -18,6 +18,7 @@ import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
 import { writeCorpus } from '../unit/claude/corpus';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from '../unit/electron/fake-electron';
+import { SECURE_WEB_PREFERENCES } from '../helpers/electron-security';
 
 const requireFromHere = createRequire(import.meta.url);
 const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
@@ -159,16 +160,7 @@ describe('the built main bundle under a fake electron module', () => {
 
   it('opens its one window with Electron\'s security checklist and its own built page', () => {
     const [win] = fake.record.windows;
-    expect(win.options.webPreferences).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
+    expect(win.options.webPreferences).toMatchObject(SECURE_WEB_PREFERENCES);
     expect(win.options.webPreferences?.preload).toBe(preloadBundle);
     expect(win.options.show).toBe(false);
     // Reopened where it was.

@@ -8,6 +8,7 @@ import { isExternalUrl, permissionAllowed, resourcePaths } from '../../../electr
 import { windowOptions } from '../../../electron/main/window-options';
 import { DEFAULT_BOUNDS, readSavedBounds, restoreBounds, trackWindowState, type Rect } from '../../../electron/main/window-state';
 import { tempDir } from '../../helpers/env';
+import { SECURE_WEB_PREFERENCES } from '../../helpers/electron-security';
 
 const screen: Rect = { x: 0, y: 0, width: 1920, height: 1050 };
 
@@ -15,19 +16,7 @@ describe('window options', () => {
   it('follow Electron\'s security checklist on every platform', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
       const o = windowOptions({ preloadPath: '/app/out/preload/index.cjs', bounds: DEFAULT_BOUNDS, platform });
-      expect(o.webPreferences).toMatchObject({
-        preload: '/app/out/preload/index.cjs',
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-      });
+      expect(o.webPreferences).toMatchObject({ preload: '/app/out/preload/index.cjs', ...SECURE_WEB_PREFERENCES });
       expect(o.show).toBe(false);
       // A hidden title bar would leave the window undraggable: the page declares no drag region.
       expect(o.titleBarStyle ?? 'default').toBe('default');
