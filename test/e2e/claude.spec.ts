@@ -36,8 +36,19 @@ describe('browser mode: a dream with the Claude engine', () => {
     served = await serve(store, { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: KEY });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(served.url);
-  });
+    // The shell is up before any test clicks in it; if it never comes, say what the page shows
+    // instead (once, in CI, both tests timed out on the first click with nothing to go on).
+    try {
+      await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 45_000 });
+    } catch (err) {
+      await screenshot(page, 'claude-shell-missing').catch(() => undefined);
+      const text = await page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText).catch((e: unknown) => `(unreadable: ${String(e)})`);
+      throw new Error(`The app shell did not appear at ${page.url()}: ${(err as Error).message}\nPage text: ${text.slice(0, 800)}\nPage errors: ${errors.join(' | ') || 'none'}`);
+    }
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await served?.stop();
