@@ -1,5 +1,5 @@
 // Shared test plumbing: where the real fixtures live, temp folders, running the real CLI.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +17,37 @@ export function tempDir(prefix = 'reverie-test-'): string {
 
 export interface CliResult { code: number | null; stdout: string; stderr: string; json: unknown }
 
+const parseJson = (stdout: string): unknown => {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Like runCli, but without blocking this process: for tests whose servers (a fake API) live in it. */
+export function runCliAsync(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr, json: parseJson(stdout) }));
+  });
+}
+
+/** Polls `fn` every 25 ms until it returns something truthy, which it returns; throws after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], {
     encoding: 'utf8',
@@ -24,13 +55,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): 
     env: { ...process.env, ...opts.env },
     maxBuffer: 1 << 28,
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(r.stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
 }
 
 /**

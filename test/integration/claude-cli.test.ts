@@ -1,7 +1,6 @@
 // The Claude engine end to end: the real CLI (`dream --engine claude`) in a child process reaches
 // the fake Messages API through ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY, on a store imported
 // from sessions with planted secrets. The preview must equal what is then sent, byte for byte.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/contract/client';
@@ -9,27 +8,11 @@ import type { Dream, Lesson } from '../../shared/model';
 import { openCore } from '../../electron/core/core';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { readSessionFile } from '../../electron/core/store/store';
-import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
+import { runCli, runCliAsync, tempDir } from '../helpers/env';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
 
 const KEY = 'sk-ant-test-integration-000000000000';
-
-/** Async, unlike runCli: the fake server lives in this process and must keep answering. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; json: unknown }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (code) => {
-      let json: unknown;
-      try { json = JSON.parse(stdout); } catch { json = undefined; }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
-}
 
 async function withCore<T>(store: string, fn: (api: ReturnType<typeof createClient>, core: Awaited<ReturnType<typeof openCore>>) => Promise<T>, readOnly = true): Promise<T> {
   const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), readOnly, apiKey: async () => KEY });
@@ -81,7 +64,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
 
   it('learns lessons with reasons, records usage, and sends exactly what the preview showed', async () => {
     const preview = await withCore(storeA, (api) => api.call('claude.preview'));
-    const r = await cli(['dream', '--engine', 'claude', '--store', storeA, '--json'], env);
+    const r = await runCliAsync(['dream', '--engine', 'claude', '--store', storeA, '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.violations()).toEqual([]);
     expect(fake.requests.map((q) => q.body)).toEqual(preview.requests);
@@ -94,7 +77,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
     expect(dream.usage!.costUsd).toBeGreaterThan(0);
     for (const c of dream.changes) expect(c.reason.length).toBeGreaterThan(10);
 
-    const human = await cli(['dreams', '--store', storeA], env);
+    const human = await runCliAsync(['dreams', '--store', storeA], { env });
     expect(human.stdout).toMatch(/add +Follow the user's standing wish about pnpm — 4 differently worded corrections/);
 
     const lessons = runCli(['lessons', '--store', storeA, '--json']).json as Lesson[];
@@ -117,7 +100,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
     }, false);
     fake.reset();
     fake.setScript('401');
-    const r = await cli(['dream', '--store', storeB, '--json'], env);
+    const r = await runCliAsync(['dream', '--store', storeB, '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.requests.length).toBe(1);
     const dream = r.json as Dream;
@@ -134,7 +117,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
 
   it('without a key nothing is sent and the dream says how to add one', async () => {
     fake.reset();
-    const r = await cli(['dream', '--engine', 'claude', '--full', '--store', storeB, '--json'], { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: '' });
+    const r = await runCliAsync(['dream', '--engine', 'claude', '--full', '--store', storeB, '--json'], { env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: '' } });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.requests.length).toBe(0);
     expect((r.json as Dream).message).toMatch(/no Anthropic API key \(set ANTHROPIC_API_KEY, or add a key in Settings\)/);

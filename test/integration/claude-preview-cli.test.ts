@@ -2,26 +2,13 @@
 // by the real CLI in a child process with the fake Messages API reachable (ANTHROPIC_BASE_URL) and
 // a key set, so a request *could* go out: none may. Secrets planted in the sessions must not be in
 // the preview, and the preview must be byte for byte what a real dream then sends.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
+import { runCli, runCliAsync, tempDir } from '../helpers/env';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
 
 const KEY = 'sk-ant-test-preview-0000000000000000';
-
-/** Async, unlike runCli: the fake server lives in this process and must keep answering. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface PreviewJson { model: string; note: string; requests: { model: string; system: { text: string }[]; messages: unknown[] }[]; tokens: { perRequest: number[]; total: number } }
 
@@ -39,7 +26,7 @@ describe('dream --engine claude --preview', () => {
   afterAll(() => fake?.close());
 
   it('prints the system text and messages in full for a person, still sending nothing', async () => {
-        const r = await cli(['dream', '--engine', 'claude', '--preview', '--store', store], env);
+        const r = await runCliAsync(['dream', '--engine', 'claude', '--preview', '--store', store], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.requests.length).toBe(0);
     expect(r.stdout).toMatch(/^Claude preview \(claude-sonnet-5-5\): \d+ request\(s\)\. Nothing was sent\./);
@@ -52,7 +39,7 @@ describe('dream --engine claude --preview', () => {
   });
 
   it('prints the redacted requests as JSON, sends nothing, and a real dream then sends exactly those', async () => {
-    const r = await cli(['dream', '--engine', 'claude', '--preview', '--store', store, '--json'], env);
+    const r = await runCliAsync(['dream', '--engine', 'claude', '--preview', '--store', store, '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.requests).toHaveLength(0);
     const preview = JSON.parse(r.stdout) as PreviewJson;
@@ -72,7 +59,7 @@ describe('dream --engine claude --preview', () => {
     // Nothing was stored either: a preview is not a dream.
     expect(runCli(['dreams', '--store', store, '--json']).json).toEqual([]);
 
-    const dream = await cli(['dream', '--engine', 'claude', '--store', store, '--json'], env);
+    const dream = await runCliAsync(['dream', '--engine', 'claude', '--store', store, '--json'], { env });
     expect(dream.code, dream.stderr).toBe(0);
     expect(fake.requests.map((q) => q.body)).toEqual(preview.requests);
   });

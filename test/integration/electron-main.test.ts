@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { openCore } from '../../electron/core/core';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
-import { PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
+import { PROJECT_ROOT, runCli, tempDir, until } from '../helpers/env';
 import { writeCorpus } from '../unit/claude/corpus';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from '../unit/electron/fake-electron';
 import { SECURE_WEB_PREFERENCES } from '../helpers/electron-security';
@@ -41,16 +41,6 @@ function loadBundle(file: string, fake: FakeElectron): void {
   currentFake = fake;
   delete requireFromHere.cache[file];
   requireFromHere(file);
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const items = (m: { template: MenuItemConstructorOptions[] } | null | undefined): MenuItemConstructorOptions[] => m?.template ?? [];

@@ -11,20 +11,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../helpers/env';
+import { PROJECT_ROOT, tempDir, until } from '../helpers/env';
 import { createFakeElectron, electronRequireHook, type FakeElectron } from '../unit/electron/fake-electron';
 
 const asar = createRequire(import.meta.url)('@electron/asar') as { listPackage(file: string): string[]; extractAll(file: string, dest: string): void };
 
-async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the app as electron-builder packages it', () => {
   const work = tempDir('reverie-package-');
@@ -86,7 +77,7 @@ describe('the app as electron-builder packages it', () => {
       fake = createFakeElectron({ singleInstanceLock: true, userData, appPath: extracted, isPackaged: true });
       hook.load(path.join(extracted, 'out', 'main', 'index.cjs'), fake);
       fake.ready();
-      await until('the app to start', () => fake.record.trays.length > 0 && fake.record.ipcHandlers.size > 0);
+      await until('the app to start', () => fake.record.trays.length > 0 && fake.record.ipcHandlers.size > 0, 60_000);
     }, 60_000);
 
     afterAll(async () => {
@@ -117,7 +108,7 @@ describe('the app as electron-builder packages it', () => {
       fake.record.windows[0].blur();
       const items = () => fake.record.trays[0].menu?.template ?? [];
       (items().find((i: MenuItemConstructorOptions) => i.label === 'Dream Now')!.click as unknown as () => void)();
-      await until('the dream to finish', () => /^Last dream: /.test(String(items()[0]?.label)));
+      await until('the dream to finish', () => /^Last dream: /.test(String(items()[0]?.label)), 60_000);
       const dreams = await call('dreams.list');
       expect(dreams.ok).toBe(true);
       expect(dreams.result[0]).toMatchObject({ engine: 'heuristic' });
@@ -125,7 +116,7 @@ describe('the app as electron-builder packages it', () => {
       // The demo is there so the first screen is never blank: it must teach something.
       const added = dreams.result[0].changes.filter((c: { op: string }) => c.op === 'add').length;
       expect(added).toBeGreaterThan(0);
-      await until('the notification', () => fake.record.notifications.length > 0);
+      await until('the notification', () => fake.record.notifications.length > 0, 60_000);
       expect(fake.record.notifications.at(-1)).toMatchObject({ title: `Reverie learnt ${added} new lesson${added === 1 ? '' : 's'}`, shown: true });
     });
   });

@@ -11,7 +11,7 @@ import type { WorkerLauncher } from '../../electron/core/dreaming/runner';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { alwaysIdle } from '../../electron/core/scheduler/idle';
 import { MAIN_FILE } from '../../electron/core/store/store';
-import { fixture, replayClaudeSession, tempDir } from '../helpers/env';
+import { fixture, replayClaudeSession, tempDir, until } from '../helpers/env';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -41,16 +41,6 @@ async function importReplays(c: Core, copies: number): Promise<void> {
   const logs = path.join(tempDir(), 'logs');
   replayClaudeSession(fixture('claude-code', 'claude-reliability', 'coverage-test-fix', 'transcript.jsonl'), logs, copies);
   await call(c, 'import.paths', { paths: [logs] });
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('dream scheduler', () => {
