@@ -151,6 +151,12 @@ function Sidebar() {
 }
 
 const DISMISSED_KEY = 'reverie.dismissedNotices';
+/**
+ * One empty list for "not loaded yet": a zustand selector must return the same value while the
+ * state is unchanged. `?? []` made a new array on every call, so any store update before app.info
+ * answered (a scheduled dream starting with the server) sent React into an endless re-render (#185).
+ */
+const NO_NOTICES: string[] = [];
 
 /**
  * What the store had to tell when it opened (a damaged document restored from a backup, a migration,
@@ -158,7 +164,7 @@ const DISMISSED_KEY = 'reverie.dismissedNotices';
  * (sessionStorage), so a reload does not nag, while a new notice (different text) still shows.
  */
 function StoreNotices() {
-  const notices = useApp((s) => s.info?.notices ?? []);
+  const notices = useApp((s) => s.info?.notices ?? NO_NOTICES);
   const [dismissed, setDismissed] = useState<string[]>(() => {
     try { return JSON.parse(sessionStorage.getItem(DISMISSED_KEY) ?? '[]') as string[]; } catch { return []; }
   });

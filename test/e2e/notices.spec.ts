@@ -50,4 +50,24 @@ describe('store recovery notices', () => {
     await expect(page.getByRole('alert', { name: 'Store notices' }).count()).resolves.toBe(0);
     expect(pageErrors(page)).toEqual([]);
   });
+
+  it('stays up when the app state changes before the store has answered', async () => {
+    // Hold app.info back and switch the theme meanwhile: an update while nothing is loaded yet once
+    // sent the shell into an endless re-render (React #185), seen when a scheduled dream started
+    // with the server.
+    const early = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    early.on('pageerror', (e) => errors.push(e.message));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await early.route('**/api/app.info', async (route) => { await held; await route.continue(); });
+    await early.goto(served.url);
+    await early.getByRole('button', { name: 'Dark theme' }).click();
+    await early.getByRole('button', { name: 'Light theme' }).click();
+    release();
+    await early.getByRole('navigation', { name: 'Screens' }).waitFor();
+    await early.getByRole('alert', { name: 'Store notices' }).waitFor();
+    expect(errors).toEqual([]);
+    await early.close();
+  });
 });
