@@ -30,6 +30,9 @@ function countVitest(file) {
     const j = JSON.parse(fs.readFileSync(file, 'utf8'));
     passed += j.numPassedTests;
     failed += j.numFailedTests;
+    // A file that failed outside its tests (a beforeAll that threw) leaves them all skipped: count
+    // the file, so the last line never reads "0 failed" for a failed run.
+    failed += (j.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
     skipped += j.numPendingTests + (j.numTodoTests ?? 0);
   } catch {
     failed++;
