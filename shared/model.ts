@@ -48,6 +48,10 @@ export const SessionEvent = z.object({
   /** The user stopped the agent here (interrupt / rejected tool call). */
   interrupt: z.boolean().optional(),
   rejected: z.boolean().optional(),
+  /** The agent reported the task complete here (Cline's completion_result): the next user turn judges it. */
+  completion: z.boolean().optional(),
+  /** Copied from the session this one was forked from (Codex forks): shown, but counted there, once. */
+  copied: z.boolean().optional(),
   /** Events on an abandoned branch (rewind, edit, retry) are kept but marked. */
   branch: z.enum(['active', 'abandoned']).optional(),
   source: SourceRef,

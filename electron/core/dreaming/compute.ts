@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Signal } from '../../../shared/model';
 import { readSessionFile } from '../store/store';
 import { dreamFromIndex } from './heuristic';
+import { extractSignals } from './signals';
 import { INDEX_FILE, emptyIndex, fold, loadIndex, writeIndexFile } from './observations';
 import type { DreamInput, DreamOutput } from './types';
 
@@ -44,8 +45,10 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
   sessionIds.forEach((id, i) => {
     const doc = readSessionFile(input.storeDir, id);
     if (doc) {
-      fold(index, id, doc.session.agentId, doc.session.startedAt, doc.signals);
-      signalsRead += doc.signals.length;
+      // A full dream re-reads what happened, so a better extraction reaches sessions imported before it.
+      const signals = input.full ? extractSignals({ id, agentId: doc.session.agentId, events: doc.events, project: doc.session.project }) : doc.signals;
+      fold(index, id, doc.session.agentId, doc.session.startedAt, signals);
+      signalsRead += signals.length;
     }
     if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);
   });

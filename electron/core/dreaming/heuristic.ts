@@ -53,6 +53,19 @@ function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] 
     .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || p.key.slice(p.key.indexOf('|') + 1), timestamp: o.t1 }));
 }
 
+/**
+ * Who a lesson is for. A pattern enough agents show is the team's; one that is strong in one agent
+ * and incidental elsewhere (an agent with under a tenth of the strongest one's sessions) is that
+ * agent's — and so its project's — not everyone's.
+ */
+export function scopeOf(p: Pattern, minAgentsForTeam: number): string[] {
+  const per = new Map<string, number>();
+  for (const o of p.sessions.values()) per.set(o.a, (per.get(o.a) ?? 0) + 1);
+  const top = Math.max(...per.values());
+  const scoped = [...per].filter(([, n]) => n >= Math.max(1, 0.1 * top)).map(([a]) => a);
+  return scoped.length >= minAgentsForTeam ? ['all'] : scoped.sort();
+}
+
 /** Lessons a dream may reword, merge away or retire: learned ones nobody pinned or edited. */
 const locked = (l: Lesson) => l.pinned || l.userEdited || l.origin !== 'learned';
 const keysOf = (l: Lesson) => [...coveredKeys(l.patternKey), ...(l.signalKeys ?? [])];
@@ -61,7 +74,9 @@ const days = (a: string, b: string) => (Date.parse(a) - Date.parse(b)) / 86_400_
 /** Ranking within an agent's cap: confidence, weighed down by age relative to the newest activity. */
 export function scoreOf(l: Lesson, newest: string | null): number {
   const age = newest && l.support.lastSeen ? Math.max(0, days(newest, l.support.lastSeen)) : 0;
-  return (l.pinned ? 10 : 0) + l.confidence * Math.exp(-age / 90) + 0.05 * Math.min(l.support.agents, 4);
+  // Breadth counts a little; depth counts more: a mistake one agent made in 100 sessions outranks
+  // one that three agents made once each, or it would wait as a candidate forever.
+  return (l.pinned ? 10 : 0) + l.confidence * Math.exp(-age / 90) + 0.02 * Math.min(l.support.agents, 4) + 0.15 * Math.log10(1 + l.support.sessions);
 }
 
 const wordingMemo = new WeakMap<Pattern, { title: string; text: string }>();
@@ -123,7 +138,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
     const support = supportOf(p);
     const evidence = evidenceOf(p, agentNames);
     const confidence = confidenceOf(support, settings.minSessions);
-    const agents = p.agents.size >= settings.minAgentsForTeam ? ['all'] : [...p.agents].sort();
+    const agents = scopeOf(p, settings.minAgentsForTeam);
     const wording = wordingOf(p);
     const owners = [...new Set(p.keys.map((k) => owner.get(k)).filter((id): id is string => !!id))]
       .map((id) => working.get(id))

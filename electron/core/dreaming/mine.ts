@@ -72,7 +72,8 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
       continue;
     }
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
-    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : signedTokens(representative(index.keys[k]))));
+    // User keys are canonical signed tokens already (instructions.ts); older stores' keys are re-read.
+    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : userDoc(k, index.keys[k])));
     const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : instructionSimilarity);
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
@@ -82,6 +83,14 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     }
   }
   return out.sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
+}
+
+/** A user key's tokens: canonical keys are their own document; a key from before them is re-derived. */
+function userDoc(key: string, entry: KeyEntry): string[] {
+  const body = contentOf(key);
+  return /^(?:scope:|!?[\p{L}\p{N}<])/u.test(body) && body.split(' ').every((t) => !t || /^(?:scope:\w+|!?[^\s!]+)$/.test(t)) && body === [...new Set(body.split(' '))].sort().join(' ')
+    ? body.split(' ').filter(Boolean)
+    : signedTokens(representative(entry));
 }
 
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */

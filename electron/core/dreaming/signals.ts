@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Agent, SessionEvent, Signal } from '../../../shared/model';
 import { clip } from '../importers/text';
+import { instructionKey, isRule, isTaskRequest, notTypedByUser, sentencesOf } from './instructions';
 
 const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
 
@@ -15,23 +16,59 @@ const EXIT_LINE = /^(?:Exit code|Process exited with code)\s+(-?\d+)/im;
 const QUOTED_CODE = /^["'`](?:E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+|[A-Z]{1,4}\d{3,5})["'`]$/;
 
 /**
- * Normalizes an error message into a signature: the parts that differ between two occurrences of
- * "the same" error (paths, line numbers, hex ids, uuids, timestamps, durations, quoted names, urls)
- * become placeholders, so equal signatures mean the same mistake. What identifies the error stays:
- * error codes (TS2307, E0382, ENOENT) and exit codes. Signatures are for clustering only; a
- * lesson quotes the error as it was written (wording.ts).
+ * Lines of tool output that say nothing about what failed: a package manager echoing the script it
+ * runs (`> shop@1.2.0 test` / `> vitest run`), shell prompts, test runners' banners and progress,
+ * summaries and the trailers npm and yarn print after every failure.
  */
-export function errorSignature(text: string): string {
-  const firstLines = text
-    .replace(/<\/?tool_use_error>/g, '')
-    .replace(/\x1b\[[0-9;]*m/g, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .map((l) => l.replace(/^`{3}\w*\s*/, '').replace(/^[=\-*#]{3,}\s*|\s*[=\-*#]{3,}$/g, '').trim())
-    .filter((l) => l && !META_LINE.test(l))
-    .slice(0, 2)
-    .join(' ');
+const NOISE_LINE = [
+  /^>\s/, /^\$\s/, /^(?:yarn|pnpm|bun|npm) (?:run )?v?\d+\.\d+/i, /^npm (?:WARN|notice|http)\b/i,
+  /^npm ERR! (?:A complete log|code E?LIFECYCLE|errno|Lifecycle script|This is probably|Failed at the|Exit status|command (?:failed|sh -c)|\s*$|.*(?:npm-debug|_logs\/))/i,
+  /^(?:RUN|DEV|PASS|✓|✔|√|·+$|\.+$|ok \d+\b|\[\d+\/\d+\])/, /^(?:Test Files|Tests|Test Suites|Snapshots|Duration|Start at|Time:|Ran all test suites)\b/, /^\d+ (?:passing|pending|skipped)\b/,
+  /^(?:Done|✨\s*Done) in [\d.]+m?s/, /^info Visit\b/, /^error Command failed with exit code \d+\.?$/i, /^ELIFECYCLE\b/, /^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\b|^ELIFECYCLE\s+Command failed/,
+  /^(?:collected \d+ items?|platform \w+ -- Python|rootdir:|plugins:|cachedir:|configfile:|=+ test session starts)/i,
+  /^(?:Compiling|Finished|Running|Downloaded|Downloading|Updating|Fresh|Checking|Blocking waiting for) (?!.*\berror)/, /^(?:Starting|Building|Bundling|Loading|Resolving|Fetching|Installing|Collecting)\b.*\.{0,3}$/,
+];
+/** Error codes and error types: the words that say what failed. */
+export const ERROR_CODE = /\b(?:[A-Z]{1,4}\d{3,5}|E[A-Z]{3,}|ERR_[A-Z0-9_]+)\b/;
+export const ERROR_TYPE = /\b\w*(?:Error|Exception|Failure)\b:|\berror(?:\[\w+\])?:|^(?:error|fatal|panic|FATAL|ERROR)\b|ERR!|\bnot found\b|\bno such file\b|\bpermission denied\b|\bcommand not found\b|\bcannot find\b|\bfailed to\b|\bunable to\b/i;
+const WEAK_ERROR = /^(?:FAIL|FAILED|✗|×|✘)\b|\bfailed\b|\bfailure\b/i;
+
+const cleanLines = (text: string) => text
+  .replace(/<\/?tool_use_error>/g, '')
+  .replace(/\x1b\[[0-9;]*m/g, '')
+  .split('\n')
+  .map((l) => l.trim())
+  .map((l) => l.replace(/^`{3}\w*\s*/, '').replace(/^[=\-*#]{3,}\s*|\s*[=\-*#]{3,}$/g, '').trim())
+  .filter((l) => l && !META_LINE.test(l));
+
+/**
+ * The lines of a failure that say what failed: the first naming an error code or type (not the
+ * banner a package manager prints before it, not a runner's progress), then a generic failure
+ * mark; with neither, the first meaningful lines, and when those are only noise, the last line.
+ */
+export function tellingLines(text: string): string[] {
+  const lines = cleanLines(text);
+  const meaningful = lines.filter((l) => !NOISE_LINE.some((r) => r.test(l)));
+  const strong = meaningful.findIndex((l) => ERROR_CODE.test(l) || ERROR_TYPE.test(l));
+  if (strong >= 0) return meaningful.slice(strong, strong + 1);
+  const weak = meaningful.findIndex((l) => WEAK_ERROR.test(l));
+  if (weak >= 0) return meaningful.slice(weak, weak + 1);
+  if (meaningful.length) return meaningful.slice(0, 2);
+  return lines.slice(-1);
+}
+
+/**
+ * Normalizes an error message into a signature: the parts that differ between two occurrences of
+ * "the same" error (paths, line numbers, hex ids, uuids, timestamps, durations, quoted names, urls,
+ * versions, the project's own name) become placeholders, so equal signatures mean the same mistake
+ * in any project. What identifies the error stays: error codes (TS2307, E0382, ENOENT) and exit
+ * codes. Signatures are for clustering only; a lesson quotes the error as it was written (wording.ts).
+ */
+export function errorSignature(text: string, ctx: { project?: string | null } = {}): string {
+  let firstLines = tellingLines(text).join(' ');
   if (!firstLines) return '';
+  const project = ctx.project?.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
+  if (project && project.length >= 3) firstLines = firstLines.replace(new RegExp(`(?<![\\w/.-])${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'gi'), '<project>');
   const exit = EXIT_LINE.exec(text)?.[1];
   const body = clip(
     firstLines
@@ -41,8 +78,11 @@ export function errorSignature(text: string): string {
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
       .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{7,64}\b(?=[^a-z]|$)/gi, (m) => (/\d/.test(m) ? '<hex>' : m))
       .replace(/(["'`])(?:(?!\1).){1,80}\1/g, (m) => (QUOTED_CODE.test(m) ? m : '<name>'))
+      // A package pinned at a version (`@acme/ui@2.3.1`, `shop@1.2.0`) and bare versions vary by project.
+      .replace(/(?<![\w/])@[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*(?:@\S+)?|\b[\w.-]+@v?\d+(?:\.\d+)+\S*/gi, '<pkg>')
+      .replace(/(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?\b/g, '<version>')
       // Relative paths too (`src/db.ts(3,20)`), with the location that follows them.
-      .replace(/(?:[A-Za-z]:)?[\w.@~+-]*(?:[\\/][\w.@~+-]+)+[\\/]?(?:\(\d+,\d+\)|:\d+(?::\d+)?)?/g, '<path>')
+      .replace(/(?:[A-Za-z]:)?[\\/]?(?:[\w.@~+-]+[\\/])+[\w.@~+-]*(?:\(\d+,\d+\)|:\d+(?::\d+)?)?/g, '<path>')
       .replace(/\b[\w.-]+\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|java|rb|json|md|toml|yaml|yml|lock|txt|ex|exs|c|h|cpp|css|html|sh)(?::\d+(?::\d+)?)?\b/g, '<file>')
       .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b/g, '<duration>')
       .replace(/\b(line|col|column|port|pid)\s*\d+/gi, '$1 <n>')
@@ -56,12 +96,11 @@ export function errorSignature(text: string): string {
   return exit !== undefined ? `${body} (exit code ${exit})` : body;
 }
 
-/** The readable heart of an error: its meaningful lines, with the exit code as a suffix. */
+/** The readable heart of an error: its telling line(s), with the exit code as a suffix. */
 export function errorGist(text: string): string {
   const clean = text.replace(/<\/?tool_use_error>/g, '').trim();
   const code = /^Exit code (\d+)/m.exec(clean)?.[1];
-  const lines = clean.split('\n').map((l) => l.trim()).filter((l) => l && !META_LINE.test(l));
-  const gist = lines.slice(0, 3).join(' — ') || clean;
+  const gist = tellingLines(clean).slice(0, 3).join(' — ') || clean;
   return clip(code ? `${gist} (exit code ${code})` : gist, 300);
 }
 
@@ -178,55 +217,50 @@ const CORRECTION = [
   /^[\w-]+( [\w-]+)?,? not [\w-]+( [\w-]+)?[.!]*$/i,
   /,\s*(not|never)\s+[\w-]+( [\w-]+)?[.!]*$/i,
 ];
-// … and when stating a standing rule (anywhere).
-const PREFERENCE = [
-  /^(always|never|only)\b/i,
-  /\b(from now on|going forward|in (the )?future|every time|each time|by default|as a rule|in this (repo|project|codebase))\b/i,
-  /\b(remember (to|that)|make sure (to|you)|be sure to|please (always|use|run|keep|prefer)|i (want|need|like|prefer|'d like) you to|we (use|prefer|always|never)|our (convention|style|rule))\b/i,
-  /\bprefer\b/i,
-  /\b(before|after) (every|each|any|you|committing|pushing|opening)\b/i,
-  /\bfirst,? then\b|^(please )?(start|begin) (with|by)\b/i,
-];
-const NOT_A_RULE = /^(can|could|would|will|what|how|where|which|who|is|are|does|do you|did) .*\?$|^(never ?mind|nevermind|no (problem|worries|thanks)|thanks|thank you|ok(ay)?|great|perfect|yes|yep|sure)\b/i;
-
 export type UserSignalKind = 'correction' | 'preference' | null;
+/** Replies that accept the work: no correction, whatever came before. */
+const ACKNOWLEDGED = /^(?:thanks?|thank you|thx|great|perfect|nice|awesome|looks good|lgtm|ok(?:ay)?|yes|yep|cool|good job|well done|danke|merci|gracias|谢谢|ありがとう)\b/i;
 
-/** Classifies one user message: a correction, a standing preference, or neither. */
+/** Classifies one sentence a user typed: a correction, a standing preference, or neither. */
+function classifySentence(sentence: string, agentActedBefore: boolean, first: boolean): UserSignalKind {
+  if (isTaskRequest(sentence)) return null;
+  // A correction opens the reply ("no, use pnpm"); a rule can stand anywhere in a message.
+  if (agentActedBefore && first && CORRECTION.some((r) => r.test(sentence)) && !/^(?:never ?mind|nevermind|no (?:problem|worries|thanks|rush|need))\b/i.test(sentence)) return 'correction';
+  return isRule(sentence) ? 'preference' : null;
+}
+
+/** Classifies one user message by its first sentence: a correction, a standing preference, or neither. */
 export function classifyUserText(text: string, agentActedBefore: boolean): { kind: UserSignalKind; sentence: string } {
-  const sentence = firstSentences(text);
-  if (!sentence || sentence.length > 300 || /```/.test(text.slice(0, 400)) || NOT_A_RULE.test(sentence)) return { kind: null, sentence };
-  if (agentActedBefore && CORRECTION.some((r) => r.test(sentence))) return { kind: 'correction', sentence };
-  if (PREFERENCE.some((r) => r.test(sentence))) return { kind: 'preference', sentence };
-  return { kind: null, sentence };
+  if (notTypedByUser(text) || /```/.test(text.slice(0, 400))) return { kind: null, sentence: '' };
+  const sentence = sentencesOf(text)[0] ?? '';
+  if (!sentence) return { kind: null, sentence };
+  return { kind: classifySentence(sentence, agentActedBefore, true), sentence };
 }
 
-/** The first line, cut to at most two sentences: where people put the instruction. */
-function firstSentences(text: string): string {
-  const line = text.trim().split('\n').find((l) => l.trim())?.trim() ?? '';
-  const parts = line.split(/(?<=[.!?])\s+/).slice(0, 2).join(' ');
-  return parts.trim();
+/** Every instruction in one user message: its rules wherever they stand, a correction where it opens. */
+export function userInstructions(text: string, agentActedBefore: boolean): { kind: 'correction' | 'preference'; sentence: string }[] {
+  if (notTypedByUser(text)) return [];
+  const out: { kind: 'correction' | 'preference'; sentence: string }[] = [];
+  sentencesOf(text).slice(0, 12).forEach((sentence, i) => {
+    const kind = classifySentence(sentence, agentActedBefore, i === 0);
+    if (kind && out.length < 4) out.push({ kind, sentence });
+  });
+  return out;
 }
 
-const STOP = new Set(['the', 'a', 'an', 'please', 'you', 'to', 'and', 'it', 'this', 'that', 'of', 'in', 'for', 'on', 'i', 'we', 'just', 'be', 'is', 'are', 'me', 'my', 'our', 'your', 'so', 'with', 'at', 'here', 'there', 'ok', 'okay', 'hey', 'then', 'again', 'also', 'can', 'could', 'would', 'should']);
-
-/** Normalizes a user sentence to a key: lower case, no punctuation or filler. Clustering refines it. */
-export function preferenceKey(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/n't\b/g, ' not')
-    .replace(/[^a-z0-9\s.-]/g, ' ')
-    .replace(/(^|\s)[.-]+|[.-]+(?=\s|$)/g, ' ')
-    .split(/\s+/)
-    .filter((w) => w && !STOP.has(w))
-    .slice(0, 14)
-    .join(' ');
+/**
+ * The key of what a user said: its canonical tokens (placeholders for what varies, negation as a
+ * sign, synonyms folded), so one instruction in many wordings is one key.
+ */
+export function preferenceKey(text: string, ctx: { project?: string | null } = {}): string {
+  return instructionKey(text, ctx);
 }
 
 // ── Extraction ─────────────────────────────────────────────────────────────────────────────────
 const hash = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
 
 /** What extraction needs of a session: its id, its agent and its (redacted, ordered) events. */
-export interface SignalSource { id: string; agentId: string; events: SessionEvent[] }
+export interface SignalSource { id: string; agentId: string; events: SessionEvent[]; /** the agent's folder: its name varies per project, like a path */ project?: string | null }
 
 /**
  * All signals of one session. Called once per session by the import pipeline; pure and
@@ -235,22 +269,29 @@ export interface SignalSource { id: string; agentId: string; events: SessionEven
 export function extractSignals(session: SignalSource): Signal[];
 export function extractSignals(sessionId: string, agent: Agent, events: SessionEvent[]): Signal[];
 export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: SessionEvent[]): Signal[] {
-  const src: SignalSource = typeof a === 'string' ? { id: a, agentId: agent!.id, events: evs! } : a;
+  const src: SignalSource = typeof a === 'string' ? { id: a, agentId: agent!.id, events: evs!, project: agent!.project } : a;
   const { id: sessionId, agentId } = src;
+  const ctx = { project: src.project ?? (agentId.includes(':') ? agentId.slice(agentId.indexOf(':') + 1) : null) };
   const signals: Signal[] = [];
-  const live = src.events.filter((e) => e.branch !== 'abandoned');
+  // Abandoned branches never happened; turns a fork copied from its parent session count there, once.
+  const live = src.events.filter((e) => e.branch !== 'abandoned' && !e.copied);
   const calls = new Map<string, SessionEvent>();
   for (const e of live) if (e.kind === 'tool_call' && e.tool?.callId) calls.set(e.tool.callId, e);
-  const add = (s: Omit<Signal, 'id' | 'sessionId' | 'agentId'>) =>
-    signals.push({ id: `${sessionId}:${s.kind}:${hash(s.eventIds.join('|'))}`, sessionId, agentId, ...s });
+  const add = (s: Omit<Signal, 'id' | 'sessionId' | 'agentId'>, part = 0) =>
+    signals.push({ id: `${sessionId}:${s.kind}:${hash(s.eventIds.join('|') + (part ? `#${part}` : ''))}`, sessionId, agentId, ...s });
   /** User messages already read as the instruction after a rejection or an interrupt. */
   const consumed = new Set<string>();
   let acted = false;
+  /** The agent said it was done (Cline's completion_result): what the user types next corrects it. */
+  let reportedDone = false;
   const steps: string[] = [];
   const stepEvents: string[] = [];
 
   live.forEach((e, i) => {
-    if (e.kind === 'assistant' || e.kind === 'tool_call') acted = true;
+    if (e.kind === 'assistant' || e.kind === 'tool_call') {
+      acted = true;
+      reportedDone = !!e.completion;
+    }
     if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       const step = call ? stepOf(call) : null;
@@ -263,7 +304,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     if (e.kind === 'tool_result' && e.isError && !e.rejected && !/Sibling tool call errored/i.test(e.text)) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       const tool = e.tool?.name ?? call?.tool?.name ?? 'tool';
-      const sig = errorSignature(e.text);
+      const sig = errorSignature(e.text, ctx);
       if (!sig) return;
       const fix = findFix(live, i, tool, calls);
       add({
@@ -281,14 +322,15 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       // A rejected call or an interrupt is a correction whose words come next.
       const next = live.slice(i + 1).find((x) => x.kind === 'user' && !x.injected && !x.interrupt && x.text.trim());
       if (!next || consumed.has(next.id)) return;
-      const sentence = firstSentences(next.text);
-      if (!sentence || sentence.length > 300) return;
+      // Whatever its language: the structure (a call refused, then words) makes it a correction.
+      const sentence = sentencesOf(next.text)[0];
+      if (!sentence || notTypedByUser(next.text)) return;
       consumed.add(next.id);
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       const kind = e.rejected ? 'rejection' : 'interrupt';
       add({
         kind,
-        key: `${kind}|${preferenceKey(sentence)}`,
+        key: `${kind}|${preferenceKey(sentence, ctx)}`,
         text: clip(sentence, 300),
         ...(e.tool?.name ? { tool: e.tool.name } : {}),
         eventIds: [...(call ? [call.id] : []), e.id, next.id],
@@ -296,9 +338,16 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
         timestamp: next.timestamp,
       });
     } else if (e.kind === 'user' && !e.injected && !consumed.has(e.id)) {
-      const { kind, sentence } = classifyUserText(e.text, acted);
-      if (!kind) return;
-      add({ kind, key: `${kind}|${preferenceKey(sentence)}`, text: clip(sentence, 300), eventIds: [e.id], excerpt: clip(sentence, 400), timestamp: e.timestamp });
+      const afterDone = reportedDone;
+      reportedDone = false;
+      const found = userInstructions(e.text, acted);
+      // Feedback on a reported completion corrects it, in any language and any wording.
+      const first = sentencesOf(e.text)[0];
+      if (afterDone && first && !found.some((f) => f.sentence === first) && !notTypedByUser(e.text) && !ACKNOWLEDGED.test(first)) found.unshift({ kind: 'correction', sentence: first });
+      found.forEach(({ kind, sentence }, part) => {
+        const key = preferenceKey(sentence, ctx);
+        if (key) add({ kind, key: `${kind}|${key}`, text: clip(sentence, 300), eventIds: [e.id], excerpt: clip(sentence, 400), timestamp: e.timestamp }, part);
+      });
     }
   });
   if (steps.length >= 3) {

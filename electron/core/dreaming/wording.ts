@@ -3,6 +3,7 @@
 // always reads the same way (and a full dream words a lesson exactly as incremental ones did).
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
+import { abstractText, fillForm, type Abstracted } from './abstract';
 import { fixShape, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
 import type { Obs } from './observations';
@@ -96,11 +97,25 @@ function perSessionObs(p: Pattern): Obs[] {
   return [...by.values()];
 }
 
-/** The command as typed when sessions agree on it (2+ of them, or the only one), else its general form. */
+/**
+ * The command as typed when every session typed it alike, else its general form: a file or flag
+ * value that happened to be in some failing calls is not part of the lesson.
+ */
 function render(cmds: Cmd[]): string {
-  const raw = majority(cmds.map((c) => c.raw))!;
-  const n = cmds.filter((c) => c.raw === raw).length;
-  return n >= 2 || cmds.length === 1 ? raw : majority(cmds.map((c) => c.general))!;
+  const raw = cmds[0].raw;
+  return cmds.every((c) => c.raw === raw) ? raw : majority(cmds.map((c) => c.general))!;
+}
+
+/**
+ * The error as it read, with what differs between projects and runs (the project's name, versions,
+ * paths, numbers) shown as "…" unless every occurrence agrees: one quote for every project.
+ */
+function quoteOf(heads: { head: string; agent: string }[], fallback: string): string {
+  if (!heads.length) return fallback;
+  if (heads.every((h) => h.head === heads[0].head)) return heads[0].head;
+  const forms = heads.map((h) => abstractText(h.head, { project: projectOfAgent(h.agent) }));
+  const form = majority(forms.map((f) => f.form))!;
+  return fillForm(form, forms.filter((f) => f.form === form).map((f) => f.slots), '…');
 }
 
 /** `… fails with "… declarations.".` reads `… fails with "… declarations."`. */
@@ -112,14 +127,13 @@ function errorWording(p: Pattern): { title: string; text: string } {
   // Quoted as it read: the wording seen most often among the occurrences that normalize alike.
   const heads = obs.map((o) => errorHeadline(o.x));
   const common = majority(heads.map((h) => errorSignature(h)));
-  const gist = majority(heads.filter((h) => errorSignature(h) === common)) ?? p.key;
+  const gist = quoteOf(obs.filter((_, i) => errorSignature(heads[i]) === common).map((o, i, all) => ({ head: heads[obs.indexOf(all[i])], agent: o.a })), p.key);
   if (!SHELL.test(tool)) {
     const fix = majority(obs.map((o) => generalAction(o.f, tool)));
     const call = majority(obs.map((o) => generalAction(o.c, tool)));
-    const title = clip(`${call ?? tool} fails: ${gist}`, 90);
-    if (fix && call && fix !== call) return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
-    if (fix && !call) return { title, text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
-    return { title, text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
+    if (fix && call && fix !== call) return { title: clip(`Run ${code(fix)} before ${code(call)}`, 90), text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
+    if (fix && !call) return { title: clip(`When ${tool} fails, ${fix}`, 90), text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
+    return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
   }
   const shapes = obs.filter((o) => o.c).map((o) => fixShape(shellCommandOf(o.c!, tool), shellFixOf(o.f, tool)));
   const keyOf = (s: FixShape) => [s.kind, s.call.general, s.fix?.general ?? '', s.flags ?? ''].join('\u0000');
@@ -130,20 +144,19 @@ function errorWording(p: Pattern): { title: string; text: string } {
   if (!agreed.length) {
     const call = shapes.length ? render(shapes.map((s) => s.call)) : undefined;
     return {
-      title: clip(`${call ?? tool} fails: ${gist}`, 90),
+      title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90),
       text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.`,
     };
   }
   const { kind, flags } = agreed[0];
   const call = render(agreed.map((s) => s.call));
   const fix = kind === 'replace' || kind === 'prerequisite' ? render(agreed.map((s) => s.fix!)) : '';
-  const title = clip(`${call} fails: ${gist}`, 90);
-  if (kind === 'prerequisite') return { title, text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
-  if (kind === 'add-flags') return { title, text: `Add ${code(flags!)} to ${code(call)}: without it, it fails with "${gist}".` };
-  if (kind === 'drop-flags') return { title, text: `Drop ${code(flags!)} from ${code(call)}: with it, it fails with "${gist}".` };
+  if (kind === 'prerequisite') return { title: clip(`Run ${code(fix)} before ${code(call)}`, 90), text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
+  if (kind === 'add-flags') return { title: clip(`Add ${code(flags!)} to ${code(call)}`, 90), text: `Add ${code(flags!)} to ${code(call)}: without it, it fails with "${gist}".` };
+  if (kind === 'drop-flags') return { title: clip(`Drop ${code(flags!)} from ${code(call)}`, 90), text: `Drop ${code(flags!)} from ${code(call)}: with it, it fails with "${gist}".` };
   // `python -m pytest tests/` wraps `pytest tests/`: what fails is the plain program.
   const plain = ` ${fix} `.includes(` ${call} `) ? `plain ${code(agreed[0].call.general)}` : code(call);
-  return { title, text: `Use ${code(fix)} instead of ${code(call)}: ${plain} fails with "${gist}".` };
+  return { title: clip(`Use ${code(fix)} instead of ${code(call)}`, 90), text: `Use ${code(fix)} instead of ${code(call)}: ${plain} fails with "${gist}".` };
 }
 
 /** The fix as a shell command, or nothing when it was another tool (an edit is not a command to run). */
@@ -160,6 +173,44 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
     const steps = p.key.slice(p.key.indexOf('|') + 1);
     return { title: clip(`Workflow: ${steps}`, 90), text: `Follow the routine that worked before, in this order: ${steps}.` };
   }
-  const text = imperative(clip(majority(perSession.map((o) => o.x)) ?? p.key, 240));
+  const text = imperative(clip(userWording(p), 240));
   return { title: clip(text.replace(/[.!]$/, ''), 80), text };
+}
+
+/** The project an agent works in (`claude-code:/home/me/shop` → `/home/me/shop`): its name is a value. */
+const projectOfAgent = (agentId: string) => (agentId.includes(':') ? agentId.slice(agentId.indexOf(':') + 1) : null);
+
+/**
+ * What the user keeps saying, in the words they use most, with what varies said generally: the
+ * form most sessions share (`Do NOT touch <path>`), naming a value only when every session agrees.
+ */
+function userWording(p: Pattern): string {
+  const obs = perSessionObs(p);
+  const forms = obs.map((o) => abstractText(o.x, { project: projectOfAgent(o.a) }));
+  if (p.keys.some((k) => / ?scope:edit\b/.test(k))) return scopeWording(forms);
+  const form = majority(forms.map((f) => f.form));
+  if (!form) return majority(obs.map((o) => o.x)) ?? p.key;
+  return fillForm(form, forms.filter((f) => f.form === form).map((f) => f.slots));
+}
+
+/**
+ * "Do NOT touch models.py", "only edit app.py", "no other changes": one rule about the scope of
+ * edits. It names the file when every session protects (or targets) the same one.
+ */
+function scopeWording(forms: Abstracted[]): string {
+  const constant = (pick: (f: Abstracted) => string | undefined) => {
+    const values = forms.map(pick);
+    return values[0] && values.every((v) => v === values[0]) ? values[0] : undefined;
+  };
+  const pathAt = (f: Abstracted, re: RegExp) => {
+    const m = re.exec(f.form);
+    if (!m) return undefined;
+    const index = (f.form.slice(0, m.index + m[0].length).match(/<path>/g) ?? []).length - 1;
+    return f.slots.filter((s) => s.type === 'path')[index]?.value;
+  };
+  const target = constant((f) => pathAt(f, /\b(?:only|just)\s+(?:\w+\s+){0,3}?<path>/i));
+  const kept = constant((f) => pathAt(f, /\b(?:not|n't|never|no)\s+(?:\w+\s+){0,3}?<path>/i));
+  if (kept) return `Never touch \`${kept}\`; change only the files the task is about.`;
+  if (target) return `Only edit \`${target}\`; leave other files untouched.`;
+  return 'Only change the files you are asked to; leave other files untouched and make no unrelated changes.';
 }

@@ -80,7 +80,7 @@ export const cline: FormatImporter = {
           break;
         }
         case 'say:completion_result':
-          ev.add({ ...base, kind: 'assistant', text });
+          ev.add({ ...base, kind: 'assistant', text, completion: true });
           break;
         case 'ask:followup': {
           const q = obj(parseJsonString(text));

@@ -42,13 +42,13 @@ describe('wording a recurring tool error by the shape of its fix', () => {
   it('replacement: the fix runs the failed program another way', () => {
     const w = lessonOf(times(3, () => [{ command: 'pytest tests/', error: PYTEST_ERR }, { command: 'python -m pytest tests/' }]));
     expect(w.text).toBe("Use `python -m pytest tests/` instead of `pytest tests/`: plain `pytest` fails with \"ModuleNotFoundError: No module named 'shop'\".");
-    expect(w.title).toBe("pytest tests/ fails: ModuleNotFoundError: No module named 'shop'");
+    expect(w.title).toBe('Use `python -m pytest tests/` instead of `pytest tests/`');
   });
 
   it('prerequisite: the fix runs something first, then the failed command', () => {
     const w = lessonOf(times(3, () => [{ command: 'npx tsc --noEmit', error: TSC_ERR }, { command: 'pnpm run gen:schema && npx tsc --noEmit' }]));
     expect(w.text).toBe("Run `pnpm run gen:schema` before `npx tsc --noEmit`: otherwise it fails with \"error TS2307: Cannot find module './schema' or its corresponding type declarations.\"");
-    expect(w.title).toMatch(/^npx tsc --noEmit fails: error TS2307: Cannot find module '\.\/schema'/);
+    expect(w.title).toBe('Run `pnpm run gen:schema` before `npx tsc --noEmit`');
   });
 
   it('prerequisite as a call of its own; a command whose arguments vary reads in its general form', () => {
@@ -56,7 +56,8 @@ describe('wording a recurring tool error by the shape of its fix', () => {
       { command: `npx vitest run src/parser-${i}.test.ts`, error: `Error: Cannot find module '/home/dev/src/gen/schema-${i}.ts' imported from /home/dev/src/parser-${i}.ts:1${i}` },
       { command: 'npm run codegen' },
     ]));
-    expect(w.text).toMatch(/^Run `npm run codegen` before `npx vitest run`: otherwise it fails with "Error: Cannot find module '\/home\/dev\/src\/gen\/schema-0\.ts'/);
+    // The quote keeps what every session shares; the path that differed each time reads "…".
+    expect(w.text).toBe('Run `npm run codegen` before `npx vitest run`: otherwise it fails with "Error: Cannot find module \'…\' imported from …".');
   });
 
   it('flag added: names the flag', () => {
