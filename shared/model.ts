@@ -71,6 +71,8 @@ export const Session = z.object({
   correctionCount: z.number().int().nonnegative(),
   files: z.array(z.string()),
   importedAt: IsoDate,
+  /** The session this one was forked from: what both show from before the fork counts once, there. */
+  forkedFrom: z.string().optional(),
   /** Set when this session has not been dreamt over yet (incremental dreams read only these). */
   dreamt: z.boolean(),
 });
@@ -95,6 +97,8 @@ export const Signal = z.object({
   tool: z.string().optional(),
   /** Ordered steps for workflow signals: tool + normalized target. */
   steps: z.array(z.string()).optional(),
+  /** For workflow signals, what each step touched (the file edited, the command as typed). */
+  targets: z.array(z.string()).optional(),
   eventIds: z.array(z.string()).min(1),
   excerpt: z.string(),
   timestamp: IsoDate.nullable(),

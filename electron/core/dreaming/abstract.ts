@@ -23,9 +23,11 @@ const RULES: { type: SlotType; re: RegExp }[] = [
   // Anything with a slash between words, or a file name with a known extension (with a location).
   { type: 'path', re: new RegExp(String.raw`(?:[A-Za-z]:)?(?:~|\.{1,2})?[\\/]?(?:[\w.@+-]+[\\/])+[\w.@+-]*(?:\(\d+,\d+\)|:\d+(?::\d+)?)?|(?<![\w/])[\w.+-]*\.(?:${FILE_EXT})\b(?::\d+(?::\d+)?)?|\b(?:Dockerfile|Makefile|Procfile|Gemfile|Rakefile|Justfile)\b`, 'g') },
   // Code-shaped names: camelCase, PascalCase with an inner capital, snake_case, calls, backticked code.
-  { type: 'id', re: /`[^`\n]{1,60}`|\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z_]\w*\(\)/g },
+  { type: 'id', re: /`(?=[^`\n]*[^a-z\s`-])[^`\n]{1,60}`|\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[A-Za-z_]\w*\(\)/g },
   { type: 'n', re: /(?<![\w<])\d+(?:[.,]\d+)*(?![\w>])/g },
 ];
+
+const COMMON_DIRS = /^(?:src|lib|libs|app|apps|test|tests|spec|docs|doc|packages|components|scripts|bin|config|public|pages|api|server|client|web|internal|cmd|pkg|dist|build|assets|styles|utils|models|views|routes|static|templates|migrations|crates|modules|tools|examples|data)$/i;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -40,7 +42,9 @@ export function abstractText(text: string, ctx: AbstractContext = {}): Abstracte
   for (const { type, re } of rules) {
     form = form.replace(re, (m: string, ...rest: unknown[]) => {
       // A placeholder already put in is not a value (`<path>` must not become `<<id>>`).
-      if (/^<\w+>$/.test(m)) return m;
+      if (/^`?<\w+>`?$/.test(m)) return m;
+      // `npm/yarn`, `and/or`, `tabs/spaces`: alternatives, not a path (unless a usual folder name leads).
+      if (type === 'path' && /^[A-Za-z]+\/[A-Za-z]+$/.test(m) && !COMMON_DIRS.test(m.split('/')[0])) return m;
       const at = rest.find((x) => typeof x === 'number') as number;
       found.push({ at, slot: { type, value: m.replace(/^`|`$/g, '') } });
       return `<${type}>`;

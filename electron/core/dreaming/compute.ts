@@ -47,7 +47,7 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
     if (doc) {
       // A full dream re-reads what happened, so a better extraction reaches sessions imported before it.
       const signals = input.full ? extractSignals({ id, agentId: doc.session.agentId, events: doc.events, project: doc.session.project }) : doc.signals;
-      fold(index, id, doc.session.agentId, doc.session.startedAt, signals);
+      fold(index, id, doc.session.agentId, doc.session.startedAt, signals, doc.session.forkedFrom);
       signalsRead += signals.length;
     }
     if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);

@@ -14,7 +14,7 @@ const ECHOED = /^(?:okay|ok|alright|all right|hmm+|so|well)?[,.]?\s*(?:so\s+)?(?
 /** Tool prompts and their answers (aider's "Add file to the chat? (Y)es/(N)o…", bare y/n/all). */
 const CONFIRMATION = /\((?:Y)es\/\((?:N)o|\b(?:add|create|run|drop|open) (?:file|url|shell command|\d+ files?|the file)s?\b[^?]{0,120}\?\s*(?:\(|\[|$)|^(?:y|n|yes|no|a|all|d|s|skip|don't ask again|ok)$/i;
 /** A line that is pasted code, a log or a stack trace rather than prose. */
-const PASTED_LINE = /^(?:\s{4,}|\t)|^\s*(?:at \S+ \(|File ".*", line \d|Traceback \(most recent|[A-Z]\w*(?:Error|Exception)\b:|\$ |>>> |npm (?:ERR|WARN)|error(?:\[\w+\])?:|warning:|\d{4}-\d{2}-\d{2}[T ]\d{2}:|\[\d{2}:\d{2}|[{}[\]();,]+\s*$|import\s+(?:\{|\*|[\w.]+\s+from\b|[\w.]+;?\s*$)|from\s+[\w.]+\s+import\b|(?:export\s+)?(?:def|class|function|fn|impl|public|private|protected|async function|interface|struct|enum)\s+\w+.*[({:;<]\s*$|#include\b|(?:const|let|var)\s+\w+\s*=|(?:if|for|while|switch)\s*\(|return\b.*;\s*$|[\w.[\]'"]+\s*(?:=|\+=|-=|:=)\s*[^=\s]|<\/?[a-z][\w-]*(?:\s[^>]*)?>\s*$|.*[;{]\s*$)/;
+const PASTED_LINE = /^(?:\s{4,}|\t)|^\s*(?:at \S+ \(|File ".*", line \d|Traceback \(most recent|[A-Z]\w*(?:Error|Exception)\b:|\$ |>>> |npm (?:ERR|WARN)|error(?:\[\w+\])?:|warning:|\d{4}-\d{2}-\d{2}[T ]\d{2}:|\[\d{2}:\d{2}|[{}[\]();,]+\s*$|[^\s]*[=(){}[\]][^\s]*.*[;{]\s*$|import\s+(?:\{|\*|[\w.]+\s+from\b|[\w.]+;?\s*$)|from\s+[\w.]+\s+import\b|(?:export\s+)?(?:def|class|function|fn|impl|public|private|protected|async function|interface|struct|enum)\s+\w+.*[({:;<]\s*$|#include\b|(?:const|let|var)\s+\w+\s*=|(?:if|for|while|switch)\s*\(|return\b.*;\s*$|[\w.[\]'"]+\s*(?:=|\+=|-=|:=)\s*[^=\s]|<\/?[a-z][\w-]*(?:\s[^>]*)?>\s*$)/;
 
 /** The prose of a user message: code fences, quoted blocks and pasted lines removed. */
 export function proseOf(text: string): string {
@@ -44,9 +44,9 @@ export function sentencesOf(text: string): string[] {
 /** A rule is marked: negated directives, restrictions, "always", conventions, "X, not Y". */
 const RULE_MARKERS = [
   /^(?:please\s+|pls\s+|and\s+|but\s+|also\s+|again,?\s+|remember,?\s+|important:?\s+|note:?\s+)*(?:do not|don'?t|dont|never|no longer|stop|avoid|refrain from|quit|without)\b(?!\s+(?:know|worry|mind|understand|think so|care|see|get it))/i,
-  /^(?:please\s+|and\s+)*(?:only|just)\s+(?:edit|change|modify|touch|update|use|run|work on|fix|make)\b/i,
+  /^(?:please\s+|and\s+)*(?:only|just)\s+(?:edit|change|modify|touch|update|use|run|work on|fix|make)\b|^(?:please\s+)?(?:edit|change|modify|touch|work on)\s+only\b/i,
   /^(?:please\s+)?no (?:other|more|extra|additional|unrelated|unnecessary|new|further)\b|^no [a-z]+(?: [a-z]+)?[.!]*$/i,
-  /\b(?:always|every time|each time|after (?:each|every|any)|before (?:each|every|any|you (?:commit|push|run|start|finish))|whenever|from now on|going forward|in (?:the )?future|by default|as a rule|at all times)\b/i,
+  /\b(?:always|every time|each time|after (?:each|every|any)|before (?:each|every|any|you (?:commit|push|run|start|finish)|(?:i|we) (?:commit|push|merge|release)|(?:committing|pushing|merging|opening|submitting|releasing|deploying|considering|calling|marking|declaring|finishing))|whenever|from now on|going forward|in (?:the )?future|by default|as a rule|at all times)\b/i,
   /\b(?:in this (?:repo|repository|project|codebase)|we (?:use|prefer|always|never|don'?t|do not|stick|write|follow)|our (?:convention|style|rule|team|codebase)|(?:the )?convention (?:here )?is)\b/i,
   /\b(?:remember (?:to|that)|make sure (?:to|you)|be sure to|keep (?:using|the (?:existing|same|original))|stick (?:to|with)|i (?:prefer|like to|always want))\b|\bprefer\b/i,
   /\b(?:instead of|rather than)\b|\buse [\w.@/-]+,? (?:not|never) [\w.@/-]+|^[\w.@/-]+(?: [\w.@/-]+)?,? not [\w.@/-]+(?: [\w.@/-]+)?[.!]*$/i,
@@ -90,7 +90,9 @@ const FILLER = new Set(['please', 'pls', 'kindly', 'just', 'really', 'also', 'ag
 /** Words that negate the rest of their clause. */
 const NEGATORS = /^(?:not|no|never|dont|don|avoid|stop|quit|without|refrain|nothing|none)$/;
 /** Objects that mean "files beyond the ones named": with an edit verb, the rule is about scope. */
-const FILEISH = /^(?:<path>|file|files|other|rest|anything|everything|nothing|unrelated|module|modules|code|folder|folders|directory)$/;
+const FILEISH = /^(?:<path>|file|files|path|paths|other|rest|anything|everything|nothing|unrelated|module|modules|code|folder|folders|directory)$/;
+/** Where a clause turns from the instruction to its conditions: what follows qualifies, it is not the subject. */
+const QUALIFIER = /^(?:unless|where|which|because|except|including|since|although|though|when|whenever|if|while|until)$/;
 
 /**
  * A sentence's canonical signed tokens: placeholders for what varies, negation folded into a "!"
@@ -100,15 +102,25 @@ const FILEISH = /^(?:<path>|file|files|other|rest|anything|everything|nothing|un
  */
 export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): string[] {
   const { form } = abstractText(sentence, ctx);
-  const text = form.toLowerCase().replace(/n't\b/g, ' not').replace(/\bno (?:longer|more)\b/g, 'not');
+  // "after each step", "after every change", "each time": when, said generally, is part of "always".
+  const text = form.toLowerCase().replace(TRIGGER, ' ').replace(/n't\b/g, ' not').replace(/\bno (?:longer|more)\b/g, 'not');
   const out: string[] = [];
   let scopeRule = false;
   for (const clause of text.split(/[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|\bbut\b/)) {
     const words = clause.split(/[^\p{L}\p{N}<>_.'-]+/u).map((w) => w.replace(/^['.-]+|['.-]+$/g, '')).filter(Boolean).flatMap(cjkBigrams);
     let neg = false;
     let only = false;
+    let qualifying = false;
     const clauseOut: { w: string; neg: boolean }[] = [];
     for (const raw of words) {
+      // "don't add comments where the code is self-evident": the rule is "don't add comments";
+      // its condition stays as lightly weighed words (`~code`), so wordings with other conditions still match.
+      if (QUALIFIER.test(raw) || (raw === 'that' && clauseOut.length > 0 && !/^(?:sure|ensure|remember|check|verify)$/.test(words[words.indexOf(raw) - 1] ?? ''))) { qualifying = true; continue; }
+      if (qualifying) {
+        const q = /^<\w+>$/.test(raw) ? raw : SYNONYMS[stem(raw)] ?? stem(raw);
+        if (q.length > 1 && !FILLER.has(raw) && !FILLER.has(q) && !NEGATORS.test(raw)) clauseOut.push({ w: `~${q}`, neg: false });
+        continue;
+      }
       if (NEGATORS.test(raw)) { neg = true; continue; }
       // "use pnpm instead of npm", "tabs rather than spaces": what follows is what not to do.
       if (raw === 'instead' || raw === 'rather') { neg = true; continue; }
@@ -120,18 +132,20 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
     }
     // "do NOT touch <path>", "only edit <path>", "no other changes", "leave the rest alone":
     // all say "keep your edits to what was asked" — one rule, whatever files it names.
-    const words_ = clauseOut.map((c) => c.w);
+    const words_ = clauseOut.map((c) => c.w).filter((w) => !w.startsWith('~'));
     const hasEdit = words_.includes('edit') || /\bchanges?\b/.test(clause);
     const aboutFiles = words_.some((w) => w === '<path>' || w === 'file') || /\b(?:other|else|rest|unrelated)\b/.test(clause);
     if ((hasEdit && aboutFiles && (neg || only)) || (neg && /\b(?:other|unrelated|extra|additional|further)\s+changes?\b/.test(clause)) || /\bleave\b.*\b(?:alone|untouched|as is|unchanged|intact)\b/.test(clause)) {
       scopeRule = true;
       continue;
     }
-    for (const c of clauseOut) out.push(c.neg ? `!${c.w}` : c.w);
+    for (const c of clauseOut) out.push(c.neg && !c.w.startsWith('~') ? `!${c.w}` : c.w);
   }
   if (scopeRule) out.unshift('scope:edit');
   return [...new Set(out)];
 }
+
+const TRIGGER = /\b(?:after|before|with|on|for) (?:each|every|any|all) (?:single |meaningful |small )?(?:step|change|edit|task|time|modification|update|file|iteration|turn|answer|response|reply)s?\b/g;
 
 /** Scripts written without spaces between words: compared by overlapping character pairs. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;

@@ -2,7 +2,7 @@
 // signatures first (the key), then similar wording (TF-IDF cosine) — and step n-grams that recur
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
-import type { KeyEntry, Obs, ObservationIndex } from './observations';
+import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from './observations';
 import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
@@ -31,7 +31,7 @@ const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
 /** The text of a key's first session (by id): deterministic whatever order sessions came in. */
 export const representative = (e: KeyEntry) => e.per[Object.keys(e.per).sort()[0]].x;
 
-function patternOf(keys: string[], entries: Record<string, KeyEntry>): Pattern {
+function patternOf(keys: string[], entries: Record<string, KeyEntry>, index?: ObservationIndex): Pattern {
   const sorted = [...keys].sort();
   const sessions = new Map<string, Obs>();
   const agents = new Set<string>();
@@ -39,12 +39,13 @@ function patternOf(keys: string[], entries: Record<string, KeyEntry>): Pattern {
   let occurrences = 0;
   for (const k of sorted)
     for (const [sid, o] of Object.entries(entries[k].per).sort(([a], [b]) => a.localeCompare(b))) {
+      if (index && copiedFromParent(index, entries[k], sid)) continue;
       if (!sessions.has(sid)) sessions.set(sid, o);
       agents.add(o.a);
       occurrences += o.n;
       obs.push({ key: k, session: sid, o });
     }
-  const size = (k: string) => Object.keys(entries[k].per).length;
+  const size = (k: string) => obs.filter((x) => x.key === k).length;
   const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
   const kind = entries[key].kind;
   return { key, keys: sorted, family: familyOf(kind), kind, sessions, agents, occurrences, obs };
@@ -68,7 +69,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
   for (const [g, list] of Object.entries(groups)) {
     const fam = g.startsWith('error') ? 'error' : (g as Family);
     if (fam === 'workflow') {
-      out.push(...workflowPatterns(list, index.keys, index.grams, minSupport));
+      out.push(...workflowPatterns(list, index, minSupport));
       continue;
     }
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
@@ -78,7 +79,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {
-      const p = patternOf(members, index.keys);
+      const p = patternOf(members, index.keys, index);
       if (p.sessions.size >= minSupport) out.push(p);
     }
   }
@@ -89,12 +90,16 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
 function userDoc(key: string, entry: KeyEntry): string[] {
   const body = contentOf(key);
   return /^(?:scope:|!?[\p{L}\p{N}<])/u.test(body) && body.split(' ').every((t) => !t || /^(?:scope:\w+|!?[^\s!]+)$/.test(t)) && body === [...new Set(body.split(' '))].sort().join(' ')
-    ? body.split(' ').filter(Boolean)
+    ? scoped(body.split(' ').filter(Boolean))
     : signedTokens(representative(entry));
 }
 
+/** "Keep edits to what was asked" is one rule whatever else the sentence adds: it is its subject. */
+const scoped = (doc: string[]) => (doc.includes('scope:edit') ? ['scope:edit'] : doc);
+
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
-function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, grams: Record<string, number>, minSupport: number): Pattern[] {
+function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: number): Pattern[] {
+  const { keys: entries, grams } = index;
   const support = (k: string) => (entries[k] ? Object.keys(entries[k].per).length : (grams[k] ?? 0));
   // A routine is more than two habits that happened to follow each other: at every split point,
   // when either half shows up, the whole routine must follow at least half of the time.
@@ -125,5 +130,5 @@ function workflowPatterns(keys: string[], entries: Record<string, KeyEntry>, gra
     });
     if (!overlapping) chosen.push(k);
   }
-  return chosen.map((k) => patternOf([k], entries));
+  return chosen.map((k) => patternOf([k], entries, index));
 }

@@ -32,7 +32,7 @@ export type KeyEntry = z.infer<typeof KeyEntry>;
 export const ObservationIndex = z.object({
   version: z.literal(1),
   /** session id → its agent, start time and the keys it contributed */
-  sessions: z.record(z.string(), z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()) })),
+  sessions: z.record(z.string(), z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()), /** forked from */ f: z.string().optional() })),
   keys: z.record(z.string(), KeyEntry),
   /** Short step sequences (1–3 steps): only how many sessions show them, to judge longer routines. */
   grams: z.record(z.string(), z.number().int().positive()).default({}),
@@ -95,8 +95,11 @@ function entriesOf(s: Signal): { key: string; text: string; eventId: string; cou
   const steps = s.steps ?? [];
   return stepGrams(steps).map((g) => {
     const at = steps.findIndex((_, i) => g.every((x, k) => steps[i + k] === x));
-    // The text of a step sequence is its key: not stored twice.
-    return { key: `workflow|${g.join(' → ')}`, text: '', eventId: s.eventIds[Math.max(0, at)] ?? s.eventIds[0], counted: g.length <= COUNTED_ONLY };
+    // The steps are the key; the text keeps what they touched here (`schema.prisma` for `edit *.prisma`),
+    // so the lesson can name a file every session edited.
+    const counted = g.length <= COUNTED_ONLY;
+    const text = counted || !s.targets ? '' : s.targets.slice(at, at + g.length).join(' → ');
+    return { key: `workflow|${g.join(' → ')}`, text, eventId: s.eventIds[Math.max(0, at)] ?? s.eventIds[0], counted };
   });
 }
 
@@ -121,7 +124,7 @@ const earlier = (a: string | null, b: string | null) => (!a ? b : !b ? a : a < b
 const later = (a: string | null, b: string | null) => (!a ? b : !b ? a : a > b ? a : b);
 
 /** Folds one session's signals into the index, replacing whatever it contributed before. */
-export function fold(index: ObservationIndex, sessionId: string, agentId: string, startedAt: string | null, signals: Signal[]): void {
+export function fold(index: ObservationIndex, sessionId: string, agentId: string, startedAt: string | null, signals: Signal[], forkedFrom?: string): void {
   unfold(index, sessionId);
   const keys = new Set<string>();
   for (const s of signals) {
@@ -148,17 +151,32 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
       keys.add(key);
     }
   }
-  index.sessions[sessionId] = { a: agentId, t: startedAt, keys: [...keys].sort() };
+  index.sessions[sessionId] = { a: agentId, t: startedAt, keys: [...keys].sort(), ...(forkedFrom ? { f: forkedFrom } : {}) };
+}
+
+/**
+ * Whether a session's observation of a key is a copy: a fork shows what its parent (or the
+ * parent's parent) showed before the fork, with the same text. Copies count once, in the original.
+ */
+export function copiedFromParent(index: ObservationIndex, entry: KeyEntry, sessionId: string): boolean {
+  const o = entry.per[sessionId];
+  const seen = new Set([sessionId]);
+  for (let parent = index.sessions[sessionId]?.f; parent && !seen.has(parent); parent = index.sessions[parent]?.f) {
+    seen.add(parent);
+    const p = entry.per[parent];
+    if (p && p.x === o.x) return true;
+  }
+  return false;
 }
 
 /** An index built from scratch from signals (tests and the engine's pure entry point). */
-export function indexOfSignals(signals: Signal[]): ObservationIndex {
+export function indexOfSignals(signals: Signal[], forks: Record<string, string> = {}): ObservationIndex {
   const index = emptyIndex();
   const bySession = new Map<string, Signal[]>();
   for (const s of signals) (bySession.get(s.sessionId) ?? bySession.set(s.sessionId, []).get(s.sessionId)!).push(s);
   for (const [id, list] of bySession) {
     const stamps = list.map((s) => s.timestamp).filter((t): t is string => !!t).sort();
-    fold(index, id, list[0].agentId, stamps[0] ?? null, list);
+    fold(index, id, list[0].agentId, stamps[0] ?? null, list, forks[id]);
   }
   return index;
 }

@@ -190,18 +190,45 @@ function fileKind(call: SessionEvent): string {
   return ext ? `*.${ext}` : 'file';
 }
 
-/** A successful call as one workflow step, or null when it is only looking around. */
-export function stepOf(call: SessionEvent): string | null {
+/** The file a call edits, when it names one. */
+function editedFile(call: SessionEvent): string | undefined {
+  try {
+    const j = JSON.parse(call.tool?.input ?? '') as Record<string, unknown>;
+    const v = j.file_path ?? j.path ?? j.filename ?? j.target_file ?? j.file;
+    if (typeof v === 'string') return v;
+  } catch { /* not JSON */ }
+  return /(?:^|\s|File: )((?:[\w.@~+-]*\/)*[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5})(?=\s|$|:)/.exec(call.text)?.[1];
+}
+
+/** A step of a workflow with the concrete thing it touched (the file edited, the command run). */
+export interface Step { step: string; target: string }
+
+const NOT_A_STEP = /^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/;
+
+/**
+ * A successful call as workflow steps: none when it only looks around, one for an edit or a tool,
+ * one per command of a compound shell line (`pnpm build && pnpm publish` is two steps).
+ */
+export function stepsOf(call: SessionEvent): Step[] {
   const name = call.tool?.name ?? '';
-  if (!name || LOOKING.test(name)) return null;
+  if (!name || LOOKING.test(name)) return [];
   if (SHELL.test(name)) {
-    const step = commandStep(commandOf(call));
-    return step && !/^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/.test(step) ? `run ${step}` : null;
+    const command = unwrapShell(commandOf(call));
+    return command.split(/&&|;|\|\|/).map((part) => part.trim()).flatMap((part) => {
+      const step = commandStep(part);
+      return step && !NOT_A_STEP.test(step) ? [{ step: `run ${step}`, target: part.split('|')[0].trim() }] : [];
+    });
   }
   if (EDITING.test(name)) {
-    return `edit ${fileKind(call)}`;
+    const file = editedFile(call);
+    return [{ step: `edit ${fileKind(call)}`, target: file ? file.replace(/^.*[\\/]/, '') : '' }];
   }
-  return `use ${name.toLowerCase()}`;
+  return [{ step: `use ${name.toLowerCase()}`, target: '' }];
+}
+
+/** A successful call as one workflow step (its first), or null when it is only looking around. */
+export function stepOf(call: SessionEvent): string | null {
+  return stepsOf(call)[0]?.step ?? null;
 }
 
 // ── User corrections and preferences ──────────────────────────────────────────────────────────
@@ -285,6 +312,8 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
   /** The agent said it was done (Cline's completion_result): what the user types next corrects it. */
   let reportedDone = false;
   const steps: string[] = [];
+  /** what each step touched: the file edited, the command as typed */
+  const targets: string[] = [];
   const stepEvents: string[] = [];
 
   live.forEach((e, i) => {
@@ -294,9 +323,10 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     }
     if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
-      const step = call ? stepOf(call) : null;
-      if (step && steps[steps.length - 1] !== step && steps.length < 80) {
+      for (const { step, target } of call ? stepsOf(call) : []) {
+        if (steps[steps.length - 1] === step || steps.length >= 80) continue;
         steps.push(step);
+        targets.push(clip(target, 120));
         stepEvents.push(call!.id);
       }
     }
@@ -357,6 +387,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       key: `workflow|${steps.join(' → ')}`.slice(0, 400),
       text: steps.join(' → '),
       steps,
+      targets,
       eventIds: stepEvents,
       excerpt: clip(steps.join(' → '), 400),
       timestamp: last?.timestamp ?? null,

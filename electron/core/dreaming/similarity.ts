@@ -30,8 +30,11 @@ export function tokens(text: string): string[] {
 }
 
 /** Words that say little about *what* an instruction is about: weighed down, not dropped. */
-const GENERIC = new Set(['run', 'first', 'repo', 'project', 'codebase', 'file', 'code', 'add', 'write', 'chang', 'change', 'updat', 'update', 'before', 'after', 'check', 'install', 'command', 'work', 'need', 'new', 'way', 'good', 'right', 'wrong', 'thi', 'again', 'put', 'do', 'done', 'try', 'fix']);
+// Not 'add' or 'remove': "don't add comments" and "don't remove comments" are opposite wishes.
+const GENERIC = new Set(['run', 'first', 'repo', 'project', 'codebase', 'file', 'code', 'chang', 'change', 'updat', 'update', 'before', 'after', 'check', 'install', 'command', 'work', 'need', 'new', 'way', 'good', 'right', 'wrong', 'thi', 'again', 'put', 'do', 'done', 'try', 'fix']);
 const GENERIC_WEIGHT = 0.35;
+/** Conditions of an instruction (`~…`, "unless it is obscure"): they refine it, they are not what it is about. */
+const QUALIFIER_WEIGHT = 0.25;
 
 // Words that negate the rest of their clause; a clause ends at punctuation.
 const NEGATORS = new Set(['not', 'never', 'avoid', 'stop', 'without', 'instead', 'rather', 'dont', 'quit', 'remove', 'delete', 'drop']);
@@ -69,7 +72,7 @@ export function idfOf(docs: string[][]): Map<string, number> {
 
 export function vectorOf(doc: string[], idf: Map<string, number>): Vector {
   const v: Vector = new Map();
-  for (const t of doc) v.set(t, (v.get(t) ?? 0) + (idf.get(t) ?? 1) * (GENERIC.has(t.replace(/^!/, '')) ? GENERIC_WEIGHT : 1));
+  for (const t of doc) v.set(t, (v.get(t) ?? 0) + (idf.get(t) ?? 1) * (t.startsWith('~') ? QUALIFIER_WEIGHT : GENERIC.has(t.replace(/^!/, '')) ? GENERIC_WEIGHT : 1));
   return v;
 }
 

@@ -170,11 +170,31 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
   const perSession = [...p.sessions.values()];
   if (p.family === 'error') return ending(errorWording(p));
   if (p.family === 'workflow') {
-    const steps = p.key.slice(p.key.indexOf('|') + 1);
-    return { title: clip(`Workflow: ${steps}`, 90), text: `Follow the routine that worked before, in this order: ${steps}.` };
+    const steps = workflowSteps(p);
+    return { title: clip(`Workflow: ${steps.join(' → ')}`, 90), text: `Follow the routine that worked before, in this order: ${steps.join(' → ')}.` };
   }
   const text = imperative(clip(userWording(p), 240));
   return { title: clip(text.replace(/[.!]$/, ''), 80), text };
+}
+
+/**
+ * A routine's steps as a person would say them: `pnpm build`, `edit \`schema.prisma\`` when every
+ * session edited that same file, `edit a .ts file` when the file varied.
+ */
+function workflowSteps(p: Pattern): string[] {
+  const steps = p.key.slice(p.key.indexOf('|') + 1).split(' → ');
+  const targets = perSessionObs(p).map((o) => o.x.split(' → '));
+  return steps.map((step, i) => {
+    const at = targets.map((t) => t[i] ?? '');
+    const same = at[0] && at.every((t) => t === at[0]) ? at[0] : undefined;
+    if (step.startsWith('run ')) return code(step.slice(4));
+    if (step.startsWith('edit ')) {
+      if (same) return `edit ${code(same)}`;
+      const ext = /^edit \*\.(\w+)$/.exec(step)?.[1];
+      return ext ? `edit a .${ext} file` : 'edit the files';
+    }
+    return step;
+  });
 }
 
 /** The project an agent works in (`claude-code:/home/me/shop` → `/home/me/shop`): its name is a value. */
@@ -209,7 +229,7 @@ function scopeWording(forms: Abstracted[]): string {
     return f.slots.filter((s) => s.type === 'path')[index]?.value;
   };
   const target = constant((f) => pathAt(f, /\b(?:only|just)\s+(?:\w+\s+){0,3}?<path>/i));
-  const kept = constant((f) => pathAt(f, /\b(?:not|n't|never|no)\s+(?:\w+\s+){0,3}?<path>/i));
+  const kept = constant((f) => pathAt(f, /(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+){0,3}?<path>/i));
   if (kept) return `Never touch \`${kept}\`; change only the files the task is about.`;
   if (target) return `Only edit \`${target}\`; leave other files untouched.`;
   return 'Only change the files you are asked to; leave other files untouched and make no unrelated changes.';

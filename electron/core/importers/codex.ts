@@ -45,6 +45,7 @@ export const codex: FormatImporter = {
 class CodexBuilder {
   private readonly ev: EventList;
   private id: string | null = null;
+  private forkedFrom: string | null = null;
   private cwd: string | null = null;
   private startedAt: string | null = null;
   private title: string | null = null;
@@ -60,6 +61,9 @@ class CodexBuilder {
   meta(p: Rec | { id?: unknown; timestamp?: unknown; cwd?: unknown }): void {
     const r = p as Rec;
     const id = str(r.id) ?? str(r.session_id);
+    // A fork's own meta comes first and names its parent; the parent's meta it copies comes after.
+    const parent = str(r.forked_from_id);
+    if (!this.id && parent && !parent.startsWith('[')) this.forkedFrom = parent;
     if (!this.id && id && !id.startsWith('[')) this.id = id;
     this.startedAt ??= isoTime(r.timestamp);
     const cwd = str(r.cwd);
@@ -177,7 +181,7 @@ class CodexBuilder {
     const events = this.ev.done();
     if (!events.length) return null;
     const id = this.id ?? path.basename(file).replace(/\.(jsonl|json)$/, '');
-    return { id: `codex:${id}`, tool: 'codex', project: this.cwd, title: clip(this.title ?? 'Codex session', 120), events };
+    return { id: `codex:${id}`, tool: 'codex', project: this.cwd, title: clip(this.title ?? 'Codex session', 120), events, ...(this.forkedFrom ? { forkedFrom: `codex:${this.forkedFrom}` } : {}) };
   }
 }
 

@@ -169,6 +169,7 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     correctionCount: signals.filter((s) => s.kind === 'correction' || s.kind === 'rejection').length,
     files: [...files],
     importedAt: existing?.session.importedAt ?? new Date().toISOString(),
+    ...(parsed.forkedFrom ?? existing?.session.forkedFrom ? { forkedFrom: parsed.forkedFrom ?? existing?.session.forkedFrom } : {}),
     // New events have not been dreamt over yet.
     dreamt: existing && added === 0 ? existing.session.dreamt : false,
   };

@@ -14,6 +14,8 @@ export interface ParsedSession {
    * session copied into a new file under a new id has the same root and merges into the first.
    */
   rootKey?: string;
+  /** The session this one was forked from (a Codex fork copies its parent's opening turns). */
+  forkedFrom?: string;
 }
 
 export interface ParseContext {

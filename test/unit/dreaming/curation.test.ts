@@ -57,7 +57,7 @@ describe('clustering', () => {
     const ls = learned([w(1, ['run npm run codegen']), w(2, []), w(3, ['use mcp'])]);
     expect(ls).toHaveLength(1);
     expect(ls[0].kind).toBe('workflow');
-    expect(ls[0].text).toContain('edit *.ts → run pnpm lint → run pnpm test → run git commit');
+    expect(ls[0].text).toContain('edit a .ts file → `pnpm lint` → `pnpm test` → `git commit`');
   });
 });
 
