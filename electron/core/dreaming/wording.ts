@@ -103,7 +103,21 @@ function perSessionObs(p: Pattern): Obs[] {
  */
 function render(cmds: Cmd[]): string {
   const raw = cmds[0].raw;
-  return cmds.every((c) => c.raw === raw) ? raw : majority(cmds.map((c) => c.general))!;
+  if (cmds.every((c) => c.raw === raw)) return raw;
+  const general = cmds[0].general;
+  return cmds.every((c) => c.general === general) ? general : sharedWords(cmds.map((c) => c.general));
+}
+
+/**
+ * The words every command shares, from the start (`pytest -k case0`, `pytest -k case1` → `pytest`):
+ * a flag whose value differed goes with it.
+ */
+function sharedWords(commands: string[]): string {
+  const split = commands.map((c) => c.split(' '));
+  const out: string[] = [];
+  for (let i = 0; split.every((w) => w[i] !== undefined && w[i] === split[0][i]); i++) out.push(split[0][i]);
+  while (out.length > 1 && /^-/.test(out[out.length - 1])) out.pop();
+  return out.join(' ') || majority(commands)!;
 }
 
 /**
@@ -136,7 +150,9 @@ function errorWording(p: Pattern): { title: string; text: string } {
     return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
   }
   const shapes = obs.filter((o) => o.c).map((o) => fixShape(shellCommandOf(o.c!, tool), shellFixOf(o.f, tool)));
-  const keyOf = (s: FixShape) => [s.kind, s.call.general, s.fix?.general ?? '', s.flags ?? ''].join('\u0000');
+  // The calls already share their error; what they must agree on is what changed (the fix), not
+  // the arguments each failing call happened to have.
+  const keyOf = (s: FixShape) => [s.kind, s.fix?.general ?? '', s.flags ?? ''].join('\u0000');
   // A fix is what sessions agree on: a next step seen once is a coincidence, not the fix.
   const fixed = shapes.filter((s) => s.kind !== 'none');
   const best = majority(fixed.map(keyOf));
