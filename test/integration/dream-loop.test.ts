@@ -39,7 +39,7 @@ describe('dreaming through the CLI', () => {
     expect(mistake.text).toMatch(/Run `npm run codegen` before `npx vitest run`: otherwise it fails with "Error: Cannot find module/);
     expect(mistake.agents).toEqual(['all']);
     expect(ls.find((l) => l.kind === 'preference')!.text).toMatch(/pnpm/);
-    expect(ls.find((l) => l.kind === 'workflow')!.text).toMatch(/`npm test` → `pnpm lint` → `git commit`/);
+    expect(ls.find((l) => l.kind === 'workflow')!.text).toMatch(/`npm test[^`]*` → `pnpm lint` → `git commit`/);
     for (const l of ls) {
       expect(l.evidence).toHaveLength(3);
       for (const e of l.evidence) expect(e).toMatchObject({ sessionId: expect.any(String), eventId: expect.any(String), agent: expect.stringMatching(/Claude Code/), excerpt: expect.any(String) });

@@ -49,6 +49,8 @@ function generalWords(words: string[], command: boolean): string[] {
   const out: string[] = [];
   for (const w of words) {
     if (/^(\d?>|<|\|)/.test(w)) break;
+    // `make test FILTER=x`: a variable set for one run is one of its arguments.
+    if (out.length && /^[A-Za-z_]\w*=/.test(w)) continue;
     if ((out.length || !command) && VOLATILE.test(w)) {
       // The flag whose value this was (`-m "msg"`, `-c file.yml`) says nothing without it.
       if (/^-\w$/.test(out[out.length - 1] ?? '')) out.pop();
@@ -113,6 +115,23 @@ export function shellCommandOf(display: string, tool: string): string {
 }
 
 /**
+ * A replacement said minimally: the words the failed and the succeeding command share at their
+ * end go (`python3 scripts/a.py --since x` for `python scripts/a.py --since x` is "python3 for
+ * python"), so the lesson names what changed, not what that one call happened to carry.
+ */
+function replacement(c: Cmd, main: string, fixParts: string[]): FixShape {
+  if (fixParts.length !== 1) return { kind: 'replace', call: c, fix: cmd(fixParts) };
+  const a = wordsOf(main);
+  const b = wordsOf(fixParts[0]);
+  let tail = 0;
+  while (tail < a.length - 1 && tail < b.length - 1 && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  if (!tail) return { kind: 'replace', call: c, fix: cmd(fixParts) };
+  const callHead = a.slice(0, a.length - tail).join(' ');
+  const fixHead = b.slice(0, b.length - tail).join(' ');
+  return { kind: 'replace', call: { raw: callHead, general: generalCommand(callHead) }, fix: { raw: fixHead, general: generalCommand(fixHead) } };
+}
+
+/**
  * How the fix relates to the failed command, both as typed (tool name already stripped):
  * - the fix runs the failed command after something else → prerequisite (the something else);
  * - the same command with flags added or dropped → add-flags / drop-flags;
@@ -146,10 +165,13 @@ export function fixShape(call: string, fix: string | undefined): FixShape {
     }
     // The same command on another file (`pytest tests/a.py` after `pytest tests/`) teaches nothing.
     if (fixParts[0] === main || generalCommand(fixParts[0]) === generalCommand(main)) return none;
-    return { kind: 'replace', call: c, fix: cmd(fixParts) };
+    return replacement(c, main, fixParts);
   }
+  // Another runner for the same task (`just test x` for `make test FILTER=x`).
+  const verb = (p: string) => wordsOf(p).filter((w) => !w.startsWith('-'))[1];
+  if (fixParts.length === 1 && SUBCOMMANDS.test(base(wordsOf(main)[0] ?? '')) && verb(main) && verb(main) === verb(fixParts[0]) && SUBCOMMANDS.test(base(wordsOf(fixParts[0])[0] ?? ''))) return replacement(c, main, fixParts);
   // The failed program run another way (`python -m pytest tests/` for `pytest tests/`).
-  if (fixParts.some((p) => ` ${wordsOf(p).map(base).join(' ')} `.includes(` ${program} `))) return { kind: 'replace', call: c, fix: cmd(fixParts) };
+  if (fixParts.some((p) => ` ${wordsOf(p).map(base).join(' ')} `.includes(` ${program} `))) return replacement(c, main, fixParts);
   if (fixParts.every((p) => HOUSEKEEPING.test(base(wordsOf(p)[0] ?? '')) && base(wordsOf(p)[0] ?? '') !== base(wordsOf(main)[0] ?? ''))) return none;
   return { kind: 'prerequisite', call: c, fix: cmd(fixParts) };
 }

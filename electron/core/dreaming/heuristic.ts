@@ -11,7 +11,7 @@ import { excerptOf, indexOfSignals, type ObservationIndex } from './observations
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import { tombstoneCheck } from './tombstones';
 import type { DreamInput, DreamOutput } from './types';
-import { lessonKindOf, wordingOf as wordingOfUncached } from './wording';
+import { lessonKindOf, namesNoFix, wordingOf as wordingOfUncached } from './wording';
 
 export type { Pattern } from './mine';
 
@@ -175,7 +175,9 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
         origin: 'learned', status: 'active', pinned: false, patternKey: p.key, signalKeys: p.keys, userEdited: false,
         createdAt: now, updatedAt: now, activatedAt: now, autoWording: fingerprint(wording),
       };
-      push('add', id, null, lesson, `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).`);
+      const noFix = namesNoFix(lesson);
+      push('add', id, null, noFix ? { ...lesson, status: 'candidate', activatedAt: null } : lesson,
+        `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).${noFix ? ' Waits as a candidate: no fix has worked the same way twice yet.' : ''}`);
       continue;
     }
 
@@ -265,7 +267,7 @@ function applyCap(
         const waiting: Lesson = { ...cur, status: 'candidate', activatedAt: null };
         working.set(cur.id, waiting);
         demote(waiting);
-      } else if (rank < cap && cur.status === 'candidate' && !cur.pinned) {
+      } else if (rank < cap && cur.status === 'candidate' && !cur.pinned && !(namesNoFix(cur) && cur.autoWording === fingerprint(cur))) {
         push('promote', cur.id, cur, { ...cur, status: 'active', activatedAt: input.now, updatedAt: input.now }, `Ranks #${rank + 1} of the lessons for ${agent}; the cap is ${cap}.`);
       }
     });

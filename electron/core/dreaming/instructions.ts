@@ -91,6 +91,15 @@ const FILLER = new Set(['please', 'pls', 'kindly', 'just', 'really', 'also', 'ag
 const NEGATORS = /^(?:not|no|never|dont|don|avoid|stop|quit|without|refrain|nothing|none)$/;
 /** Objects that mean "files beyond the ones named": with an edit verb, the rule is about scope. */
 const FILEISH = /^(?:<path>|file|files|path|paths|other|rest|anything|everything|nothing|unrelated|module|modules|code|folder|folders|directory)$/;
+/** Tools that stand in for one another: naming any of them is about the choice between them. */
+const FAMILY: Record<string, string> = Object.fromEntries([
+  ...['npm', 'pnpm', 'yarn', 'bun', 'npx', 'pnpx'].map((t) => [t, 'package-manager']),
+  ...['pip', 'pip3', 'uv', 'poetry', 'pipenv', 'conda', 'pdm', 'rye'].map((t) => [t, 'python-packages']),
+  ...['jest', 'vitest', 'mocha', 'jasmine', 'ava'].map((t) => [t, 'js-test-runner']),
+  ...['prettier', 'biome', 'eslint', 'dprint'].map((t) => [t, 'js-format']),
+  ...['tab', 'space', 'indent', 'indentation'].map((t) => [t, 'indentation']),
+]);
+
 /** Where a clause turns from the instruction to its conditions: what follows qualifies, it is not the subject. */
 const QUALIFIER = /^(?:unless|where|which|because|except|including|since|although|though|when|whenever|if|while|until)$/;
 
@@ -105,6 +114,7 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
   // "after each step", "after every change", "each time": when, said generally, is part of "always".
   const text = form.toLowerCase().replace(TRIGGER, ' ').replace(/n't\b/g, ' not').replace(/\bno (?:longer|more)\b/g, 'not');
   const out: string[] = [];
+  const families = new Set<string>();
   let scopeRule = false;
   for (const clause of text.split(/[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|\bbut\b/)) {
     const words = clause.split(/[^\p{L}\p{N}<>_.'-]+/u).map((w) => w.replace(/^['.-]+|['.-]+$/g, '')).filter(Boolean).flatMap(cjkBigrams);
@@ -124,11 +134,13 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
       if (NEGATORS.test(raw)) { neg = true; continue; }
       // "use pnpm instead of npm", "tabs rather than spaces": what follows is what not to do.
       if (raw === 'instead' || raw === 'rather') { neg = true; continue; }
-      if (raw === 'only' || raw === 'solely') { only = true; continue; }
+      if (raw === 'only' || raw === 'solely' || raw === 'exclusively') { only = true; continue; }
       if (FILEISH.test(raw)) { clauseOut.push({ w: raw === '<path>' ? '<path>' : 'file', neg }); continue; }
-      const w = /^<\w+>$/.test(raw) ? raw : SYNONYMS[stem(raw)] ?? SYNONYMS[raw] ?? stem(raw);
+      const bare = raw.replace(/^re-(?=\w)/, '');
+      const w = /^<\w+>$/.test(raw) ? raw : SYNONYMS[stem(bare)] ?? SYNONYMS[bare] ?? stem(bare);
       if (w.length <= 1 || FILLER.has(raw) || FILLER.has(w)) continue;
       clauseOut.push({ w, neg });
+      if (FAMILY[w]) families.add(FAMILY[w]);
     }
     // "do NOT touch <path>", "only edit <path>", "no other changes", "leave the rest alone":
     // all say "keep your edits to what was asked" — one rule, whatever files it names.
@@ -142,6 +154,8 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
     for (const c of clauseOut) out.push(c.neg && !c.w.startsWith('~') ? `!${c.w}` : c.w);
   }
   if (scopeRule) out.unshift('scope:edit');
+  // "never npm or yarn" and "we use pnpm, not npm" are one choice of tool, said two ways.
+  for (const f of families) out.push(`family:${f}`);
   return [...new Set(out)];
 }
 

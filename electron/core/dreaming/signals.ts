@@ -11,7 +11,7 @@ import { instructionKey, isRule, isTaskRequest, notTypedByUser, sentencesOf } fr
 const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
 
 /** Exit codes as the tool reports them beside the output (Claude Code, Codex). */
-const EXIT_LINE = /^(?:Exit code|Process exited with code)\s+(-?\d+)/im;
+const EXIT_LINE = /^(?:Exit code|Process exited with code):?\s+(-?\d+)/im;
 /** Quoted error codes (`code: 'ENOENT'`) name the error: they stay, other quoted names go. */
 const QUOTED_CODE = /^["'`](?:E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+|[A-Z]{1,4}\d{3,5})["'`]$/;
 
@@ -23,13 +23,16 @@ const QUOTED_CODE = /^["'`](?:E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+|[A-Z]{1,4}\d{3,5})["
 const NOISE_LINE = [
   /^>\s/, /^\$\s/, /^(?:yarn|pnpm|bun|npm) (?:run )?v?\d+\.\d+/i, /^npm (?:WARN|notice|http)\b/i,
   /^npm ERR! (?:A complete log|code E?LIFECYCLE|errno|Lifecycle script|This is probably|Failed at the|Exit status|command (?:failed|sh -c)|\s*$|.*(?:npm-debug|_logs\/))/i,
-  /^(?:RUN|DEV|PASS|✓|✔|√|·+$|\.+$|ok \d+\b|\[\d+\/\d+\])/, /^(?:Test Files|Tests|Test Suites|Snapshots|Duration|Start at|Time:|Ran all test suites)\b/, /^\d+ (?:passing|pending|skipped)\b/,
+  /^(?:RUN|DEV|PASS|✓|✔|√|·+$|\.+$|ok \d+\b|\[\d+\/\d+\])/, /^(?:❯|›|×|✗|✘|⎯+|↓)\s?/, /^[.FEsx]+\s+\[\s*\d+%\]$/, /^(?:FAILURES|ERRORS|short test summary info)$/i, /^_{2,}.*_{2,}$/,
+  /^\d+ (?:failed|passed|error|errors|skipped)\b.*\bin [\d.]+m?s\b/, /^(?:Failed Suites|Failed Tests) \d+/, /^(?:Test Files|Tests|Test Suites|Snapshots|Duration|Start at|Time:|Ran all test suites)\b/, /^\d+ (?:passing|pending|skipped)\b/,
   /^(?:Done|✨\s*Done) in [\d.]+m?s/, /^info Visit\b/, /^error Command failed with exit code \d+\.?$/i, /^ELIFECYCLE\b/, /^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\b|^ELIFECYCLE\s+Command failed/,
   /^(?:collected \d+ items?|platform \w+ -- Python|rootdir:|plugins:|cachedir:|configfile:|=+ test session starts)/i,
   /^(?:Compiling|Finished|Running|Downloaded|Downloading|Updating|Fresh|Checking|Blocking waiting for) (?!.*\berror)/, /^(?:Starting|Building|Bundling|Loading|Resolving|Fetching|Installing|Collecting)\b.*\.{0,3}$/,
 ];
 /** Error codes and error types: the words that say what failed. */
 export const ERROR_CODE = /\b(?:[A-Z]{1,4}\d{3,5}|E[A-Z]{3,}|ERR_[A-Z0-9_]+)\b/;
+/** `internal/x.go:10:2: missing go.sum entry…`, `src/a.ts(3,20): …`: a compiler pointing at what failed. */
+const DIAGNOSTIC = /^(?:[A-Za-z]:)?[\w.@~+\/\\-]+(?::\d+(?::\d+)?|\(\d+,\d+\)):\s+\S/;
 export const ERROR_TYPE = /\b\w*(?:Error|Exception|Failure)\b:|\berror(?:\[\w+\])?:|^(?:error|fatal|panic|FATAL|ERROR)\b|ERR!|\bnot found\b|\bno such file\b|\bpermission denied\b|\bcommand not found\b|\bcannot find\b|\bfailed to\b|\bunable to\b/i;
 const WEAK_ERROR = /^(?:FAIL|FAILED|✗|×|✘)\b|\bfailed\b|\bfailure\b/i;
 
@@ -49,7 +52,7 @@ const cleanLines = (text: string) => text
 export function tellingLines(text: string): string[] {
   const lines = cleanLines(text);
   const meaningful = lines.filter((l) => !NOISE_LINE.some((r) => r.test(l)));
-  const strong = meaningful.findIndex((l) => ERROR_CODE.test(l) || ERROR_TYPE.test(l));
+  const strong = meaningful.findIndex((l) => ERROR_CODE.test(l) || ERROR_TYPE.test(l) || DIAGNOSTIC.test(l));
   if (strong >= 0) return meaningful.slice(strong, strong + 1);
   const weak = meaningful.findIndex((l) => WEAK_ERROR.test(l));
   if (weak >= 0) return meaningful.slice(weak, weak + 1);
@@ -65,7 +68,8 @@ export function tellingLines(text: string): string[] {
  * codes. Signatures are for clustering only; a lesson quotes the error as it was written (wording.ts).
  */
 export function errorSignature(text: string, ctx: { project?: string | null } = {}): string {
-  let firstLines = tellingLines(text).join(' ');
+  // `/bin/bash: line 1: python: command not found` and `bash: line 1: …` are one error.
+  let firstLines = tellingLines(text).join(' ').replace(/^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh:\s+(?:line\s+\d+:\s+)?/, '');
   if (!firstLines) return '';
   const project = ctx.project?.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
   if (project && project.length >= 3) firstLines = firstLines.replace(new RegExp(`(?<![\\w/.-])${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'gi'), '<project>');
@@ -117,6 +121,8 @@ export function actionSignature(e: SessionEvent): string {
 const LOOKING = /^(read|grep|glob|ls|list|view|search|find|todowrite|todoread|webfetch|websearch|web_search|task|think|update_plan|read_file|list_dir|glob_file_search|codebase_search)$/i;
 const EDITING = /^(edit|write|multiedit|notebookedit|apply_patch|str_replace|create|str_replace_based_edit_tool|write_file|replace|patch)$/i;
 export const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|execute_bash|run_command|run_terminal_cmd|terminal|cmd|exec|run)$/i;
+/** Looking around in a shell is not a step either. */
+const NOT_A_STEP = /^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/;
 /** Runners whose sub-command is the meaningful part (`npm test`, `git commit`, `cargo build`). */
 const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'make', 'docker', 'kubectl', 'uv', 'poetry', 'pip', 'python', 'python3', 'mix', 'bundle', 'rake', 'gradle', 'mvn', 'dotnet', 'gh', 'terraform', 'deno']);
 
@@ -168,8 +174,10 @@ export function commandStep(command: string): string | null {
   const words = first.split(/\s+/).filter((w) => !/^\w+=/.test(w)).map((w) => w.replace(/^.*\//, ''));
   const head = words[0]?.toLowerCase();
   if (!head || !/^[a-z][\w.+-]*$/.test(head)) return null;
-  if (!RUNNERS.has(head)) return head;
   const rest = words.slice(1).filter((w) => !w.startsWith('-'));
+  // `alembic revision`, `just test`, `terraform plan`: a plain word after the program is its verb.
+  if (!RUNNERS.has(head)) return rest[0] && words[1] === rest[0] && /^[a-z][a-z-]{1,20}$/.test(rest[0]) && !NOT_A_STEP.test(head) ? `${head} ${rest[0]}` : head;
+  if (head === 'docker' && rest[0] === 'compose' && /^[a-z]+$/.test(rest[1] ?? '')) return `docker compose ${rest[1]}`;
   // `pnpm changeset version` is not `pnpm changeset`: package managers' plugin commands keep their verb.
   if (/^(npm|pnpm|yarn|bun|npx)$/.test(head) && rest[0] && rest[0] !== 'run' && /^[a-z][\w-]*$/.test(rest[1] ?? '') && words[2] === rest[1]) return `${head} ${rest[0]} ${rest[1]}`;
   if ((head === 'npm' || head === 'pnpm' || head === 'yarn' || head === 'bun') && rest[0] === 'run' && rest[1]) return `${head} run ${rest[1]}`;
@@ -203,25 +211,26 @@ function editedFile(call: SessionEvent): string | undefined {
 /** A step of a workflow with the concrete thing it touched (the file edited, the command run). */
 export interface Step { step: string; target: string }
 
-const NOT_A_STEP = /^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/;
 
 /**
  * A successful call as workflow steps: none when it only looks around, one for an edit or a tool,
  * one per command of a compound shell line (`pnpm build && pnpm publish` is two steps).
  */
-export function stepsOf(call: SessionEvent): Step[] {
+export function stepsOf(call: SessionEvent, project?: string | null): Step[] {
   const name = call.tool?.name ?? '';
   if (!name || LOOKING.test(name)) return [];
   if (SHELL.test(name)) {
     const command = unwrapShell(commandOf(call));
     return command.split(/&&|;|\|\|/).map((part) => part.trim()).flatMap((part) => {
       const step = commandStep(part);
-      return step && !NOT_A_STEP.test(step) ? [{ step: `run ${step}`, target: part.split('|')[0].trim() }] : [];
+      return step && !NOT_A_STEP.test(step.split(' ')[0]) ? [{ step: `run ${step}`, target: part.split('|')[0].trim() }] : [];
     });
   }
   if (EDITING.test(name)) {
     const file = editedFile(call);
-    return [{ step: `edit ${fileKind(call)}`, target: file ? file.replace(/^.*[\\/]/, '') : '' }];
+    // Named as the user would: relative to the project (`src/routes/index.ts`), else by its name.
+    const root = project ? `${project.replace(/[\\/]+$/, '')}/` : null;
+    return [{ step: `edit ${fileKind(call)}`, target: !file ? '' : root && file.startsWith(root) ? file.slice(root.length) : file.replace(/^.*[\\/]/, '') }];
   }
   return [{ step: `use ${name.toLowerCase()}`, target: '' }];
 }
@@ -323,7 +332,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     }
     if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
-      for (const { step, target } of call ? stepsOf(call) : []) {
+      for (const { step, target } of call ? stepsOf(call, ctx.project) : []) {
         if (steps[steps.length - 1] === step || steps.length >= 80) continue;
         steps.push(step);
         targets.push(clip(target, 120));

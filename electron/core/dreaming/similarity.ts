@@ -91,7 +91,9 @@ export function cosine(a: Vector, b: Vector): number {
 export function instructionSimilarity(a: Vector, b: Vector): number {
   const c = cosine(a, b);
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  if (small.size < 2) return c;
+  // A one-word instruction matches a short one that says it too ("don't commit" in "never commit,
+  // push or open PRs"), not a long one that merely names the word.
+  if (small.size < 2 && large.size > 4) return c;
   let dot = 0, ns = 0;
   for (const [t, x] of small) { ns += x * x; const y = large.get(t); if (y) dot += Math.min(x, y) * Math.min(x, y); }
   return ns ? (c + dot / ns) / 2 : c;

@@ -4,7 +4,7 @@
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
 import { abstractText, fillForm, type Abstracted } from './abstract';
-import { fixShape, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
+import { fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
 import type { Obs } from './observations';
 import { SHELL, commandWords, errorSignature } from './signals';
@@ -20,6 +20,15 @@ export function majority(values: (string | undefined)[]): string | undefined {
   }
   return best;
 }
+
+/** How a mistake reads when no fix worked the same way twice: a warning, not yet a lesson. */
+const NO_FIX = "again and again: check why before running it, and don't retry it unchanged.";
+/**
+ * Whether a mistake's wording names a fix. One without waits as a candidate: a failure that recurs
+ * with nothing agreed after it is as often ordinary work (a test failing while it is written) as a
+ * lesson, and the user can still promote it.
+ */
+export const namesNoFix = (l: { kind: string; text: string }) => l.kind === 'mistake' && l.text.endsWith(NO_FIX);
 
 export const lessonKindOf = (p: Pattern): LessonKind => (p.family === 'error' ? 'mistake' : p.family === 'workflow' ? 'workflow' : 'preference');
 
@@ -113,9 +122,10 @@ function render(cmds: Cmd[]): string {
  * a flag whose value differed goes with it.
  */
 function sharedWords(commands: string[]): string {
-  const split = commands.map((c) => c.split(' '));
+  const split = commands.map((c) => c.match(/"[^"]*"|'[^']*'|\S+/g) ?? []);
   const out: string[] = [];
-  for (let i = 0; split.every((w) => w[i] !== undefined && w[i] === split[0][i]); i++) out.push(split[0][i]);
+  // A quoted argument (a commit message, a name) is what one run said, never part of the routine.
+  for (let i = 0; split.every((w) => w[i] !== undefined && w[i] === split[0][i]) && !/^["']/.test(split[0][i]); i++) out.push(split[0][i]);
   while (out.length > 1 && /^-/.test(out[out.length - 1])) out.pop();
   return out.join(' ') || majority(commands)!;
 }
@@ -147,12 +157,12 @@ function errorWording(p: Pattern): { title: string; text: string } {
     const call = majority(obs.map((o) => generalAction(o.c, tool)));
     if (fix && call && fix !== call) return { title: clip(`Run ${code(fix)} before ${code(call)}`, 90), text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
     if (fix && !call) return { title: clip(`When ${tool} fails, ${fix}`, 90), text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
-    return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.` };
+    return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" ${NO_FIX}` };
   }
   const shapes = obs.filter((o) => o.c).map((o) => fixShape(shellCommandOf(o.c!, tool), shellFixOf(o.f, tool)));
   // The calls already share their error; what they must agree on is what changed (the fix), not
   // the arguments each failing call happened to have.
-  const keyOf = (s: FixShape) => [s.kind, s.fix?.general ?? '', s.flags ?? ''].join('\u0000');
+  const keyOf = (s: FixShape) => [s.kind, s.fix ? programOf(s.fix.general.split(' && ')[0]) : '', s.flags ?? ''].join('\u0000');
   // A fix is what sessions agree on: a next step seen once is a coincidence, not the fix.
   const fixed = shapes.filter((s) => s.kind !== 'none');
   const best = majority(fixed.map(keyOf));
@@ -161,7 +171,7 @@ function errorWording(p: Pattern): { title: string; text: string } {
     const call = shapes.length ? render(shapes.map((s) => s.call)) : undefined;
     return {
       title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90),
-      text: `${call ? code(call) : tool} fails with "${gist}" again and again: check why before running it, and don't retry it unchanged.`,
+      text: `${call ? code(call) : tool} fails with "${gist}" ${NO_FIX}`,
     };
   }
   const { kind, flags } = agreed[0];
@@ -203,7 +213,12 @@ function workflowSteps(p: Pattern): string[] {
   return steps.map((step, i) => {
     const at = targets.map((t) => t[i] ?? '');
     const same = at[0] && at.every((t) => t === at[0]) ? at[0] : undefined;
-    if (step.startsWith('run ')) return code(step.slice(4));
+    // A command as every session typed it, as far as they agree (`git push --follow-tags`,
+    // `alembic revision --autogenerate`), never less than the step itself.
+    if (step.startsWith('run ')) {
+      const typed = at.every(Boolean) ? sharedWords(at.map((t) => t.replace(/\s+/g, ' '))) : '';
+      return code(typed.length > step.length - 4 && typed.startsWith(step.slice(4).split(' ')[0]) ? typed : step.slice(4));
+    }
     if (step.startsWith('edit ')) {
       if (same) return `edit ${code(same)}`;
       const ext = /^edit \*\.(\w+)$/.exec(step)?.[1];

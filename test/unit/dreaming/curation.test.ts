@@ -76,10 +76,11 @@ describe('curation rules', () => {
     expect(noFix[0].text).not.toMatch(/git status/);
     const signals = [1, 2, 3, 4].map((s) => commitErr(s));
     const sharp = dream(signals, { lessons: noFix }).changes;
-    expect(sharp.map((c) => c.op)).toEqual(['sharpen']);
+    // Named a fix at last: reworded, and out of the candidates (a mistake with no fix waits there).
+    expect(sharp.map((c) => c.op)).toEqual(['sharpen', 'promote']);
     expect(sharp[0].after!.text).toMatch(/git status/);
     const claude: Lesson = { ...noFix[0], text: 'Check `git status` before committing.' };
-    expect(dream(signals, { lessons: [claude] }).changes.map((c) => [c.op, c.after!.text])).toEqual([['reinforce', claude.text]]);
+    expect(dream(signals, { lessons: [claude] }).changes.map((c) => [c.op, c.after!.text])).toEqual([['reinforce', claude.text], ['promote', claude.text]]);
     const edited: Lesson = { ...noFix[0], text: 'My words.', userEdited: true };
     expect(dream(signals, { lessons: [edited] }).changes[0].after!.text).toBe('My words.');
   });

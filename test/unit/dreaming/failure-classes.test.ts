@@ -130,7 +130,7 @@ describe('workflows', () => {
       ...shell(`git commit -am "migration ${i}"`, 'ok'),
     ]));
     const [w] = added(signals).filter((l) => l.kind === 'workflow');
-    expect(w.text).toBe('Follow the routine that worked before, in this order: edit `schema.prisma` → `npx prisma migrate` → `npx prisma generate` → `npm test` → `git commit`.');
+    expect(w.text).toBe('Follow the routine that worked before, in this order: edit `prisma/schema.prisma` → `npx prisma migrate dev` → `npx prisma generate` → `npm test` → `git commit`.');
   });
 });
 

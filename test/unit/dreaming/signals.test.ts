@@ -104,7 +104,7 @@ describe('signals of one session', () => {
     ]);
     expect(s.map((x) => x.kind)).toEqual(['rejection']);
     expect(s[0].text).toBe('use pnpm install instead');
-    expect(s[0].key).toBe('rejection|install pnpm');
+    expect(s[0].key).toBe('rejection|family:package-manager install pnpm');
   });
   it('an interrupt followed by an instruction is an interrupt signal', () => {
     const s = session([

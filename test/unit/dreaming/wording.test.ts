@@ -41,8 +41,9 @@ const TSC_ERR = "src/db.ts(3,20): error TS2307: Cannot find module './schema' or
 describe('wording a recurring tool error by the shape of its fix', () => {
   it('replacement: the fix runs the failed program another way', () => {
     const w = lessonOf(times(3, () => [{ command: 'pytest tests/', error: PYTEST_ERR }, { command: 'python -m pytest tests/' }]));
-    expect(w.text).toBe("Use `python -m pytest tests/` instead of `pytest tests/`: plain `pytest` fails with \"ModuleNotFoundError: No module named 'shop'\".");
-    expect(w.title).toBe('Use `python -m pytest tests/` instead of `pytest tests/`');
+    // Only what changed: the argument both calls carried is not part of the fix.
+    expect(w.text).toBe("Use `python -m pytest` instead of `pytest`: plain `pytest` fails with \"ModuleNotFoundError: No module named 'shop'\".");
+    expect(w.title).toBe('Use `python -m pytest` instead of `pytest`');
   });
 
   it('prerequisite: the fix runs something first, then the failed command', () => {
