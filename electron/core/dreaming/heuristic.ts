@@ -257,7 +257,9 @@ function applyCap(
   const cap = input.settings.maxLessonsPerAgent;
   const scopes = [...new Set([...working.values()].flatMap((l) => l.agents))].filter((a) => a !== 'all').sort();
   // Seeded and user-written lessons are the user's own choice: they never crowd out, nor are crowded out.
-  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
+  // A mistake waiting for its fix is not in the running: it must not crowd out lessons that can act.
+  const waitsForFix = (l: Lesson) => l.status === 'candidate' && namesNoFix(l) && l.autoWording === fingerprint(l);
+  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && !waitsForFix(l) && (l.agents.includes(agent) || l.agents.includes('all')));
   for (const agent of scopes.length ? scopes : ['all']) {
     const ranked = lessonsOf(agent).sort((a, b) => scoreOf(b, newest) - scoreOf(a, newest) || a.id.localeCompare(b.id));
     ranked.forEach((l, rank) => {
@@ -267,7 +269,7 @@ function applyCap(
         const waiting: Lesson = { ...cur, status: 'candidate', activatedAt: null };
         working.set(cur.id, waiting);
         demote(waiting);
-      } else if (rank < cap && cur.status === 'candidate' && !cur.pinned && !(namesNoFix(cur) && cur.autoWording === fingerprint(cur))) {
+      } else if (rank < cap && cur.status === 'candidate' && !cur.pinned) {
         push('promote', cur.id, cur, { ...cur, status: 'active', activatedAt: input.now, updatedAt: input.now }, `Ranks #${rank + 1} of the lessons for ${agent}; the cap is ${cap}.`);
       }
     });

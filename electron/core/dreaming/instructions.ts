@@ -100,6 +100,22 @@ const FAMILY: Record<string, string> = Object.fromEntries([
   ...['tab', 'space', 'indent', 'indentation'].map((t) => [t, 'indentation']),
 ]);
 
+/**
+ * Whether two instructions are one choice of tool said two ways: both only about the same family
+ * ("never npm or yarn", "we use pnpm, not npm"), and neither wanting what the other refuses.
+ */
+export function sameToolChoice(a: Iterable<string>, b: Iterable<string>): boolean {
+  const familyOf = (tokens: string[]) => {
+    const fam = tokens.find((t) => t.startsWith('family:'))?.slice(7);
+    return fam && tokens.every((t) => t.startsWith('family:') || t.startsWith('~') || FAMILY[t.replace(/^!/, '')] === fam) ? fam : undefined;
+  };
+  const ta = [...a], tb = [...b];
+  const fam = familyOf(ta);
+  if (!fam || fam !== familyOf(tb)) return false;
+  const sb = new Set(tb);
+  return !ta.some((t) => (t.startsWith('!') ? sb.has(t.slice(1)) : sb.has(`!${t}`)));
+}
+
 /** Where a clause turns from the instruction to its conditions: what follows qualifies, it is not the subject. */
 const QUALIFIER = /^(?:unless|where|which|because|except|including|since|although|though|when|whenever|if|while|until)$/;
 
@@ -116,9 +132,14 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
   const out: string[] = [];
   const families = new Set<string>();
   let scopeRule = false;
-  for (const clause of text.split(/[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|\bbut\b/)) {
+  const clauses = text.split(/([,;:!?()]|\.(?=\s|$)|\s[-–—]\s|\bbut\b)/);
+  let carried = false;
+  for (let c = 0; c < clauses.length; c += 2) {
+    const clause = clauses[c];
     const words = clause.split(/[^\p{L}\p{N}<>_.'-]+/u).map((w) => w.replace(/^['.-]+|['.-]+$/g, '')).filter(Boolean).flatMap(cjkBigrams);
-    let neg = false;
+    // A list goes on under the same negation: "never commit, push, or create PRs".
+    const continues = clauses[c - 1] === ',' && (/^\s*(?:or|nor|and)\b/.test(clause) || (words.length === 1 && /^\s*(?:or|nor|and)\b/.test(clauses[c + 2] ?? '')));
+    let neg: boolean = continues && carried;
     let only = false;
     let qualifying = false;
     const clauseOut: { w: string; neg: boolean }[] = [];
@@ -152,6 +173,7 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
       continue;
     }
     for (const c of clauseOut) out.push(c.neg && !c.w.startsWith('~') ? `!${c.w}` : c.w);
+    carried = neg;
   }
   if (scopeRule) out.unshift('scope:edit');
   // "never npm or yarn" and "we use pnpm, not npm" are one choice of tool, said two ways.

@@ -3,7 +3,8 @@
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
 import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from './observations';
-import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens } from './similarity';
+import { sameToolChoice } from './instructions';
+import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -75,7 +76,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
     // User keys are canonical signed tokens already (instructions.ts); older stores' keys are re-read.
     const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : userDoc(k, index.keys[k])));
-    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : instructionSimilarity);
+    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : userSimilarity);
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {
@@ -85,6 +86,9 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
   }
   return out.sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
 }
+
+/** Instructions compare by their words, and one choice of tool said two ways is one instruction. */
+const userSimilarity = (a: Vector, b: Vector) => (sameToolChoice(a.keys(), b.keys()) ? 1 : instructionSimilarity(a, b));
 
 /** A user key's tokens: canonical keys are their own document; a key from before them is re-derived. */
 function userDoc(key: string, entry: KeyEntry): string[] {

@@ -144,7 +144,7 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
       }
       const call = s.kind === 'tool_error' && s.excerpt.includes('\n→ ') ? s.excerpt.split('\n→ ')[0].split('\n')[0] : undefined;
       entry.per[sessionId] = {
-        a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, 300), e: eventId,
+        a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, s.kind === 'workflow' ? 500 : 300), e: eventId,
         ...(s.kind !== 'workflow' && s.excerpt !== text ? { ex: clip(s.excerpt, 400) } : {}),
         ...(call ? { c: clip(call, 200) } : {}), ...(s.fix ? { f: clip(s.fix, 200) } : {}), ...(s.tool ? { tool: s.tool } : {}),
       };

@@ -335,7 +335,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       for (const { step, target } of call ? stepsOf(call, ctx.project) : []) {
         if (steps[steps.length - 1] === step || steps.length >= 80) continue;
         steps.push(step);
-        targets.push(clip(target, 120));
+        targets.push(clip(target, 60));
         stepEvents.push(call!.id);
       }
     }
