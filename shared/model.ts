@@ -270,7 +270,7 @@ export const Settings = z.object({
   minSessions: z.number().int().min(2).default(3),
   /** A team lesson (scope: all) needs at least this many agents. */
   minAgentsForTeam: z.number().int().min(2).default(2),
-  maxLessonsPerAgent: z.number().int().min(1).default(12),
+  maxLessonsPerAgent: z.number().int().min(1).default(20),
   reviewMode: z.boolean().default(false),
   schedule: z
     .object({

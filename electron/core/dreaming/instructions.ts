@@ -83,7 +83,7 @@ const SYNONYMS: Record<string, string> = {
   packag: 'package', package: 'package', librari: 'dependency', library: 'dependency', depend: 'dependency', dependenc: 'dependency', dependency: 'dependency', dep: 'dependency', deps: 'dependency',
   commit: 'commit', push: 'push',
   explain: 'explain', explanat: 'explain', describ: 'explain', summar: 'explain', summari: 'explain',
-  file: 'file', files: 'file', modifi: 'edit',
+  file: 'file', files: 'file', modifi: 'edit', committ: 'commit', emojis: 'emoji', emoj: 'emoji',
 };
 
 const FILLER = new Set(['please', 'pls', 'kindly', 'just', 'really', 'also', 'again', 'the', 'a', 'an', 'to', 'and', 'or', 'it', 'this', 'that', 'these', 'those', 'of', 'in', 'for', 'on', 'at', 'by', 'with', 'is', 'are', 'be', 'me', 'my', 'i', 'you', 'your', 'we', 'our', 'us', 'so', 'here', 'there', 'ok', 'okay', 'then', 'any', 'some', 'all', 'always', 'every', 'each', 'time', 'from', 'now', 'on', 'going', 'forward', 'future', 'default', 'make', 'sure', 'remember', 'should', 'must', 'can', 'could', 'would', 'will', 'shall', 'need', 'want', 'like', 'prefer', 'keep', 'use', 'uses', 'used', 'using', 'wrong', 'incorrect', 'actually', 'wait', 'hmm', 'hey', 'do', 'does', 'did', 'have', 'has', 'been', 'being', 'was', 'were', 'if', 'when', 'whenever', 'as', 'rule', 'into', 'about', 'what', 'which', 'its', 'them', 'they', 'their', 'important', 'note', 'yourself', 'thing', 'things', 'stuff', 'code', 'anything', 'everything', 'something', 'else', 'other', 'unrelated', 'additional', 'extra', 'more', 'further', 'new', 'except', 'but', 'instead', 'rather', 'than', 'repo', 'repository', 'project', 'codebase', 'after', 'before', 'step', 'steps']);

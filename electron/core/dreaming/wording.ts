@@ -4,6 +4,7 @@
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
 import { abstractText, fillForm, type Abstracted } from './abstract';
+import { canonicalTokens } from './instructions';
 import { fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
 import type { Obs } from './observations';
@@ -239,9 +240,30 @@ function userWording(p: Pattern): string {
   const obs = perSessionObs(p);
   const forms = obs.map((o) => abstractText(o.x, { project: projectOfAgent(o.a) }));
   if (p.keys.some((k) => / ?scope:edit\b/.test(k))) return scopeWording(forms);
-  const form = majority(forms.map((f) => f.form));
+  const form = centralForm(forms.map((f) => f.form));
   if (!form) return majority(obs.map((o) => o.x)) ?? p.key;
   return fillForm(form, forms.filter((f) => f.form === form).map((f) => f.slots));
+}
+
+/**
+ * The wording that says the most of what all sessions said: the form whose canonical words overlap
+ * the others' most (not merely the most frequent one), preferring one that says what to do ("we
+ * use pnpm, not npm") over one that only says what not to ("never npm or yarn") when a quarter of
+ * the sessions said it that way. Ties go to the most frequent, then the shorter.
+ */
+function centralForm(forms: string[]): string | undefined {
+  if (!forms.length) return undefined;
+  const tokens = new Map(forms.map((f) => [f, new Set(canonicalTokens(f).filter((t) => !t.startsWith('~')))]));
+  const positive = (f: string) => [...tokens.get(f)!].some((t) => !t.startsWith('!') && !t.includes(':'));
+  const sayDo = forms.filter(positive).length >= forms.length / 4;
+  const jaccard = (a: Set<string>, b: Set<string>) => {
+    const shared = [...a].filter((t) => b.has(t)).length;
+    return shared / Math.max(1, new Set([...a, ...b]).size);
+  };
+  const count = (f: string) => forms.filter((x) => x === f).length;
+  const score = (f: string) => forms.reduce((s, o) => s + jaccard(tokens.get(f)!, tokens.get(o)!), 0);
+  return [...new Set(forms)].sort((a, b) =>
+    Number(sayDo && positive(b)) - Number(sayDo && positive(a)) || score(b) - score(a) || count(b) - count(a) || a.length - b.length || a.localeCompare(b))[0];
 }
 
 /**
