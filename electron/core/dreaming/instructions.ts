@@ -137,11 +137,13 @@ export function canonicalTokens(sentence: string, ctx: AbstractContext = {}): st
   for (let c = 0; c < clauses.length; c += 2) {
     const clause = clauses[c];
     const words = clause.split(/[^\p{L}\p{N}<>_.'-]+/u).map((w) => w.replace(/^['.-]+|['.-]+$/g, '')).filter(Boolean).flatMap(cjkBigrams);
+    // "I decide when", "I'll review it": what the user does is context for the rule, not the rule.
+    const aboutMe = /^\s*i(?:'ll| will| am going to)?\s+(?:decide|review|handle|check|do|commit|merge|push|deploy|test|run|look)\b/.test(clause);
     // A list goes on under the same negation: "never commit, push, or create PRs".
     const continues = clauses[c - 1] === ',' && (/^\s*(?:or|nor|and)\b/.test(clause) || (words.length === 1 && /^\s*(?:or|nor|and)\b/.test(clauses[c + 2] ?? '')));
     let neg: boolean = continues && carried;
     let only = false;
-    let qualifying = false;
+    let qualifying = aboutMe;
     const clauseOut: { w: string; neg: boolean }[] = [];
     for (const raw of words) {
       // "don't add comments where the code is self-evident": the rule is "don't add comments";

@@ -75,8 +75,10 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     }
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
     // User keys are canonical signed tokens already (instructions.ts); older stores' keys are re-read.
-    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k)) : userDoc(k, index.keys[k])));
-    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : userSimilarity);
+    // An error's exit code is reported by some tools and not others: it names the key, not the meaning.
+    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, '')) : userDoc(k, index.keys[k])));
+    // Instructions are short: block on more of their words, so "never commit, push or open PRs" meets "don't commit".
+    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : userSimilarity, fam === 'error' ? 3 : 6);
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {

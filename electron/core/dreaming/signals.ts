@@ -123,6 +123,8 @@ const EDITING = /^(edit|write|multiedit|notebookedit|apply_patch|str_replace|cre
 export const SHELL = /^(bash|shell|exec_command|local_shell|run_shell_command|execute_command|execute_bash|run_command|run_terminal_cmd|terminal|cmd|exec|run)$/i;
 /** Looking around in a shell is not a step either. */
 const NOT_A_STEP = /^(cat|ls|grep|rg|find|head|tail|echo|pwd|which|sed|awk|wc|tree|less|more|file|stat)$/;
+/** `git status` and `git diff` only look: they are not steps of a routine. */
+const LOOKING_GIT = /^git (?:status|diff|show|branch)$/;
 /** Runners whose sub-command is the meaningful part (`npm test`, `git commit`, `cargo build`). */
 const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'make', 'docker', 'kubectl', 'uv', 'poetry', 'pip', 'python', 'python3', 'mix', 'bundle', 'rake', 'gradle', 'mvn', 'dotnet', 'gh', 'terraform', 'deno']);
 
@@ -223,7 +225,7 @@ export function stepsOf(call: SessionEvent, project?: string | null): Step[] {
     const command = unwrapShell(commandOf(call));
     return command.split(/&&|;|\|\|/).map((part) => part.trim()).flatMap((part) => {
       const step = commandStep(part);
-      return step && !NOT_A_STEP.test(step.split(' ')[0]) ? [{ step: `run ${step}`, target: part.split('|')[0].trim() }] : [];
+      return step && !NOT_A_STEP.test(step.split(' ')[0]) && !LOOKING_GIT.test(step) ? [{ step: `run ${step}`, target: part.split('|')[0].trim() }] : [];
     });
   }
   if (EDITING.test(name)) {
@@ -333,7 +335,12 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       for (const { step, target } of call ? stepsOf(call, ctx.project) : []) {
-        if (steps[steps.length - 1] === step || steps.length >= 80) continue;
+        // The same step again (two files edited in a row) is one step; it keeps every file it touched.
+        if (steps[steps.length - 1] === step) {
+          if (target && !targets[targets.length - 1].split(' + ').includes(target)) targets[targets.length - 1] = clip(`${targets[targets.length - 1]} + ${target}`, 120);
+          continue;
+        }
+        if (steps.length >= 80) continue;
         steps.push(step);
         targets.push(clip(target, 60));
         stepEvents.push(call!.id);
@@ -367,9 +374,13 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       consumed.add(next.id);
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
       const kind = e.rejected ? 'rejection' : 'interrupt';
+      // "Stop." after a refused `git commit` means "don't commit": the refused action is part of what was said.
+      const refused = e.rejected && call ? stepsOf(call, ctx.project)[0]?.step.split(' ').pop() : undefined;
+      const said = preferenceKey(sentence, ctx);
+      const key = refused && /^[a-z][\w-]*$/.test(refused) && !said.split(' ').some((t) => t.replace(/^!/, '') === refused) ? [...said.split(' ').filter(Boolean), `!${refused}`].sort().join(' ') : said;
       add({
         kind,
-        key: `${kind}|${preferenceKey(sentence, ctx)}`,
+        key: `${kind}|${key}`,
         text: clip(sentence, 300),
         ...(e.tool?.name ? { tool: e.tool.name } : {}),
         eventIds: [...(call ? [call.id] : []), e.id, next.id],

@@ -222,6 +222,10 @@ function workflowSteps(p: Pattern): string[] {
       return code(typed.length > step.length - 4 && typed.startsWith(step.slice(4).split(' ')[0]) ? typed : step.slice(4));
     }
     if (step.startsWith('edit ')) {
+      // Files every session edited at this step are named (`src/routes/index.ts`); the others vary.
+      const sets = at.map((t) => new Set(t.split(' + ').filter(Boolean)));
+      const always = [...(sets[0] ?? [])].filter((f) => sets.every((s) => s.has(f)));
+      if (always.length) return `edit ${always.slice(0, 2).map(code).join(' and ')}${sets.some((s) => s.size > always.length) ? ' (and the file the task is about)' : ''}`;
       if (same) return `edit ${code(same)}`;
       const ext = /^edit \*\.(\w+)$/.exec(step)?.[1];
       return ext ? `edit a .${ext} file` : 'edit the files';
