@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -66,9 +67,13 @@ if (dryRun) {
   process.exit(0);
 }
 
-const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-if (build.status !== 0) {
-  console.error('The build failed (see above).');
+// The same build step `reverie serve` uses (electron/cli/ui-build.ts, through tsx like bin/reverie.mjs);
+// always run here, as the desktop app needs main and preload as well as the UI.
+register();
+const { buildApp } = await import('../electron/cli/ui-build.ts');
+const buildError = buildApp(root);
+if (buildError) {
+  console.error(`Could not build the app: ${buildError}.`);
   process.exit(1);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check a change must pass, in order, with one summary line at the end.
-//   typecheck → unit + integration (vitest) → build → end-to-end (vitest + Playwright, browser mode)
+//   typecheck → layer rules (dependency-cruiser) → unit + integration (vitest) → build → end-to-end (vitest + Playwright, browser mode)
 //   → the shared CLI contract check (when ../shared is beside this repository, as in CI).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,7 +51,27 @@ function chromiumPath() {
   return null;
 }
 
+/** The layer rules (.dependency-cruiser.cjs): each rule that holds counts as a passed test, each broken one as a failed test. */
+function layers() {
+  const out = path.join(reports, 'layers.json');
+  // The json reporter exits 0 even with violations: the summary decides.
+  if (!step('layer rules (dependency-cruiser)', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', '--output-type', 'json', '--output-to', out, 'electron', 'shared', 'renderer'])) return void failed++;
+  try {
+    const { summary } = JSON.parse(fs.readFileSync(out, 'utf8'));
+    for (const v of summary.violations) console.log(`  ✗ ${v.rule.name}: ${v.from} → ${v.to}`);
+    const broken = new Set(summary.violations.map((v) => v.rule.name));
+    console.log(`  ${summary.ruleSetUsed.forbidden.length - broken.size} of ${summary.ruleSetUsed.forbidden.length} rules hold (${summary.totalCruised} modules)`);
+    passed += summary.ruleSetUsed.forbidden.length - broken.size;
+    failed += broken.size;
+    if (broken.size) problems.push('layer rules');
+  } catch {
+    failed++;
+    problems.push('layer rules (no readable report)');
+  }
+}
+
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.node.json']) && step('typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
+layers();
 vitest('unit + integration tests', null, 'unit.json');
 const built = step('build', process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
 if (!chromiumPath() && process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {

@@ -3,7 +3,8 @@
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { callLoose, has, hasToken, onDataChange, onNavigate } from './api';
 import { Lessons } from './screens/Lessons';
-import { SCREENS, initialLoad, isScreen, useApp, type Screen, type ThemePref } from './store';
+import { SCREENS, initialLoad, isScreen, useApp, type Screen } from './store';
+import { applyTheme, onSystemThemeChange, resolveTheme, systemPrefersDark, type ThemePref } from './theme';
 import { Icon, type IconName } from './ui/Icon';
 import { Toasts } from './ui/parts';
 import { Shortcuts } from './ui/Shortcuts';
@@ -33,19 +34,16 @@ const isMac = /Mac/.test(navigator.platform);
 interface RunningDream { phase: string; done: number; total: number; startedAt: string }
 
 function useResolvedTheme(pref: ThemePref) {
-  const [system, setSystem] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  const [systemDark, setSystemDark] = useState(systemPrefersDark);
+  useEffect(() => onSystemThemeChange(setSystemDark), []);
+  const theme = resolveTheme(pref, systemDark);
   useEffect(() => {
-    const mq = matchMedia('(prefers-color-scheme: dark)');
-    const on = () => setSystem(mq.matches);
-    mq.addEventListener('change', on);
-    return () => mq.removeEventListener('change', on);
-  }, []);
-  const theme = pref === 'system' ? (system ? 'dark' : 'light') : pref;
-  useEffect(() => {
-    // Switch in one frame: with transitions on, every surface would fade separately.
     const root = document.documentElement;
+    // main.tsx already applied the stored theme before the first paint: nothing to switch.
+    if (root.dataset.theme === theme) return;
+    // Switch in one frame: with transitions on, every surface would fade separately.
     root.classList.add('theme-switching');
-    root.dataset.theme = theme;
+    applyTheme(theme);
     const raf = requestAnimationFrame(() => requestAnimationFrame(() => root.classList.remove('theme-switching')));
     return () => cancelAnimationFrame(raf);
   }, [theme]);

@@ -3,6 +3,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { initialLoad } from './store';
+import { applyStoredTheme } from './theme';
+
+// The theme first, synchronously: rendering waits for the font and the data below, and until App
+// runs the page would otherwise paint (and a reload would read) without one.
+applyStoredTheme();
 
 // The data is asked for at once, in parallel with the font.
 void initialLoad();

@@ -6,14 +6,13 @@ import { create } from 'zustand';
 import type { AppInfo } from '../../shared/contract';
 import type { Agent, Dream, Lesson } from '../../shared/model';
 import { api, callLoose, has } from './api';
+import { readThemePref, saveThemePref, type ThemePref } from './theme';
 import { setAgentOrder } from './ui/format';
 
 export const SCREENS = ['lessons', 'dreams', 'timeline', 'progress', 'import', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const isScreen = (s: unknown): s is Screen => typeof s === 'string' && (SCREENS as readonly string[]).includes(s);
 
-export type ThemePref = 'system' | 'light' | 'dark';
-const THEME_KEY = 'reverie.theme';
 
 export interface Toast {
   id: number;
@@ -65,11 +64,6 @@ const initialScreen = (): Screen => {
   return isScreen(h) ? h : 'lessons';
 };
 
-const initialTheme = (): ThemePref => {
-  const t = localStorage.getItem(THEME_KEY);
-  return t === 'light' || t === 'dark' ? t : 'system';
-};
-
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const useApp = create<State>((set, get) => ({
@@ -79,10 +73,9 @@ export const useApp = create<State>((set, get) => ({
     history.replaceState(null, '', `#/${screen}`);
     set({ screen });
   },
-  theme: initialTheme(),
+  theme: readThemePref(),
   setTheme(theme) {
-    if (theme === 'system') localStorage.removeItem(THEME_KEY);
-    else localStorage.setItem(THEME_KEY, theme);
+    saveThemePref(theme);
     set({ theme });
   },
 

@@ -1,5 +1,5 @@
 // Generates a Claude Code corpus of a given size for the import benchmark: real transcripts from
-// ../shared/fixtures/real replayed with fresh session ids and uuids, chained into session files of
+// test/fixtures/real replayed with fresh session ids and uuids, chained into session files of
 // a few MB (the size of real long sessions) across several project folders, as ~/.claude/projects
 // looks after months of use. Cached in the OS temp folder by size, so repeated runs skip generation.
 import { randomUUID } from 'node:crypto';

@@ -17,10 +17,14 @@ export function chromiumPath(): string {
 
 export interface Served { url: string; origin: string; token: string; proc: ChildProcess; stop(): Promise<void> }
 
-/** Starts browser mode on `store`; resolves with the tokenized URL once the server printed it. */
+/**
+ * Starts browser mode on `store`; resolves with the tokenized URL once the server printed it.
+ * --no-build: the suite tests the build made before it (npm test builds first); a rebuild started
+ * by one spec's server would swap files under the others.
+ */
 export function serve(store: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--port', '0', '--store', store], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--no-build', '--port', '0', '--store', store], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {

@@ -58,7 +58,12 @@ describe('Import screen', () => {
     expect((await info()).counts.sessions).toBe(before);
   });
 
-  it('imports a file dropped on the drop zone', async () => {
+  it('imports a file dropped on the drop zone, also while the screen still reloads after the last import', async () => {
+    // The data reload that follows an import is held back: the drop below lands while it runs,
+    // as it did by chance on a loaded machine (where it used to be silently ignored).
+    await page.route('**/api/agents.list', async (route) => { await new Promise((r) => setTimeout(r, 3000)); await route.continue(); });
+    await page.getByLabel('Session files').setInputFiles([fixture('claude-code', 'spotter', 'short.jsonl')]);
+    await page.getByRole('region', { name: 'Import result' }).getByText(/short\.jsonl/).waitFor();
     const before = (await info()).counts.sessions;
     const text = fs.readFileSync(fixture('claude-code', 'spotter', 'tool_heavy.jsonl'), 'utf8');
     await page.evaluate(`(() => {
@@ -70,6 +75,7 @@ describe('Import screen', () => {
     })()`);
     await page.getByRole('region', { name: 'Import result' }).getByText(/tool_heavy\.jsonl/).waitFor();
     expect((await info()).counts.sessions).toBe(before + 1);
+    await page.unroute('**/api/agents.list');
   });
 
   it('imports a folder by path on this machine', async () => {

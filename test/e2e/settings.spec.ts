@@ -58,7 +58,11 @@ describe('Settings screen', () => {
   it('switches the theme and remembers it', async () => {
     await page.getByRole('button', { name: 'Dark theme' }).click();
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
-    await page.reload();
+    // Read as soon as the document is parsed: the stored theme is applied when the bundle starts,
+    // before React renders (which waits for the font) and before the data answers.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
+    await page.getByRole('button', { name: 'System theme' }).waitFor();
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('dark');
     await page.getByRole('button', { name: 'System theme' }).click();
     await expect(page.evaluate('document.documentElement.dataset.theme')).resolves.toBe('light');

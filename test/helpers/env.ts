@@ -7,8 +7,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../electron/core/platform/node';
 
 export { PROJECT_ROOT };
-/** ../shared/fixtures/real, used in place (never copied into the project). */
-export const FIXTURES = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'real');
+/** The real session samples, kept in the repository (origins and licences: SOURCES.md, THIRD-PARTY.md there). */
+export const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'real');
 export const fixture = (...parts: string[]) => path.join(FIXTURES, ...parts);
 
 export function tempDir(prefix = 'reverie-test-'): string {

@@ -16,7 +16,7 @@ afterEach(() => {
 
 /** Starts `reverie serve` (a long-lived writer) and resolves once it serves; `out` has what it printed. */
 async function startServe(store: string): Promise<ChildProcess & { out: () => string }> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--store', store, '--port', '0', '--json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), 'serve', '--no-build', '--store', store, '--port', '0', '--json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   await new Promise<void>((resolve, reject) => {

@@ -90,6 +90,9 @@ export function Import() {
       setJob({ phase: 'import', sent: total, total, current: '', files: wanted.length });
       const r = (await callLoose('uploads.finish', { uploadId })) as ImportResult;
       setResult({ ...r, ignored, label: wanted.length === 1 ? wanted[0].path : plural(wanted.length, 'file') });
+      // The import is over once its result shows: the data reload after it must not keep the
+      // screen busy (a drop made meanwhile would be refused).
+      setJob(null);
       await refresh();
     } catch (err) {
       setError(errorMessage(err));
@@ -105,6 +108,7 @@ export function Import() {
     try {
       const r = await api.call('import.paths', { paths });
       setResult({ ...r, ignored: 0, label });
+      setJob(null);
       await refresh();
     } catch (err) {
       setError(errorMessage(err));
@@ -116,7 +120,7 @@ export function Import() {
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    if (job) return;
+    if (job) { setError('An import is still running: drop the files again when it has finished.'); return; }
     await upload(await collectDrop(e.dataTransfer.items));
   };
   const fromInput = (list: FileList | null) => {
