@@ -56,6 +56,8 @@ export interface QualityTruth {
   forbidden: ForbiddenRule[];
   /** Regular expression source recognizing a session-opening task request. */
   taskOpener: string;
+  /** Every task the openers ask for: a lesson quoting one learned a task request. */
+  taskBodies: string[];
 }
 
 export interface QualityCorpusOptions {
@@ -106,6 +108,7 @@ const agentOf = (tool: Tool, key: string): string => AGENTS.find((a) => a.tool =
 const GLOBAL_FORBIDDEN: ForbiddenRule[] = [
   { name: 'package-manager banner', pattern: String.raw`>\s*[\w@/.-]+@\d+\.\d+\.\d+\s+[\w:-]+`, where: 'any', failureClass: 4 },
   { name: 'script echo line', pattern: String.raw`>\s*(vitest run|openapi-ts|jest)\b`, where: 'any', failureClass: 4 },
+  { name: 'test-runner header', pattern: String.raw`\bRUN\s+v\d+\.\d+`, where: 'any', failureClass: 4 },
   { name: 'raw placeholder', pattern: String.raw`<(path|file|n|num|number|id|hash|url|version|ver|pkg|package|name|project|str|string|var|value|branch|cmd|command|arg|args|x)>`, where: 'any', failureClass: 6 },
   { name: 'test-runner progress line', pattern: String.raw`(✓|❯|⎯|\(\d+ tests?\)|Test Files\s+\d|Tests\s+\d+ passed|\[\s*\d+%\])`, where: 'any', failureClass: 6 },
   { name: 'log line as title', pattern: String.raw`^\s*(Exit code|Error:|npm error|npm ERR!|fatal:|FAIL\b|Traceback|make: \*\*\*|bash: |/bin/sh|go: |internal/|\S+ fails:)`, where: 'title', failureClass: 6 },
@@ -227,7 +230,7 @@ interface MistakeDef {
   markers: string[][];
   oneAgent?: boolean;
   /** The failing call and what fixed it, for session `i`; returns the steps and the per-call words. */
-  steps(r: Rng, p: Project, v: string): { steps: Step[]; perCall: string[]; failingLine: string; bannerLines: string[] };
+  steps(r: Rng, p: Project, v: string, tool: Tool): { steps: Step[]; perCall: string[]; failingLine: string; bannerLines: string[] };
 }
 
 const MISTAKES: MistakeDef[] = [
@@ -270,11 +273,11 @@ const MISTAKES: MistakeDef[] = [
   {
     id: 'mistake-python3', summary: 'Use `python3` instead of `python` (python: command not found) (use command Y instead).',
     agents: [agentOf('codex', 'etl'), agentOf('claude-code', 'ml-tools'), agentOf('claude-code', 'etl')], rate: 0.03, markers: [['python3']],
-    steps(r, p) {
+    steps(r, p, _v, tool) {
       const script = `scripts/${pick(r, ['backfill_orders', 'export_features', 'rebuild_index', 'sync_buckets', 'train_baseline', 'compact_parquet'])}.py`;
       const arg = pick(r, ['--since 2026-08-01', '--dry-run', '--limit 500', '--region eu-west-1', '']);
       const call = `${script}${arg ? ` ${arg}` : ''}`;
-      const line = 'bash: line 1: python: command not found';
+      const line = `${tool === 'claude-code' ? '/bin/bash' : 'bash'}: line 1: python: command not found`;
       return {
         steps: [
           { kind: 'shell', command: `python ${call}`, output: `${line}\n`, exitCode: 127 },
@@ -484,7 +487,7 @@ function plan(seed: number, n: number): { slots: Slot[]; truth: QualityTruth } {
     seed, sessions: n,
     sessionAgents: Object.fromEntries(slots.map((s) => [s.storeId, s.agent.id])),
     agents: [...new Set(slots.map((s) => s.agent.id))].sort(),
-    patterns, forbidden: GLOBAL_FORBIDDEN, taskOpener: TASK_OPENER_PATTERN,
+    patterns, forbidden: GLOBAL_FORBIDDEN, taskOpener: TASK_OPENER_PATTERN, taskBodies: Object.values(TASKS).flat(),
   };
   return { slots, truth };
 }
@@ -538,7 +541,7 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
   const mistake = MISTAKES.find((m) => m.id === slot.primary);
   const workflow = WORKFLOWS.find((w) => w.id === slot.primary);
   if (mistake) {
-    const planted = mistake.steps(r, p, v);
+    const planted = mistake.steps(r, p, v, agent.tool);
     steps.push(...planted.steps);
     const pattern = truth.patterns.find((x) => x.id === mistake.id)!;
     for (const f of [...planted.perCall, ...planted.bannerLines]) if (!pattern.forbidden.includes(f)) pattern.forbidden.push(f);

@@ -117,7 +117,9 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
     const fail = (k: number, note: string): void => { if (!v.failures.includes(k)) v.failures.push(k); v.notes.push(`class ${k}: ${note}`); };
     const problems: string[] = [];
 
-    if (['preference', 'practice'].includes(l.kind) && (opener.test(l.title) || opener.test(l.text))) fail(2, 'a task request learned as a preference');
+    const lowered = `${l.title}\n${l.text}`.toLowerCase();
+    const task = truth.taskBodies.find((t) => lowered.includes(t.toLowerCase()));
+    if (['preference', 'practice'].includes(l.kind) && (opener.test(l.title) || opener.test(l.text) || task)) fail(2, `a task request learned as a preference${task ? ` (${JSON.stringify(task)})` : ''}`);
     else if (!about && ['preference', 'practice'].includes(l.kind) && l.evidence.length && l.evidence.every((e) => opener.test(e.excerpt))) fail(2, 'its evidence is all task requests');
     const full = `${l.title}\n${l.text}`;
     for (const f of forbidden) {

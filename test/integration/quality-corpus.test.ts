@@ -187,10 +187,11 @@ describe('scoreQuality', () => {
       lesson('placeholder', '<path> fails: run prisma generate', { kind: 'mistake', title: '<path> fails: Error: @prisma/client did not initialize yet', evidence: evidence(prisma, 4) }),
       lesson('banner', `npm test fails with "${banner}": run prisma generate first.`, { kind: 'mistake', evidence: evidence(prisma, 8) }),
       lesson('task', 'I need you to add pagination to the orders list.', { kind: 'preference', evidence: noise.map((s, i) => ({ sessionId: s, eventId: `u${i}`, agent: truth.sessionAgents[s]!, excerpt: 'I need you to add pagination to the orders list.' })) }),
+      lesson('task-body', 'Add pagination to the orders list.', { kind: 'practice', evidence: noise.map((s, i) => ({ sessionId: s, eventId: `u${i}`, agent: truth.sessionAgents[s]!, excerpt: 'Can you add pagination to the orders list?' })) }),
     );
     const score = scoreQuality(truth, lessons);
     expect(score.failures[1]).toBe(1);
-    expect(score.failures[2]).toBe(1);
+    expect(score.failures[2]).toBe(2);
     expect(score.failures[3]).toBe(2);
     expect(score.failures[4]).toBeGreaterThanOrEqual(1);
     expect(score.failures[5]).toBe(1);
@@ -202,7 +203,7 @@ describe('scoreQuality', () => {
     expect(score.recallWithCandidates).toBeGreaterThan(score.recall);
     expect(score.precision).toBeLessThan(1);
     expect(score.missed.map((m) => m.id).sort()).toEqual(['mistake-go-mod-tidy', 'mistake-push-upstream', 'workflow-api-route', 'workflow-release']);
-    expect(score.unmatched.map((u) => u.id).sort()).toEqual(['banner', 'l-mistake-push-upstream', 'l-workflow-release', 'placeholder', 'task']);
+    expect(score.unmatched.map((u) => u.id).sort()).toEqual(['banner', 'l-mistake-push-upstream', 'l-workflow-release', 'placeholder', 'task', 'task-body']);
   });
 
   it('counts evidence pointing outside the planted sessions against evidence accuracy', () => {
