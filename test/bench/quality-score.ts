@@ -111,15 +111,17 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
     const byMarkers = truth.patterns.filter((p) => hasMarkersOf(l, p));
     // Several patterns' markers can match one lesson; the one its evidence points at wins.
     const markerFor = (byMarkers.find((p) => p.id === evidenceFor) ?? byMarkers[0])?.id ?? null;
-    // Evidence decides what a lesson is about; markers only when it has no evidence at all.
-    const about = evidenceFor ? byId.get(evidenceFor)! : !l.evidence.length && markerFor ? byId.get(markerFor)! : null;
+    const lowered = `${l.title}\n${l.text}`.toLowerCase();
+    const task = truth.taskBodies.find((t) => lowered.includes(t.toLowerCase()));
+    const taskRequest = ['preference', 'practice'].includes(l.kind) && (opener.test(l.title) || opener.test(l.text) || !!task);
+    // Evidence decides what a lesson is about; markers only when it has no evidence at all. A learned
+    // task request is about no pattern, even when the opening message also held a preference.
+    const about = taskRequest ? null : evidenceFor ? byId.get(evidenceFor)! : !l.evidence.length && markerFor ? byId.get(markerFor)! : null;
     const v: LessonVerdict = { id: l.id, title: l.title, kind: l.kind, status: l.status, agents: l.agents, correctFor: null, aboutFor: about?.id ?? null, evidenceFor, failures: [], notes: [] };
     const fail = (k: number, note: string): void => { if (!v.failures.includes(k)) v.failures.push(k); v.notes.push(`class ${k}: ${note}`); };
     const problems: string[] = [];
 
-    const lowered = `${l.title}\n${l.text}`.toLowerCase();
-    const task = truth.taskBodies.find((t) => lowered.includes(t.toLowerCase()));
-    if (['preference', 'practice'].includes(l.kind) && (opener.test(l.title) || opener.test(l.text) || task)) fail(2, `a task request learned as a preference${task ? ` (${JSON.stringify(task)})` : ''}`);
+    if (taskRequest) fail(2, `a task request learned as a preference${task ? ` (${JSON.stringify(task)})` : ''}`);
     else if (!about && ['preference', 'practice'].includes(l.kind) && l.evidence.length && l.evidence.every((e) => opener.test(e.excerpt))) fail(2, 'its evidence is all task requests');
     const full = `${l.title}\n${l.text}`;
     for (const f of forbidden) {
