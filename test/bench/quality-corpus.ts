@@ -508,12 +508,14 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
   // The preference: appended to the task request, or said later (as a correction after an action).
   let preferenceText: string | null = null;
   let preferenceInOpening = false;
+  let preferenceFiles: string[] = [];
   if (slot.preference) {
     const list = PREFERENCE_PHRASINGS[slot.preference];
     const cursor = phrasingCursor.get(slot.preference) ?? 0;
     phrasingCursor.set(slot.preference, cursor + 1);
     const phrasing = list[cursor % list.length]!;
     const files = p ? shuffle(r, [...p.files]) : ['README.md', 'docs/setup.md'];
+    preferenceFiles = files;
     preferenceText = fill(phrasing.text, { file: files[0]!, file2: files[1]! });
     const pattern = truth.patterns.find((x) => x.id === `preference-${slot.preference}`)!;
     pattern.phrasingsUsed ??= [];
@@ -555,9 +557,15 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
     for (const f of planted.perCall) if (!pattern.forbidden.includes(f)) pattern.forbidden.push(f);
   }
   if (preferenceText && !preferenceInOpening) {
-    // Said mid-session, right after the agent acted: how corrections come in real logs.
+    // Said mid-session, right after the agent acted: how corrections come in real logs. Half the
+    // time the user first refuses the very action the preference is about (a commit, an edit of
+    // the file they then name), the structure real corrections have.
     const at = int(r, 2, Math.max(2, steps.length));
-    steps.splice(at, 0, { kind: 'user', text: preferenceText }, { kind: 'assistant', text: 'Understood.' });
+    const refused: Step[] = r() >= 0.5 ? []
+      : slot.preference === 'no-commit' ? [{ kind: 'rejected', command: `git commit -am "${pick(r, ['wip', 'fix tests', 'add feature', 'update'])}"` }]
+      : slot.preference === 'only-requested-files' ? [{ kind: 'rejected', file: `${p.path}/${preferenceFiles[0]!}` }]
+      : [];
+    steps.splice(at, 0, ...refused, { kind: 'user', text: preferenceText }, { kind: 'assistant', text: 'Understood.' });
   }
   noise(int(r, 0, 2));
   if (r() < 0.4) steps.push({ kind: 'user', text: userNoise(r, p) }, { kind: 'assistant', text: 'Fixed; the checks pass again.' });

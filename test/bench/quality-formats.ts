@@ -13,7 +13,9 @@ export type Step =
   | { kind: 'assistant'; text: string }
   | { kind: 'shell'; command: string; output: string; exitCode: number }
   | { kind: 'edit'; file: string; before: string; after: string }
-  | { kind: 'read'; file: string; content: string };
+  | { kind: 'read'; file: string; content: string }
+  /** A tool call the user refused (Claude Code: rejected; Codex: the turn aborted before it ran). */
+  | { kind: 'rejected'; command?: string; file?: string };
 
 export interface PlannedSession {
   /** The tool's own id (Claude sessionId, Codex session_meta.id, ChatGPT conversation id). */
@@ -64,6 +66,10 @@ function claudeLines(s: PlannedSession): string[] {
       toolCall('Bash', { command: step.command, description: `Run ${step.command.split(' ').slice(0, 3).join(' ')}` }, text, failed, failed ? `Error: ${text}` : { stdout: step.output, stderr: '', interrupted: false, isImage: false });
     } else if (step.kind === 'edit') {
       toolCall('Edit', { file_path: step.file, old_string: step.before, new_string: step.after, replace_all: false }, `The file ${step.file} has been updated.`, false, { filePath: step.file, oldString: step.before, newString: step.after, userModified: false, replaceAll: false });
+    } else if (step.kind === 'rejected') {
+      const refusal = "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.";
+      const input = step.file ? { file_path: step.file, old_string: 'export', new_string: 'export default' } : { command: step.command };
+      toolCall(step.file ? 'Edit' : 'Bash', input, refusal, true, 'User rejected tool use');
     } else {
       const numbered = step.content.split('\n').map((l, i) => `${String(i + 1).padStart(6)}→${l}`).join('\n');
       toolCall('Read', { file_path: step.file }, numbered, false, { type: 'text', file: { filePath: step.file, content: step.content, numLines: step.content.split('\n').length, startLine: 1, totalLines: step.content.split('\n').length } });
@@ -89,6 +95,11 @@ function codexLines(s: PlannedSession): string[] {
     } else if (step.kind === 'assistant') {
       line('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: step.text }] });
       line('event_msg', { type: 'agent_message', message: step.text });
+    } else if (step.kind === 'rejected') {
+      const callId = `call_${next().replace(/-/g, '').slice(0, 24)}`;
+      const command = step.command ?? `apply_patch ${step.file}`;
+      line('response_item', { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command], workdir: s.project }), call_id: callId });
+      line('event_msg', { type: 'turn_aborted', reason: 'interrupted' });
     } else if (step.kind === 'edit') {
       const callId = `call_${next().replace(/-/g, '').slice(0, 24)}`;
       const rel = s.project && step.file.startsWith(`${s.project}/`) ? step.file.slice(s.project.length + 1) : step.file;

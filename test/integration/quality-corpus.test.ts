@@ -146,6 +146,18 @@ describe('quality corpus through the real importers', () => {
     expect(prisma.forbidden.some((f) => /^> \S+@\d/.test(f))).toBe(true);
     for (const p of truth.patterns.filter((x) => x.kind === 'mistake')) expect(p.forbidden.length, p.id).toBeGreaterThan(0);
   });
+
+  it('has preferences said right after the user refused the action they are about (rejected in Claude Code, aborted in Codex)', () => {
+    const refusedBefore = (tool: string): number => truth.patterns.find((p) => p.id === 'preference-no-commit')!.sessions
+      .filter((s) => truth.sessionAgents[s]!.startsWith(`${tool}:`))
+      .filter((s) => {
+        const evs = events.get(s)!;
+        const k = evs.findIndex((e) => e.rejected === true || e.interrupt === true);
+        return k >= 0 && evs.slice(k + 1).some((e) => e.kind === 'user' && /commit/i.test(e.text));
+      }).length;
+    expect(refusedBefore('claude-code')).toBeGreaterThan(0);
+    expect(refusedBefore('codex')).toBeGreaterThan(0);
+  });
 });
 
 // ── The scorer ───────────────────────────────────────────────────────────────────────────────
