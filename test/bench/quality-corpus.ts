@@ -9,7 +9,7 @@
 // other files) plus traps: package-manager banners before the failing line, test-runner progress
 // lines, pasted stack traces and code in user messages, one-word tool confirmations.
 import { prng } from '../helpers/prng';
-import { PREFERENCE_PHRASINGS, TASK_OPENERS, TASK_OPENER_PATTERN, TASKS } from './quality-phrasings';
+import { PREFERENCE_PHRASINGS, TASK_OPENERS, TASK_OPENER_PATTERN, TASKS, WORKFLOW_TASKS } from './quality-phrasings';
 import { writeSessions, type PlannedSession, type Step, type Tool } from './quality-formats';
 
 export type PatternKind = 'mistake' | 'preference' | 'workflow';
@@ -147,10 +147,12 @@ const testFiles = (p: Project): string[] => p.files.filter((f) => /\.(ts|tsx)$/.
 function noisePool(r: Rng, p: Project, v: string): Step[][] {
   const file = pick(r, p.files);
   const other = pick(r, p.files);
-  const edit: Step = { kind: 'edit', file: `${p.path}/${file}`, before: `const limit = ${int(r, 5, 20)};`, after: `const limit = ${int(r, 21, 60)};` };
+  const assign = { node: (x: number) => `const limit = ${x};`, python: (x: number) => `LIMIT = ${x}`, go: (x: number) => `const limit = ${x}`, rust: (x: number) => `const LIMIT: usize = ${x};` }[p.lang];
+  const edit: Step = { kind: 'edit', file: `${p.path}/${file}`, before: assign(int(r, 5, 20)), after: assign(int(r, 21, 60)) };
   const read: Step = { kind: 'read', file: `${p.path}/${other}`, content: `// ${other}\nexport function helper${int(r, 1, 99)}() {\n  return ${int(r, 1, 9)};\n}\n` };
   const status: Step = { kind: 'shell', command: 'git status --short', output: ` M ${file}\n?? ${other}.bak\n`, exitCode: 0 };
   if (p.lang === 'node') {
+    const branch = pick(r, p.branches);
     const tests = shuffle(r, testFiles(p)).slice(0, int(r, 2, 4));
     const failing = pick(r, tests.length ? tests : ['src/app.test.ts']);
     const [exp, got] = [int(r, 2, 40), int(r, 41, 90)];
@@ -165,7 +167,7 @@ function noisePool(r: Rng, p: Project, v: string): Step[][] {
       [{ kind: 'shell', command: 'npm run lint', output: `${banner(p, v, 'lint')}\n`, exitCode: 0 }],
       [{ kind: 'shell', command: 'npm run build', output: `${banner(p, v, 'build')}\nvite v6.0.3 building for production...\n✓ ${int(r, 100, 900)} modules transformed.\ndist/index.html  0.46 kB\n✓ built in ${int(r, 1, 9)}.${int(r, 10, 99)}s\n`, exitCode: 0 }],
       [{ kind: 'shell', command: `npm install ${pick(r, ['dayjs', 'clsx', 'zod', 'nanoid', 'p-limit'])}`, output: `\nadded ${int(r, 1, 4)} packages, and audited ${int(r, 300, 900)} packages in ${int(r, 1, 9)}s\n\nfound 0 vulnerabilities\n`, exitCode: 0 }],
-      [{ kind: 'shell', command: 'git push', output: `To github.com:acme/${p.pkg}.git\n   ${hex(r, 7)}..${hex(r, 7)}  ${pick(r, p.branches)} -> ${pick(r, p.branches)}\n`, exitCode: 0 }],
+      [{ kind: 'shell', command: 'git push', output: `To github.com:acme/${p.pkg}.git\n   ${hex(r, 7)}..${hex(r, 7)}  ${branch} -> ${branch}\n`, exitCode: 0 }],
       [read, edit], [status], [edit],
     ];
   }
@@ -209,11 +211,25 @@ function noisePool(r: Rng, p: Project, v: string): Step[][] {
 
 /** User messages that are not instructions: pasted traces and code, one-word confirmations. */
 function userNoise(r: Rng, p: Project | null): string {
-  const where = p ? `${p.path}/${pick(r, p.files)}` : '/app/src/index.ts';
+  const file = p ? pick(r, p.files) : 'src/index.ts';
+  const where = p ? `${p.path}/${file}` : '/app/src/index.ts';
+  const line = int(r, 10, 300);
+  const trace: Record<Lang, () => string> = {
+    node: () => `I'm getting this when I open the page:\n\`\`\`\nTypeError: Cannot read properties of undefined (reading '${pick(r, ['id', 'total', 'items', 'name'])}')\n    at ${pick(r, ['CartService.total', 'renderRow', 'Invoice.toPdf', 'useSearch'])} (${where}:${line}:${int(r, 2, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n\`\`\``,
+    python: () => `Traceback (most recent call last):\n  File "${where}", line ${line}, in <module>\n    main()\nKeyError: '${pick(r, ['region', 'batch', 'ts'])}'`,
+    go: () => `it crashes on start:\npanic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x6b1f2a]\n\ngoroutine 1 [running]:\nmain.main()\n\t${where}:${line} +0x1d`,
+    rust: () => `thread 'main' panicked at ${file}:${line}:${int(r, 2, 40)}:\ncalled \`Option::unwrap()\` on a \`None\` value\nnote: run with \`RUST_BACKTRACE=1\` environment variable to display a backtrace`,
+  };
+  const code: Record<Lang, string> = {
+    node: 'function total(items) {\n  return items.reduce((s, i) => s + i.price * i.qty, 0)\n}',
+    python: 'def total(items):\n    return sum(i.price * i.qty for i in items)',
+    go: 'func total(items []Item) (sum int) {\n\tfor _, i := range items { sum += i.Price * i.Qty }\n\treturn\n}',
+    rust: 'fn total(items: &[Item]) -> u64 {\n    items.iter().map(|i| i.price * i.qty).sum()\n}',
+  };
+  const lang = p?.lang ?? 'node';
   return pick(r, [
-    () => `I'm getting this when I open the page:\n\`\`\`\nTypeError: Cannot read properties of undefined (reading '${pick(r, ['id', 'total', 'items', 'name'])}')\n    at ${pick(r, ['CartService.total', 'renderRow', 'Invoice.toPdf', 'useSearch'])} (${where}:${int(r, 10, 300)}:${int(r, 2, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n\`\`\``,
-    () => `here's the function:\n\`\`\`\nfunction total(items) {\n  return items.reduce((s, i) => s + i.price * i.qty, 0)\n}\n\`\`\`\nwhy does it return NaN sometimes?`,
-    () => `Traceback (most recent call last):\n  File "${where}", line ${int(r, 10, 200)}, in <module>\n    main()\nKeyError: '${pick(r, ['region', 'batch', 'ts'])}'`,
+    trace[lang],
+    () => `here's the function:\n\`\`\`\n${code[lang]}\n\`\`\`\nwhy is the result wrong sometimes?`,
     () => pick(r, ['yes', 'y', 'ok, go ahead', 'yes please', 'sure', 'all', 'looks good', 'thanks!']),
   ])();
 }
@@ -240,8 +256,9 @@ const MISTAKES: MistakeDef[] = [
     steps(r, p, v) {
       const t = testFiles(p);
       const failing = pick(r, t.length ? t : ['src/app.test.ts']);
+      const passed = int(r, 2, 8);
       const line = 'Error: @prisma/client did not initialize yet. Please run "prisma generate" and try to import it again.';
-      const out = `${banner(p, v, 'test')}\n RUN  v2.1.8 ${p.path}\n\n ❯ ${failing} (0 test)\n ✓ ${pick(r, t.length ? t : ['src/util.test.ts'])} (${int(r, 3, 20)} tests) ${int(r, 4, 40)}ms\n\n⎯⎯⎯⎯⎯⎯ Failed Suites 1 ⎯⎯⎯⎯⎯⎯⎯\n\n FAIL  ${failing} [ ${failing} ]\n${line}\n ❯ Object.<anonymous> node_modules/.prisma/client/default.js:43:11\n ❯ ${p.path}/${pick(r, p.files)}:1:1\n\n Test Files  1 failed | ${int(r, 2, 8)} passed (${int(r, 3, 9)})\n`;
+      const out = `${banner(p, v, 'test')}\n RUN  v2.1.8 ${p.path}\n\n ❯ ${failing} (0 test)\n ✓ ${pick(r, t.length ? t : ['src/util.test.ts'])} (${int(r, 3, 20)} tests) ${int(r, 4, 40)}ms\n\n⎯⎯⎯⎯⎯⎯ Failed Suites 1 ⎯⎯⎯⎯⎯⎯⎯\n\n FAIL  ${failing} [ ${failing} ]\n${line}\n ❯ Object.<anonymous> node_modules/.prisma/client/default.js:43:11\n ❯ ${p.path}/${pick(r, p.files)}:1:1\n\n Test Files  1 failed | ${passed} passed (${passed + 1})\n`;
       return {
         steps: [
           { kind: 'shell', command: 'npm test', output: out, exitCode: 1 },
@@ -344,7 +361,8 @@ interface WorkflowDef {
   agents: string[];
   rate: number;
   markers: string[][];
-  steps(r: Rng, p: Project, v: string, i: number, n: number): { steps: Step[]; perCall: string[] };
+  /** The steps, the per-call words a lesson must not name, and the task the session opens with. */
+  steps(r: Rng, p: Project, v: string): { steps: Step[]; perCall: string[]; task: string };
 }
 
 const WORKFLOWS: WorkflowDef[] = [
@@ -364,7 +382,7 @@ const WORKFLOWS: WorkflowDef[] = [
           { kind: 'shell', command: 'alembic upgrade head && pytest tests/integration -q', output: `INFO  [alembic.runtime.migration] Running upgrade ${hex(r, 12)} -> ${rev}, ${msg}\n${'.'.repeat(int(r, 8, 20))}                    [100%]\n${int(r, 8, 20)} passed in ${int(r, 2, 9)}.${int(r, 10, 99)}s\n`, exitCode: 0 },
           { kind: 'shell', command: 'docker compose down', output: ' Container etl-db-1  Removed\n Network etl_default  Removed\n', exitCode: 0 },
         ],
-        perCall: [msg, rev],
+        perCall: [msg, rev], task: `add a ${msg.split('_to_')[0]!.slice(4)} column to the ${msg.split('_to_')[1]!} table`,
       };
     },
   },
@@ -385,7 +403,7 @@ const WORKFLOWS: WorkflowDef[] = [
           { kind: 'shell', command: `npm version ${bump}`, output: `${next}\n`, exitCode: 0 },
           { kind: 'shell', command: 'git push --follow-tags', output: `To github.com:acme/${p.pkg}.git\n   ${hex(r, 7)}..${hex(r, 7)}  main -> main\n * [new tag]         ${next} -> ${next}\n`, exitCode: 0 },
         ],
-        perCall: [`${prev}..HEAD`],
+        perCall: [`${prev}..HEAD`], task: pick(r, WORKFLOW_TASKS.release),
       };
     },
   },
@@ -410,7 +428,7 @@ const WORKFLOWS: WorkflowDef[] = [
           ...pick(r, [[], noise[2]!]),
           { kind: 'shell', command: 'npm run test:api', output: banner(p, v, 'test:api') + vitestPass(r, p, [`tests/api/${name}.test.ts`, 'tests/api/users.test.ts']), exitCode: 0 },
         ],
-        perCall: [`src/routes/${name}.ts`],
+        perCall: [`src/routes/${name}.ts`], task: `add a /${name} API route`,
       };
     },
   },
@@ -487,7 +505,7 @@ function plan(seed: number, n: number): { slots: Slot[]; truth: QualityTruth } {
     seed, sessions: n,
     sessionAgents: Object.fromEntries(slots.map((s) => [s.storeId, s.agent.id])),
     agents: [...new Set(slots.map((s) => s.agent.id))].sort(),
-    patterns, forbidden: GLOBAL_FORBIDDEN, taskOpener: TASK_OPENER_PATTERN, taskBodies: Object.values(TASKS).flat(),
+    patterns, forbidden: GLOBAL_FORBIDDEN, taskOpener: TASK_OPENER_PATTERN, taskBodies: [...Object.values(TASKS).flat(), ...WORKFLOW_TASKS.release],
   };
   return { slots, truth };
 }
@@ -503,7 +521,11 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
   const v = p ? versionAt(p, slot.i, n) : '';
   const lang: Lang | 'chat' = p ? p.lang : 'chat';
   const steps: Step[] = [];
-  let opening = taskRequest(r, lang);
+  const mistake = MISTAKES.find((m) => m.id === slot.primary);
+  const workflow = WORKFLOWS.find((w) => w.id === slot.primary);
+  // A workflow session asks for what the workflow does (in the same shared openers).
+  const flow = workflow && p ? workflow.steps(r, p, v) : null;
+  let opening = flow ? fill(pick(r, TASK_OPENERS), { task: flow.task }) : taskRequest(r, lang);
 
   // The preference: appended to the task request, or said later (as a correction after an action).
   let preferenceText: string | null = null;
@@ -540,8 +562,6 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
   noise(int(r, 1, 2));
   if (r() < 0.3) steps.push({ kind: 'user', text: userNoise(r, p) }, { kind: 'assistant', text: 'I see the cause; fixing it.' });
 
-  const mistake = MISTAKES.find((m) => m.id === slot.primary);
-  const workflow = WORKFLOWS.find((w) => w.id === slot.primary);
   if (mistake) {
     const planted = mistake.steps(r, p, v, agent.tool);
     steps.push(...planted.steps);
@@ -550,11 +570,10 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
     pattern.failingLines ??= [];
     if (!pattern.failingLines.includes(planted.failingLine)) pattern.failingLines.push(planted.failingLine);
   }
-  if (workflow) {
-    const planted = workflow.steps(r, p, v, slot.i, n);
-    steps.push(...planted.steps);
+  if (workflow && flow) {
+    steps.push(...flow.steps);
     const pattern = truth.patterns.find((x) => x.id === workflow.id)!;
-    for (const f of planted.perCall) if (!pattern.forbidden.includes(f)) pattern.forbidden.push(f);
+    for (const f of flow.perCall) if (!pattern.forbidden.includes(f)) pattern.forbidden.push(f);
   }
   if (preferenceText && !preferenceInOpening) {
     // Said mid-session, right after the agent acted: how corrections come in real logs. Half the

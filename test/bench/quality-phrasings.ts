@@ -60,7 +60,7 @@ export const PREFERENCE_PHRASINGS: Record<'only-requested-files' | 'show-diff' |
 export const TASK_OPENERS = ['I need you to {task}.', 'Can you {task}?', 'Please {task}.', "Let's {task}.", 'Could you {task}?', "I'd like you to {task}."];
 
 /** Matches a task request's opener at the start of a text (for failure class 2). */
-export const TASK_OPENER_PATTERN = String.raw`(?:^|[\s"'“])(?:I need you to|Can you|Could you|Please (?:add|fix|update|write|implement|make|move|rename|clean|split|refactor|speed|explain|review|summarize|draft|suggest|outline)|Let's|I'd like you to)\b`;
+export const TASK_OPENER_PATTERN = String.raw`(?:^|[\s"'“])(?:I need you to|Can you|Could you|Please (?:add|fix|update|write|implement|make|move|rename|clean|split|refactor|speed|explain|review|summarize|draft|suggest|outline|cut|release|ship)|Let's|I'd like you to)\b`;
 
 /** Task bodies (no word from any planted marker: no diff, commit, pnpm, emoji, touch, edit). */
 export const TASKS = {
@@ -89,3 +89,6 @@ export const TASKS = {
     'summarize the tradeoffs of server components', 'write a short onboarding guide for new contributors',
   ],
 } as const;
+
+/** Fixed task requests of workflow sessions (the others name what varies: a column, a route). */
+export const WORKFLOW_TASKS = { release: ['cut a patch release', 'release the current main', 'ship a new version with the latest fixes'] } as const;

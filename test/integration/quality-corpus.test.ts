@@ -139,7 +139,7 @@ describe('quality corpus through the real importers', () => {
 
   it('keeps the traps in the data: package banners before the failing line, and per-call words in the failing calls', () => {
     const prisma = truth.patterns.find((p) => p.id === 'mistake-prisma-generate')!;
-    const first = events.get(prisma.sessions[0]!)!.find((e) => e.kind === 'tool_result' && e.isError)!;
+    const first = events.get(prisma.sessions[0]!)!.find((e) => e.kind === 'tool_result' && e.isError && e.text.includes(prisma.failingLines![0]!))!;
     const bannerAt = first.text.search(/^> \S+@\d+\.\d+\.\d+ test$/m);
     expect(bannerAt).toBeGreaterThanOrEqual(0);
     expect(bannerAt).toBeLessThan(first.text.indexOf(prisma.failingLines![0]!));
