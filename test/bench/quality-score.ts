@@ -5,9 +5,10 @@
 // text contain every marker group (the fix command, the distinctive steps, the subject of the
 // preference), most of its evidence points at sessions where the pattern was planted, and it shows
 // no failure class (no forbidden per-call argument, banner line, placeholder or progress line). A
-// lesson is *about* a pattern when most of its evidence points at it:
-// duplicates and the failure classes look at those. Recall and precision count ACTIVE learned lessons only: a
-// candidate is not written back anywhere, so it does not help the user yet.
+// lesson is *about* a pattern when most of its evidence points at it; duplicates and the failure
+// classes look at those. Recall and precision count ACTIVE learned lessons only (a candidate is not
+// written back anywhere, so it does not help the user yet); duplicates and failure classes count
+// candidates too (a candidate is a lesson waiting to be activated).
 import type { Lesson, LessonKind } from '../../shared/model';
 import type { PatternKind, PlantedPattern, QualityTruth } from './quality-corpus';
 
@@ -55,13 +56,14 @@ export interface QualityScore {
   /** Recall if candidates counted too. */
   recallWithCandidates: number;
   precision: number;
+  /** Extra lessons (active or candidate) about one pattern. */
   duplicates: number;
   /** Share of correct lessons' evidence items that point at sessions where their pattern was planted; null with no correct lesson. */
   evidenceAccuracy: number | null;
-  /** Failure classes of issue 13, each a count (0 is the target). */
+  /** Failure classes of issue 13, each a count over active AND candidate lessons (0 is the target). */
   failures: {
     1: number; 2: number; 3: number; 4: number; 5: number; 6: number;
-    /** Workflows: active lessons about one that are not correct (steps dropped or generalized away), and workflows with no lesson at all. */
+    /** Workflows: lessons about one that are not correct (steps dropped or generalized away), and workflows with no lesson at all. */
     7: { droppedSteps: number; notFound: number };
     /** One-agent mistakes not active and scoped to that agent. */
     8: number;
@@ -153,20 +155,24 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
     const correctAny = verdicts.filter((v) => v.correctFor === p.id);
     const aboutActive = activeVerdicts.filter((v) => aboutOf(v) === p.id);
     let reason: string | null = null;
+    const aboutCandidates = verdicts.filter((v) => v.status === 'candidate' && aboutOf(v) === p.id);
+    const titles = (vs: LessonVerdict[]): string => vs.slice(0, 2).map((v) => `${JSON.stringify(v.title)}${v.notes.length ? ` (${v.notes.join('; ')})` : ''}`).join(', ') + (vs.length > 2 ? ` and ${vs.length - 2} more` : '');
     if (!correctActive.length) {
       if (correctAny.length) reason = 'only a candidate lesson';
-      else if (aboutActive.length) reason = `off-target lesson(s): ${aboutActive.map((v) => JSON.stringify(v.title)).join(', ')}`;
+      else if (aboutActive.length) reason = `off-target lesson(s): ${titles(aboutActive)}`;
+      else if (aboutCandidates.length) reason = `no active lesson; off-target candidate(s): ${titles(aboutCandidates)}`;
       else reason = 'no lesson';
     }
     return { id: p.id, kind: p.kind, found: correctActive.length > 0, candidateOnly: !correctActive.length && correctAny.length > 0, lessons: aboutActive.length, reason };
   });
 
   // Duplicates: every active lesson about a pattern beyond the first.
-  const extra = (p: PlantedPattern): number => Math.max(0, activeVerdicts.filter((v) => aboutOf(v) === p.id).length - 1);
+  // Duplicates and failure classes count candidates too: a candidate is a lesson waiting to be activated.
+  const extra = (p: PlantedPattern): number => Math.max(0, verdicts.filter((v) => aboutOf(v) === p.id).length - 1);
   for (const p of truth.patterns) {
     if (extra(p) === 0) continue;
     const cls = p.kind === 'preference' ? 1 : p.kind === 'mistake' && p.projects.length > 1 ? 3 : 0;
-    if (cls) for (const v of activeVerdicts.filter((x) => aboutOf(x) === p.id)) { if (!v.failures.includes(cls)) v.failures.push(cls); v.notes.push(`class ${cls}: one of ${extra(p) + 1} lessons for ${p.id}`); }
+    if (cls) for (const v of verdicts.filter((x) => aboutOf(x) === p.id)) { if (!v.failures.includes(cls)) v.failures.push(cls); v.notes.push(`class ${cls}: one of ${extra(p) + 1} lessons for ${p.id}`); }
   }
   const duplicates = truth.patterns.reduce((s, p) => s + extra(p), 0);
 
@@ -180,9 +186,8 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
   }
 
   const workflows = truth.patterns.filter((p) => p.kind === 'workflow');
-  const pv = (id: string): PatternVerdict => patternVerdicts.find((x) => x.id === id)!;
   const oneAgentFailures = truth.patterns.filter((p) => p.oneAgent).filter((p) => !activeVerdicts.some((v) => v.correctFor === p.id && v.agents.length === 1 && v.agents[0] === p.oneAgent));
-  const count = (k: number): number => activeVerdicts.filter((v) => v.failures.includes(k)).length;
+  const count = (k: number): number => verdicts.filter((v) => v.failures.includes(k)).length;
   const found = patternVerdicts.filter((p) => p.found).length;
   const withCandidates = patternVerdicts.filter((p) => p.found || p.candidateOnly).length;
   const correctLessons = activeVerdicts.filter((v) => v.correctFor).length;
@@ -203,8 +208,8 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
       5: count(5),
       6: count(6),
       7: {
-        droppedSteps: activeVerdicts.filter((v) => !v.correctFor && v.aboutFor && byId.get(v.aboutFor)!.kind === 'workflow').length,
-        notFound: workflows.filter((p) => !pv(p.id).found && pv(p.id).lessons === 0).length,
+        droppedSteps: verdicts.filter((v) => !v.correctFor && v.aboutFor && byId.get(v.aboutFor)!.kind === 'workflow').length,
+        notFound: workflows.filter((p) => !verdicts.some((v) => aboutOf(v) === p.id)).length,
       },
       8: oneAgentFailures.length,
     },

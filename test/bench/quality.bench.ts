@@ -54,11 +54,11 @@ function report(name: string, runs: SeedRun[]): void {
   const precision = mean(s.map((x) => x.precision));
   const ev = s.map((x) => x.evidenceAccuracy).filter((x): x is number => x !== null);
   const evMean = ev.length ? mean(ev) : null;
-  console.log(`\n${name}: seeds ${runs.map((r) => r.seed).join(', ')} (${s[0]?.patterns ?? 0} planted patterns each; figures are means over seeds, counts are totals)`);
+  console.log(`\n${name}: seeds ${runs.map((r) => r.seed).join(', ')} (${s[0]?.patterns ?? 0} planted patterns each; figures are means over seeds, counts are totals; failure classes count candidates too)`);
   console.log(row('recall (patterns with a correct ACTIVE lesson)', f2(recall), '≥ 0.95', recall >= 0.95));
   console.log(row('  recall if candidates counted', f2(mean(s.map((x) => x.recallWithCandidates))), '', null));
   console.log(row('precision (active lessons that are correct)', f2(precision), '≥ 0.95', precision >= 0.95));
-  console.log(row('duplicates (extra lessons for one pattern)', String(sum((x) => x.duplicates)), '0', sum((x) => x.duplicates) === 0));
+  console.log(row('duplicates (extra lessons for one pattern, incl. candidates)', String(sum((x) => x.duplicates)), '0', sum((x) => x.duplicates) === 0));
   console.log(row('evidence accuracy', f2(evMean), '≥ 0.95', evMean !== null && evMean >= 0.95));
   const fc = (k: 1 | 2 | 3 | 4 | 5 | 6 | 8): number => sum((x) => x.failures[k]);
   const classes: [string, number][] = [
