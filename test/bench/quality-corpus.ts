@@ -234,6 +234,16 @@ function userNoise(r: Rng, p: Project | null): string {
   ])();
 }
 
+/** How people retype the same instruction: sometimes lower-case, without the full stop, after "also". */
+function typed(r: Rng, text: string): string {
+  const lower = text.charAt(0).toLowerCase() + text.slice(1);
+  const x = r();
+  if (x < 0.5) return text;
+  if (x < 0.7) return lower;
+  if (x < 0.85) return text.replace(/[.]$/, '');
+  return `Also, ${lower}`;
+}
+
 const taskRequest = (r: Rng, lang: Lang | 'chat'): string => fill(pick(r, TASK_OPENERS), { task: pick(r, TASKS[lang]) });
 
 // ── The planted patterns ─────────────────────────────────────────────────────────────────────
@@ -538,7 +548,7 @@ function buildSession(r: Rng, slot: Slot, n: number, truth: QualityTruth, phrasi
     const phrasing = list[cursor % list.length]!;
     const files = p ? shuffle(r, [...p.files]) : ['README.md', 'docs/setup.md'];
     preferenceFiles = files;
-    preferenceText = fill(phrasing.text, { file: files[0]!, file2: files[1]! });
+    preferenceText = typed(r, fill(phrasing.text, { file: files[0]!, file2: files[1]! }));
     const pattern = truth.patterns.find((x) => x.id === `preference-${slot.preference}`)!;
     pattern.phrasingsUsed ??= [];
     if (!pattern.phrasingsUsed.includes(phrasing.text)) pattern.phrasingsUsed.push(phrasing.text);

@@ -33,8 +33,8 @@ function folderHash(dir: string): string {
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A phrasing template as a pattern: `{file}` stands for any file name. */
-const phrasingPattern = (t: string): RegExp => new RegExp(escape(t).replace(/\\\{file2?\\\}/g, '\\S+'));
+/** A phrasing template as a pattern: `{file}` stands for any file name; case and the full stop may vary. */
+const phrasingPattern = (t: string): RegExp => new RegExp(escape(t.replace(/[.]$/, '')).replace(/\\\{file2?\\\}/g, '\\S+'), 'i');
 
 describe('quality corpus generator', () => {
   it('writes the same bytes for the same seed, and a different corpus for another seed', async () => {
@@ -147,13 +147,15 @@ describe('quality corpus through the real importers', () => {
     for (const p of truth.patterns.filter((x) => x.kind === 'mistake')) expect(p.forbidden.length, p.id).toBeGreaterThan(0);
   });
 
-  it('has preferences said right after the user refused the action they are about (rejected in Claude Code, aborted in Codex)', () => {
-    const refusedBefore = (tool: string): number => truth.patterns.find((p) => p.id === 'preference-no-commit')!.sessions
-      .filter((s) => truth.sessionAgents[s]!.startsWith(`${tool}:`))
-      .filter((s) => {
+  it('has "never commit" / "don\'t touch" said right after the user refused that action (rejected in Claude Code, aborted in Codex)', () => {
+    const refusedBefore = (tool: string): number => truth.patterns.filter((p) => p.id === 'preference-no-commit' || p.id === 'preference-only-requested-files')
+      .flatMap((p) => p.sessions.map((s) => [p, s] as const))
+      .filter(([, s]) => truth.sessionAgents[s]!.startsWith(`${tool}:`))
+      .filter(([p, s]) => {
         const evs = events.get(s)!;
         const k = evs.findIndex((e) => e.rejected === true || e.interrupt === true);
-        return k >= 0 && evs.slice(k + 1).some((e) => e.kind === 'user' && /commit/i.test(e.text));
+        const said = p.phrasingsUsed!.map(phrasingPattern);
+        return k >= 0 && evs.slice(k + 1).some((e) => e.kind === 'user' && said.some((t) => t.test(e.text)));
       }).length;
     expect(refusedBefore('claude-code')).toBeGreaterThan(0);
     expect(refusedBefore('codex')).toBeGreaterThan(0);
