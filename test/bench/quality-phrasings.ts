@@ -44,7 +44,7 @@ export const PREFERENCE_PHRASINGS: Record<'only-requested-files' | 'show-diff' |
     { text: 'Do not commit — I decide when.', seen: 'review skill: "Do not commit — the user decides when."' },
     { text: 'Do not commit the changes. I review before committing.', seen: 'docs skill: "Do not commit the changes. The user reviews before committing."' },
     { text: "Stop. Do not commit the changes, I'll commit with my own message.", seen: 'workflow: "**Stop.** Do not commit the changes. … let the invoker commit with their preferred message"' },
-    { text: 'Please avoid committing anything yourself.', seen: 'fix workflow: "Do not commit the changes to Git" (avoid form)' },
+    { text: "Please don't commit this.", seen: 'contributor note: "Please don\'t commit this to composer.json."' },
   ],
   'no-emoji': [
     { text: 'No emojis please.', seen: 'system prompt: "No emojis unless they use them first"' },
@@ -53,6 +53,7 @@ export const PREFERENCE_PHRASINGS: Record<'only-requested-files' | 'show-diff' |
     { text: 'stop using emojis from now on', seen: 'few-shot prompt: "stop using emojis from now on"' },
     { text: 'No filler, no apologies, no emojis.', seen: 'persona brief: "No filler, no apologies, no emojis."' },
     { text: 'No emojis, no exclamation marks.', seen: 'sales rules: "No emojis, no exclamation marks, no invented statistics."' },
+    { text: 'Avoid emojis in code output and documentation.', seen: 'AGENTS.md: "Avoid emojis in code output and documentation."' },
   ],
 };
 
