@@ -3,7 +3,8 @@
 // about coding agents. Each preference phrasing names where its wording was found (public GitHub
 // files, found with the library's exact-string search on 2026-12-02; the quoted words are theirs,
 // `{file}` marks where a file name varies per session). Nothing here comes from the project's own
-// bench generator, so an engine tuned on that one meets new wording here.
+// bench generator, so an engine tuned on that one meets new wording here. They were gathered apart
+// from the real phrasings the engine is tuned with (a few sources overlap; the sets differ).
 
 /** `{file}` / `{file2}` are filled per session with files of the session's project. */
 export interface Phrasing {
