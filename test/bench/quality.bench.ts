@@ -77,10 +77,20 @@ function report(name: string, runs: SeedRun[]): void {
   console.log(row('dream time (s, per seed)', f2(mean(runs.map((r) => r.dreamMs / 1000))), '', null));
   console.log(row('dream time / import time', f2(mean(runs.map((r) => r.dreamMs / r.importMs))), '', null));
 
-  const missed = new Map<string, string[]>();
-  for (const r of runs) for (const m of r.score.missed) missed.set(`${m.id}: ${m.reason}`, [...(missed.get(`${m.id}: ${m.reason}`) ?? []), String(r.seed)]);
+  // Per pattern: the seeds that missed it and, for each different reason, the first seed's words.
+  const missed = new Map<string, { seed: number; reason: string }[]>();
+  for (const r of runs) for (const m of r.score.missed) missed.set(m.id, [...(missed.get(m.id) ?? []), { seed: r.seed, reason: m.reason ?? '' }]);
   console.log(`  missed patterns${missed.size ? '' : ': none'}`);
-  for (const [what, seeds] of missed) console.log(`    - ${what}  [seeds ${seeds.join(',')}]`);
+  for (const [id, list] of missed) {
+    console.log(`    - ${id}: missed in ${list.length}/${runs.length} seeds [${list.map((x) => x.seed).join(',')}]`);
+    const shown = new Set<string>();
+    for (const x of list) {
+      const kind = x.reason.replace(/:.*$/s, '');
+      if (shown.has(kind)) continue;
+      shown.add(kind);
+      console.log(`        seed ${x.seed}: ${x.reason}`);
+    }
+  }
   const unmatched = new Map<string, string[]>();
   for (const r of runs) for (const u of r.score.unmatched) {
     const key = `(${u.kind}${u.evidenceFor ? `, evidence → ${u.evidenceFor}` : ''}${u.notes.length ? `; ${u.notes.join('; ')}` : ''}) ${JSON.stringify(u.title)}`;
