@@ -18,6 +18,10 @@ import { lesson } from '../helpers/lessons';
 import { tempDir } from '../helpers/env';
 
 const SESSIONS = 300;
+/** Every corpus folder a test writes, removed at the end (a corpus is tens of MB at full size). */
+const made: string[] = [];
+const corpusDir = (): string => { const d = tempDir('reverie-quality-test-'); made.push(d); return d; };
+afterAll(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
 
 function folderHash(dir: string): string {
   const h = createHash('sha256');
@@ -38,7 +42,7 @@ const phrasingPattern = (t: string): RegExp => new RegExp(escape(t.replace(/[.]$
 
 describe('quality corpus generator', () => {
   it('writes the same bytes for the same seed, and a different corpus for another seed', async () => {
-    const [a, b, c] = [tempDir(), tempDir(), tempDir()];
+    const [a, b, c] = [corpusDir(), corpusDir(), corpusDir()];
     const ta = await writeQualityCorpus2(a, { seed: 7, sessions: 120 });
     const tb = await writeQualityCorpus2(b, { seed: 7, sessions: 120 });
     await writeQualityCorpus2(c, { seed: 8, sessions: 120 });
@@ -47,8 +51,17 @@ describe('quality corpus generator', () => {
     expect(folderHash(c)).not.toBe(folderHash(a));
   });
 
+  it('at the default 2,000 sessions plants the one-agent mistake in 100+ sessions of that one agent', async () => {
+    const truth = await writeQualityCorpus2(corpusDir(), { seed: 100 });
+    expect(truth.sessions).toBe(2000);
+    expect(Object.keys(truth.sessionAgents)).toHaveLength(2000);
+    const one = truth.patterns.find((p) => p.oneAgent)!;
+    expect(one.sessions.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(one.sessions.map((s) => truth.sessionAgents[s]))).toEqual(new Set([one.oneAgent]));
+  });
+
   it('refuses a size too small to plant every pattern, naming what is missing', async () => {
-    await expect(writeQualityCorpus2(tempDir(), { seed: 1, sessions: 20 })).rejects.toThrow(/free sessions for .* needed/);
+    await expect(writeQualityCorpus2(corpusDir(), { seed: 1, sessions: 20 })).rejects.toThrow(/free sessions for .* needed/);
   });
 });
 
@@ -57,7 +70,7 @@ describe('quality corpus through the real importers', () => {
   let events: Map<string, SessionEvent[]>;
   let importErrors: unknown[];
   let stored: { id: string; agentId: string }[];
-  const dir = tempDir('reverie-quality-test-');
+  const dir = corpusDir();
 
   beforeAll(async () => {
     truth = await writeQualityCorpus2(path.join(dir, 'logs'), { seed: 100, sessions: SESSIONS });
@@ -72,7 +85,6 @@ describe('quality corpus through the real importers', () => {
       await core.close();
     }
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('imports every file without an error, one stored session per planned session, under the planned agents', () => {
     expect(importErrors).toEqual([]);
@@ -166,7 +178,7 @@ describe('quality corpus through the real importers', () => {
 describe('scoreQuality', () => {
   let truth: QualityTruth;
   beforeAll(async () => {
-    truth = await writeQualityCorpus2(tempDir(), { seed: 3, sessions: SESSIONS });
+    truth = await writeQualityCorpus2(corpusDir(), { seed: 3, sessions: SESSIONS });
   });
 
   const evidence = (p: PlantedPattern, from = 0) => p.sessions.slice(from, from + 4).map((s, i) => ({ sessionId: s, eventId: `e${i}`, agent: truth.sessionAgents[s]!, excerpt: p.summary }));
