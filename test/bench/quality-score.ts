@@ -124,7 +124,8 @@ export function scoreQuality(truth: QualityTruth, lessons: Lesson[]): QualitySco
     const problems: string[] = [];
 
     if (taskRequest) fail(2, `a task request learned as a preference${task ? ` (${JSON.stringify(task)})` : ''}`);
-    else if (!about && ['preference', 'practice'].includes(l.kind) && l.evidence.length && l.evidence.every((e) => opener.test(e.excerpt))) fail(2, 'its evidence is all task requests');
+    // Evidence quoting only task requests, on a lesson that names no planted preference either.
+    else if (!about && !markerFor && ['preference', 'practice'].includes(l.kind) && l.evidence.length && l.evidence.every((e) => opener.test(e.excerpt))) fail(2, 'its evidence is all task requests');
     const full = `${l.title}\n${l.text}`;
     for (const f of forbidden) {
       const target = f.where === 'title' ? l.title : full;
