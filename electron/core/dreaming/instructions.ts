@@ -67,6 +67,24 @@ export function isRule(sentence: string): boolean {
   return marked && !(NOT_A_RULE.test(s) && body === s);
 }
 
+/**
+ * The part of a sentence that states the rule: "fix the date parsing in the export and show the
+ * diff after each step" → "show the diff after each step". The task it shares the sentence with is
+ * not part of the rule (it would tie the rule to one session's work).
+ */
+export function ruleSpan(sentence: string): string {
+  const parts = sentence.split(/(,\s+|;\s+|\s+(?:and|but|then|also)\s+|\s+[-–—]\s+)/i);
+  for (let i = 2; i < parts.length; i += 2) {
+    const clause = parts[i].replace(TASK_REQUEST, '').trim();
+    // "run the tests before and after every change": a condition, not a new clause.
+    if (/^(?:after|before|when|while|during|until|if|each|every)\b/i.test(clause)) continue;
+    if (RULE_MARKERS.some((r) => r.test(clause)) && !RULE_MARKERS.some((r) => r.test(parts.slice(0, i - 1).join('').replace(TASK_REQUEST, '').trim()))) {
+      return parts.slice(i).join('').trim();
+    }
+  }
+  return sentence;
+}
+
 /** Whether a sentence is a request for work (the task), which is never learned as a preference. */
 export const isTaskRequest = (sentence: string) => TASK_REQUEST.test(sentence.trim()) && !isRule(sentence.replace(TASK_REQUEST, '').trim());
 

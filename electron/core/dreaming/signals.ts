@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Agent, SessionEvent, Signal } from '../../../shared/model';
 import { clip } from '../importers/text';
-import { instructionKey, isRule, isTaskRequest, notTypedByUser, sentencesOf } from './instructions';
+import { canonicalTokens, instructionKey, isRule, isTaskRequest, notTypedByUser, ruleSpan, sentencesOf } from './instructions';
 
 const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
 
@@ -281,7 +281,7 @@ export function userInstructions(text: string, agentActedBefore: boolean): { kin
   const out: { kind: 'correction' | 'preference'; sentence: string }[] = [];
   sentencesOf(text).slice(0, 12).forEach((sentence, i) => {
     const kind = classifySentence(sentence, agentActedBefore, i === 0);
-    if (kind && out.length < 4) out.push({ kind, sentence });
+    if (kind && out.length < 4) out.push({ kind, sentence: kind === 'preference' ? ruleSpan(sentence) : sentence });
   });
   return out;
 }
@@ -377,7 +377,11 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       // "Stop." after a refused `git commit` means "don't commit": the refused action is part of what was said.
       const refused = e.rejected && call ? stepsOf(call, ctx.project)[0]?.step.split(' ').pop() : undefined;
       const said = preferenceKey(sentence, ctx);
-      const key = refused && /^[a-z][\w-]*$/.test(refused) && !said.split(' ').some((t) => t.replace(/^!/, '') === refused) ? [...said.split(' ').filter(Boolean), `!${refused}`].sort().join(' ') : said;
+      // "Stop." says nothing but "not that": the refused action is then the whole instruction.
+      const bare = !canonicalTokens(sentence, ctx).length;
+      const key = refused && /^[a-z][\w-]*$/.test(refused) && !said.split(' ').some((t) => t.replace(/^!/, '') === refused)
+        ? [...(bare ? [] : said.split(' ').filter(Boolean)), `!${refused}`].sort().join(' ')
+        : said;
       add({
         kind,
         key: `${kind}|${key}`,
@@ -396,7 +400,8 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       if (afterDone && first && !found.some((f) => f.sentence === first) && !notTypedByUser(e.text) && !ACKNOWLEDGED.test(first)) found.unshift({ kind: 'correction', sentence: first });
       found.forEach(({ kind, sentence }, part) => {
         const key = preferenceKey(sentence, ctx);
-        if (key) add({ kind, key: `${kind}|${key}`, text: clip(sentence, 300), eventIds: [e.id], excerpt: clip(sentence, 400), timestamp: e.timestamp }, part);
+        // Only context ("I review before committing"): nothing the agent is told to do or not to do.
+        if (key && !key.split(' ').every((t) => t.startsWith('~'))) add({ kind, key: `${kind}|${key}`, text: clip(sentence, 300), eventIds: [e.id], excerpt: clip(sentence, 400), timestamp: e.timestamp }, part);
       });
     }
   });

@@ -128,7 +128,7 @@ function sharedWords(commands: string[]): string {
   // A quoted argument (a commit message, a name) is what one run said, never part of the routine.
   for (let i = 0; split.every((w) => w[i] !== undefined && w[i] === split[0][i]) && !/^["']/.test(split[0][i]); i++) out.push(split[0][i]);
   // A flag whose value differed goes with it; a flag every command ends on (`--follow-tags`) stays.
-  while (out.length > 1 && /^-/.test(out[out.length - 1]) && split.some((w) => w.length > out.length)) out.pop();
+  while (out.length > 1 && /^-/.test(out[out.length - 1]) && split.every((w) => w.length > out.length)) out.pop();
   return out.join(' ') || majority(commands)!;
 }
 
