@@ -35,7 +35,8 @@ export function notTypedByUser(text: string): boolean {
 /** Sentences of prose: split at sentence ends, line breaks, semicolons and bullet marks. */
 export function sentencesOf(text: string): string[] {
   return proseOf(text)
-    .split(/\n+|(?<=[.!?])\s+(?=[A-Z"'(`*-])|;\s+|\s+-{1,2}\s+(?=[a-z])/)
+    // People type the next sentence in lower case too ("… requests. we use pnpm here"); abbreviations don't end one.
+    .split(/\n+|(?<=[.!?])(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|incl)\.)\s+(?=["'(`*\p{L}-])|;\s+|\s+-{1,2}\s+(?=[a-z])/u)
     .map((s) => s.replace(/^\s*(?:[-*•]|\d+[.)])\s+/, '').replace(/^[#*_\s]+|[*_\s]+$/g, '').trim())
     .filter((s) => s.length >= 3 && s.length <= 300 && /\p{L}/u.test(s));
 }

@@ -4,6 +4,7 @@
 import type { SignalKind } from '../../../shared/model';
 import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from './observations';
 import { sameToolChoice } from './instructions';
+import { commandStep } from './signals';
 import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
@@ -86,7 +87,27 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
       if (p.sessions.size >= minSupport) out.push(p);
     }
   }
-  return out.sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
+  return withoutRecoveries(out).sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
+}
+
+/**
+ * A "routine" that is mostly the recovery from one recurring mistake (build fails → `go mod tidy`
+ * → test) is that mistake's lesson seen again, not a workflow of its own: it is dropped when most
+ * of its sessions are the mistake's.
+ */
+function withoutRecoveries(patterns: Pattern[]): Pattern[] {
+  const errors = patterns.filter((p) => p.family === 'error');
+  /** The steps of a mistake and its recovery: the failed call and what was run after it. */
+  const recovery = (e: Pattern) => new Set(e.obs.flatMap(({ o }) => [o.c, o.f]).filter((x): x is string => !!x)
+    .map((x) => commandStep(x.replace(/^\S+\s/, ''))).filter((s): s is string => !!s).map((s) => `run ${s}`));
+  return patterns.filter((p) => p.family !== 'workflow' || !errors.some((e) => {
+    let shared = 0;
+    for (const s of p.sessions.keys()) if (e.sessions.has(s)) shared++;
+    if (shared < 0.6 * p.sessions.size) return false;
+    const steps = p.key.slice(p.key.indexOf('|') + 1).split(' → ');
+    const own = recovery(e);
+    return steps.filter((s) => !own.has(s)).length < 3;
+  }));
 }
 
 /** Instructions compare by their words, and one choice of tool said two ways is one instruction. */

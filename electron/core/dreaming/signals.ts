@@ -372,10 +372,11 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       const sentence = sentencesOf(next.text)[0];
       if (!sentence || notTypedByUser(next.text)) return;
       consumed.add(next.id);
-      const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
+      // The call refused, or the one the agent was running when the user stopped it.
+      const call = e.tool?.callId ? calls.get(e.tool.callId) : e.interrupt ? lastCallBefore(live, i) : undefined;
       const kind = e.rejected ? 'rejection' : 'interrupt';
       // "Stop." after a refused `git commit` means "don't commit": the refused action is part of what was said.
-      const refused = e.rejected && call ? stepsOf(call, ctx.project)[0]?.step.split(' ').pop() : undefined;
+      const refused = call ? stepsOf(call, ctx.project)[0]?.step.split(' ').pop() : undefined;
       const said = preferenceKey(sentence, ctx);
       // "Stop." says nothing but "not that": the refused action is then the whole instruction.
       const bare = !canonicalTokens(sentence, ctx).length;
@@ -419,6 +420,15 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     });
   }
   return signals;
+}
+
+/** The tool call the agent made last before `at`, in the same turn (none once the user spoke). */
+function lastCallBefore(events: SessionEvent[], at: number): SessionEvent | undefined {
+  for (let j = at - 1; j >= 0 && j >= at - 12; j--) {
+    if (events[j].kind === 'user' && !events[j].injected) return undefined;
+    if (events[j].kind === 'tool_call') return events[j];
+  }
+  return undefined;
 }
 
 /** The fix: the next call that succeeded after a failure, preferring the same tool. */
