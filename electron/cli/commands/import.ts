@@ -65,8 +65,9 @@ export function registerImport(program: Command, common: (c: Command) => Command
     .argument('[paths...]', 'files or folders, searched recursively')
     .option('--agent <name>', 'name the agent for everything imported in this run')
     .option('--discover', 'list the usual log locations found on this machine (~/.claude/projects, ~/.codex/sessions, …) with counts')
-    .option('--all', 'with --discover: import every location found')
-    .action(async (paths: string[], opts: GlobalOpts & { agent?: string; discover?: boolean; all?: boolean }) => {
+    .option('--all', 'with --discover: import every location found (and follow it: see `reverie follow`)')
+    .option('--follow', 'also follow the paths: the app, `serve` and `reverie follow` import their new sessions by themselves')
+    .action(async (paths: string[], opts: GlobalOpts & { agent?: string; discover?: boolean; all?: boolean; follow?: boolean }) => {
       if (opts.all && !opts.discover) throw new UsageError('--all goes with --discover');
       if (opts.discover && !opts.all) {
         if (paths.length) throw new UsageError('--discover lists locations; give paths without it, or add --all to import what it finds');
@@ -78,9 +79,12 @@ export function registerImport(program: Command, common: (c: Command) => Command
       if (unreadable) throw new Error(unreadable);
       const result = await withCore(opts, 'write', async (api, core) => {
         if (opts.discover) {
-          paths = (await api.call('import.discover', {})).sources.map((s) => s.path);
+          const found = (await api.call('import.discover', {})).sources;
+          paths = found.map((s) => s.path);
           if (!paths.length) return { files: 0, sessions: 0, events: 0, skipped: 0, errors: [] } satisfies ImportResult;
-        }
+          // Accepting what discovery found means following it (GUIDE §5): new sessions then flow in by themselves.
+          for (const s of found) await api.call('follow.add', { paths: [s.path], tool: s.tool, label: s.label });
+        } else if (opts.follow) await api.call('follow.add', { paths: paths.map((p) => path.resolve(p)) });
         // --json keeps stderr quiet too; a bar only where a person watches (a TTY).
         const bar = !opts.json && process.stderr.isTTY ? progressBar() : null;
         if (!opts.json) log(`Importing ${paths.join(', ')} …`);

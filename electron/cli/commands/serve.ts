@@ -35,6 +35,8 @@ export function registerServe(program: Command, common: (c: Command) => Command)
       // Browser mode is long-lived like the app, so the dream scheduler runs here too; without input
       // idle time, CPU load stands in for "the machine is idle".
       core.scheduler.start({ idle: loadIdleProbe(), log });
+      // Followed sources flow in by themselves here too (one writer: this process holds the store).
+      core.follower.start({ log });
       process.stdout.write(`Reverie is running in browser mode: ${bridge.url}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token })}\n`);
       const stop = async () => {

@@ -1,0 +1,155 @@
+// Sees new and grown session files under the followed folders and hands them over in debounced
+// batches. chokidar does the watching (as Bruno's collection watcher does, GUIDE §10): it waits until
+// a write has settled (awaitWriteFinish), ignores node_modules/.git, and polls where native events are
+// unreliable (network drives; CHOKIDAR_USEPOLLING=1 or the `polling` option). A periodic rescan hands
+// over the whole roots too, so a change no event reported (a sleeping laptop, a full inotify table) is
+// still imported; the import ledger makes unchanged files cost one stat each.
+// Nothing here knows about the store: the host decides how a batch is imported (in process under the
+// store's lock, or by opening the store per batch in `reverie follow`).
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { EDITOR_DB, isCandidateFile, SKIP_DIRS } from '../importers/files';
+
+export interface FollowWatcherOptions {
+  /** Imports one batch of changed files (or, on a rescan, whole roots). A rejection is logged and the batch retried later. */
+  importBatch(paths: string[], reason: 'change' | 'rescan'): Promise<void>;
+  /** Quiet time after the last change before a batch goes out. */
+  debounceMs?: number;
+  /** How often the roots are handed over whole; 0 turns the rescan off. */
+  rescanMs?: number;
+  /** Poll instead of native events (network drives, some containers). */
+  polling?: boolean;
+  /** How long a file must stay unchanged before it counts as written (awaitWriteFinish). */
+  settleMs?: number;
+  log?(message: string): void;
+}
+
+/** A Cursor database's write-ahead log changes while the database file itself stays the same. */
+function sessionFileFor(p: string): string | null {
+  if (path.basename(p) === `${EDITOR_DB}-wal`) return path.join(path.dirname(p), EDITOR_DB);
+  return isCandidateFile(p) ? p : null;
+}
+
+const ignored = (p: string) => p.split(/[\\/]/).some((part) => SKIP_DIRS.has(part));
+
+export class FollowWatcher {
+  private watcher: FSWatcher | null = null;
+  private roots = new Set<string>();
+  private readonly pending = new Set<string>();
+  private rescanDue = false;
+  private debounce: NodeJS.Timeout | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly debounceMs: number;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly opts: FollowWatcherOptions) {
+    this.debounceMs = opts.debounceMs ?? 1000;
+    this.log = opts.log ?? (() => {});
+  }
+
+  get watching(): string[] {
+    return [...this.roots];
+  }
+
+  /** Watches exactly these roots (folders or files); new roots are imported whole at once. */
+  setRoots(roots: string[]): void {
+    if (this.closed) return;
+    const next = new Set(roots.map((r) => path.resolve(r)));
+    const added = [...next].filter((r) => !this.roots.has(r));
+    const removed = [...this.roots].filter((r) => !next.has(r));
+    this.roots = next;
+    if (!this.watcher && next.size) this.start();
+    if (this.watcher) {
+      if (removed.length) void this.watcher.unwatch(removed);
+      if (added.length) this.watcher.add(added);
+    }
+    for (const r of added) {
+      if (!fs.existsSync(r)) this.log(`notice: ${r} does not exist (yet); it is watched and imported once it appears.`);
+      this.pending.add(r);
+    }
+    if (added.length) this.schedule(0);
+  }
+
+  private start(): void {
+    this.watcher = watch([...this.roots], {
+      ignoreInitial: true,
+      ignored,
+      usePolling: this.opts.polling ?? undefined,
+      interval: 1000,
+      // Agents append a line at a time; a file that kept still this long is worth reading.
+      awaitWriteFinish: { stabilityThreshold: this.opts.settleMs ?? 200, pollInterval: 50 },
+      ignorePermissionErrors: true,
+    });
+    const onFile = (p: string) => {
+      const file = sessionFileFor(p);
+      if (!file) return;
+      this.pending.add(file);
+      this.schedule(this.debounceMs);
+    };
+    this.watcher.on('add', onFile).on('change', onFile);
+    // A deleted file is no loss: its sessions stay in the store. Said once, not an error.
+    this.watcher.on('unlink', (p) => {
+      if (sessionFileFor(p) === p) this.log(`notice: ${p} was deleted; the sessions imported from it stay in the store.`);
+    });
+    this.watcher.on('error', (err) => this.log(`notice: watching stopped working for a moment (${(err as Error).message}); the periodic rescan covers it.`));
+    const every = this.opts.rescanMs ?? 5 * 60_000;
+    if (every > 0) {
+      this.rescanTimer = setInterval(() => {
+        this.rescanDue = true;
+        this.schedule(0);
+      }, every);
+      this.rescanTimer.unref();
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.closed) return;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.flush();
+    }, delay);
+  }
+
+  /** Imports what is pending; one batch at a time (changes during a batch make the next one). */
+  async flush(): Promise<void> {
+    if (this.running) return this.running;
+    if (!this.pending.size && !this.rescanDue) return;
+    const rescan = this.rescanDue;
+    const batch = rescan ? [...this.roots] : [...this.pending].filter((p) => {
+      if (fs.existsSync(p)) return true;
+      this.log(`notice: ${p} is gone before it could be imported; nothing stored was lost.`);
+      return false;
+    });
+    this.pending.clear();
+    this.rescanDue = false;
+    if (!batch.length) return;
+    this.running = this.opts.importBatch(batch, rescan ? 'rescan' : 'change').catch((err: unknown) => {
+      // Kept for the next try (the store may be held by another process): nothing is dropped.
+      for (const p of batch) this.pending.add(p);
+      this.log(`notice: ${(err as Error).message}`);
+      this.schedule(Math.max(this.debounceMs, 5000));
+    });
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+    if (this.pending.size && !this.debounce) this.schedule(this.debounceMs);
+  }
+
+  /** Stops watching; a batch being imported is finished first (it holds the store's lock). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.debounce = null;
+    this.rescanTimer = null;
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.running;
+  }
+}
