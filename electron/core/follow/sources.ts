@@ -47,10 +47,12 @@ export function findSource(store: Store, p: string): FollowedSource {
   return s;
 }
 
-const describeErrors = (r: ImportResult) => {
-  const first = r.errors[0];
-  return `${first.file}${first.line ? `:${first.line}` : ''}: ${first.reason}${r.errors.length > 1 ? ` (and ${r.errors.length - 1} more problem(s))` : ''}`;
+const describeErrors = (errors: ImportResult['errors']) => {
+  const first = errors[0];
+  return `${first.file}${first.line ? `:${first.line}` : ''}: ${first.reason}${errors.length > 1 ? ` (and ${errors.length - 1} more problem(s))` : ''}`;
 };
+/** A file deleted between the watcher's event and the import: a notice, not a problem of the source. */
+const vanished = (e: ImportResult['errors'][number]) => /^cannot read: no such file/.test(e.reason);
 
 /**
  * Imports the given files/folders, grouped by the followed source each belongs to, and records each
@@ -76,8 +78,9 @@ export async function importFollowed(store: Store, paths: string[]): Promise<Imp
       source.lastImportAt = now;
       source.lastImport = { files: r.files - r.skipped, sessions: r.sessions, events: r.events };
     }
-    if (r.errors.length) {
-      source.lastError = describeErrors(r);
+    const problems = r.errors.filter((e) => !vanished(e));
+    if (problems.length) {
+      source.lastError = describeErrors(problems);
       source.lastErrorAt = now;
     } else if (r.files) source.lastError = null;
   }

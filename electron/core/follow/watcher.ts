@@ -85,7 +85,8 @@ export class FollowWatcher {
     });
     const onFile = (p: string) => {
       const file = sessionFileFor(p);
-      if (!file) return;
+      // chokidar may still report a write under a root just unwatched (a source turned off).
+      if (!file || !this.inRoots(file)) return;
       this.pending.add(file);
       this.schedule(this.debounceMs);
     };
@@ -105,6 +106,11 @@ export class FollowWatcher {
     }
   }
 
+  private inRoots(p: string): boolean {
+    for (const r of this.roots) if (p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) return true;
+    return false;
+  }
+
   private schedule(delay: number): void {
     if (this.closed) return;
     if (this.debounce) clearTimeout(this.debounce);
@@ -120,6 +126,7 @@ export class FollowWatcher {
     if (!this.pending.size && !this.rescanDue) return;
     const rescan = this.rescanDue;
     const batch = rescan ? [...this.roots] : [...this.pending].filter((p) => {
+      if (!this.inRoots(p)) return false;
       if (fs.existsSync(p)) return true;
       this.log(`notice: ${p} is gone before it could be imported; nothing stored was lost.`);
       return false;
