@@ -37,7 +37,10 @@ const mb = (n: number) => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MB
 
 export function renderSources(sources: DiscoveredSource[]): string {
   if (!sources.length) return 'No known agent log locations found in this home folder.';
-  const rows = sources.map((s) => `  ${s.label.padEnd(44)} ${String(s.files).padStart(6)} file(s) ${mb(s.bytes).padStart(9)}  ${s.path}`);
+  const rows = sources.map((s) => {
+    const count = s.unit === 'database' ? `${String(s.sessions ?? '?').padStart(6)} chat(s) in ${s.files} database(s)` : `${String(s.files).padStart(6)} file(s)`;
+    return `  ${s.label.padEnd(44)} ${count} ${mb(s.bytes).padStart(9)}  ${s.path}`;
+  });
   return ['Found:', ...rows, '', 'Import one with `reverie import <path>`, or all of them with `reverie import --discover --all`.'].join('\n');
 }
 

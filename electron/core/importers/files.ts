@@ -75,6 +75,7 @@ export function describeFsError(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EISDIR') return 'is a folder';
+  if (code === 'EBUSY') return 'locked by another program (try again when it is closed)';
   return code ?? (err as Error).message;
 }
 

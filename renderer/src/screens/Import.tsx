@@ -260,7 +260,7 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
  * per session for every tool but Aider, whose history file appends every chat to one file. Counting
  * needs no reading, so the figure is cheap and exact; for Aider the import counts.
  */
-const sessionsOf = (d: DiscoveredSource): number | null => (d.tool === 'aider' ? null : d.files);
-const sessionUnit = (d: DiscoveredSource) => (d.tool === 'cline' ? 'task folder' : d.tool === 'aider' ? 'history file' : 'file');
+const sessionsOf = (d: DiscoveredSource): number | null => (d.unit === 'database' ? (d.sessions ?? null) : d.tool === 'aider' ? null : d.files);
+const sessionUnit = (d: DiscoveredSource) => (d.unit === 'database' ? 'database' : d.tool === 'cline' ? 'task folder' : d.tool === 'aider' ? 'history file' : 'file');
 
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`);
