@@ -87,7 +87,7 @@ describe('reverie follow', () => {
     // The source records its last import and its last problem (the junk file).
     f.child.kill('SIGTERM');
     const exit = await f.exited;
-    expect(exit.code).toBe(0);
+    expect(exit.code, f.err()).toBe(0);
     expect(f.err()).toMatch(/Stopped following/);
     const status = await runCliAsync(['status', '--store', store, '--json']);
     expect(status.code).toBe(0);
@@ -126,7 +126,7 @@ describe('reverie follow', () => {
     const f = follow([logs, '--store', store, '--debounce', '50']);
     await until('the whole folder', () => committed(store).size === baseline.size, 60_000);
     f.child.kill('SIGTERM');
-    expect((await f.exited).code).toBe(0);
+    expect((await f.exited).code, f.err()).toBe(0);
     expect(committed(store)).toEqual(baseline);
   }, 180_000);
 
@@ -145,7 +145,7 @@ describe('reverie follow', () => {
     }
     await until('the session once the store is free', () => committed(store).size === 1, 60_000);
     f.child.kill('SIGTERM');
-    expect((await f.exited).code).toBe(0);
+    expect((await f.exited).code, f.err()).toBe(0);
   }, 120_000);
 
   it('refuses a path that does not exist (exit 1) and says nothing is followed without paths (exit 2)', async () => {

@@ -34,8 +34,8 @@ function sessionFileFor(p: string): string | null {
 const ignored = (p: string) => p.split(/[\\/]/).some((part) => SKIP_DIRS.has(part));
 
 export class FollowWatcher {
-  private watcher: FSWatcher | null = null;
-  private roots = new Set<string>();
+  /** One watcher per root (as Bruno keeps one per collection): each reports its own `ready`. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private readonly pending = new Set<string>();
   private rescanDue = false;
   private debounce: NodeJS.Timeout | null = null;
@@ -51,30 +51,25 @@ export class FollowWatcher {
   }
 
   get watching(): string[] {
-    return [...this.roots];
+    return [...this.watchers.keys()];
   }
 
-  /** Watches exactly these roots (folders or files); new roots are imported whole at once. */
+  /** Watches exactly these roots (folders or files); a new root is imported whole once its watcher is ready. */
   setRoots(roots: string[]): void {
     if (this.closed) return;
     const next = new Set(roots.map((r) => path.resolve(r)));
-    const added = [...next].filter((r) => !this.roots.has(r));
-    const removed = [...this.roots].filter((r) => !next.has(r));
-    this.roots = next;
-    if (!this.watcher && next.size) this.start();
-    if (this.watcher) {
-      if (removed.length) void this.watcher.unwatch(removed);
-      if (added.length) this.watcher.add(added);
+    for (const [root, w] of this.watchers) {
+      if (next.has(root)) continue;
+      this.watchers.delete(root);
+      void w.close();
     }
-    for (const r of added) {
-      if (!fs.existsSync(r)) this.log(`notice: ${r} does not exist (yet); it is watched and imported once it appears.`);
-      this.pending.add(r);
-    }
-    if (added.length) this.schedule(0);
+    for (const root of next) if (!this.watchers.has(root)) this.watch(root);
+    if (this.watchers.size && !this.rescanTimer) this.startRescans();
   }
 
-  private start(): void {
-    this.watcher = watch([...this.roots], {
+  private watch(root: string): void {
+    if (!fs.existsSync(root)) this.log(`notice: ${root} does not exist (yet); it is watched and imported once it appears.`);
+    const w = watch(root, {
       ignoreInitial: true,
       ignored,
       usePolling: this.opts.polling ?? undefined,
@@ -83,6 +78,7 @@ export class FollowWatcher {
       awaitWriteFinish: { stabilityThreshold: this.opts.settleMs ?? 200, pollInterval: 50 },
       ignorePermissionErrors: true,
     });
+    this.watchers.set(root, w);
     const onFile = (p: string) => {
       const file = sessionFileFor(p);
       // chokidar may still report a write under a root just unwatched (a source turned off).
@@ -90,24 +86,33 @@ export class FollowWatcher {
       this.pending.add(file);
       this.schedule(this.debounceMs);
     };
-    this.watcher.on('add', onFile).on('change', onFile);
+    w.on('add', onFile).on('change', onFile);
+    // Ready: from here on every write is an event. The whole root is imported now, which also
+    // covers anything written while the watcher was still scanning (initial files raise no event).
+    w.once('ready', () => {
+      if (this.watchers.get(root) !== w) return;
+      this.pending.add(root);
+      this.schedule(0);
+    });
     // A deleted file is no loss: its sessions stay in the store. Said once, not an error.
-    this.watcher.on('unlink', (p) => {
+    w.on('unlink', (p) => {
       if (sessionFileFor(p) === p) this.log(`notice: ${p} was deleted; the sessions imported from it stay in the store.`);
     });
-    this.watcher.on('error', (err) => this.log(`notice: watching stopped working for a moment (${(err as Error).message}); the periodic rescan covers it.`));
+    w.on('error', (err) => this.log(`notice: watching ${root} stopped working for a moment (${(err as Error).message}); the periodic rescan covers it.`));
+  }
+
+  private startRescans(): void {
     const every = this.opts.rescanMs ?? 5 * 60_000;
-    if (every > 0) {
-      this.rescanTimer = setInterval(() => {
-        this.rescanDue = true;
-        this.schedule(0);
-      }, every);
-      this.rescanTimer.unref();
-    }
+    if (every <= 0) return;
+    this.rescanTimer = setInterval(() => {
+      this.rescanDue = true;
+      this.schedule(0);
+    }, every);
+    this.rescanTimer.unref();
   }
 
   private inRoots(p: string): boolean {
-    for (const r of this.roots) if (p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) return true;
+    for (const r of this.watchers.keys()) if (p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) return true;
     return false;
   }
 
@@ -125,10 +130,11 @@ export class FollowWatcher {
     if (this.running) return this.running;
     if (!this.pending.size && !this.rescanDue) return;
     const rescan = this.rescanDue;
-    const batch = rescan ? [...this.roots] : [...this.pending].filter((p) => {
+    const batch = rescan ? [...this.watchers.keys()] : [...this.pending].filter((p) => {
       if (!this.inRoots(p)) return false;
       if (fs.existsSync(p)) return true;
-      this.log(`notice: ${p} is gone before it could be imported; nothing stored was lost.`);
+      // (A missing root was announced when it was added.)
+      if (!this.watchers.has(p)) this.log(`notice: ${p} is gone before it could be imported; nothing stored was lost.`);
       return false;
     });
     this.pending.clear();
@@ -155,8 +161,9 @@ export class FollowWatcher {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     this.debounce = null;
     this.rescanTimer = null;
-    await this.watcher?.close();
-    this.watcher = null;
+    const all = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.all(all.map((w) => w.close()));
     await this.running;
   }
 }
