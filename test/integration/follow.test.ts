@@ -166,16 +166,23 @@ describe('following in the app and serve (in process)', () => {
     for (const c of cores.splice(0)) await c.close();
   });
 
-  it('fires the "after N new sessions" dream with no import command', async () => {
-    const logs = path.join(tempDir(), 'logs');
+  /** Calls the core as a UI does, through its validated dispatch. */
+  const caller = (c: Core) => async <T>(method: string, input: unknown = {}): Promise<T> => {
+    const env = await c.dispatch(method, input);
+    if (!env.ok) throw new Error(`${env.error.type}: ${env.error.message}`);
+    return env.result as T;
+  };
+  async function openFollowingCore(logs: string): Promise<Core> {
     fs.mkdirSync(logs);
     const c = await openCore({ storeDir: tempDir(), host: 'browser', worker: sourceWorkerLauncher() });
     cores.push(c);
-    const call = async <T>(method: string, input: unknown = {}): Promise<T> => {
-      const env = await c.dispatch(method, input);
-      if (!env.ok) throw new Error(`${env.error.type}: ${env.error.message}`);
-      return env.result as T;
-    };
+    return c;
+  }
+
+  it('fires the "after N new sessions" dream with no import command', async () => {
+    const logs = path.join(tempDir(), 'logs');
+    const c = await openFollowingCore(logs);
+    const call = caller(c);
     await call('settings.set', { patch: { schedule: { afterNewSessions: 3 } } });
     await call('follow.add', { paths: [logs] });
     c.scheduler.start({ tickMs: 60_000 });
@@ -193,14 +200,8 @@ describe('following in the app and serve (in process)', () => {
 
   it('a source turned off is no longer watched; removing it keeps its sessions', async () => {
     const logs = path.join(tempDir(), 'logs');
-    fs.mkdirSync(logs);
-    const c = await openCore({ storeDir: tempDir(), host: 'browser', worker: sourceWorkerLauncher() });
-    cores.push(c);
-    const call = async <T>(method: string, input: unknown = {}): Promise<T> => {
-      const env = await c.dispatch(method, input);
-      if (!env.ok) throw new Error(`${env.error.type}: ${env.error.message}`);
-      return env.result as T;
-    };
+    const c = await openFollowingCore(logs);
+    const call = caller(c);
     c.follower.start({ debounceMs: 50 });
     await call('follow.add', { paths: [logs] });
     replayClaudeSession(CLAUDE, logs, 1);

@@ -238,7 +238,7 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
                   <tr key={d.path} aria-label={d.label}>
                     <td><strong style={{ fontWeight: 550 }}>{d.label}</strong></td>
                     <td className="path">{d.path}</td>
-                    <td className="r num nowrap">{sessionsOf(d) !== null ? <b title="Counted from the session files, without reading them">{plural(sessionsOf(d)!, 'session')}</b> : <span className="muted" title="Several sessions per file: counted when imported">counted on import</span>}</td>
+                    <td className="r num nowrap">{sessionsOf(d) !== null ? <b title={d.unit === 'database' ? 'Counted in a copy of the databases (Cursor is never touched)' : 'Counted from the session files, without reading them'}>{plural(sessionsOf(d)!, 'session')}</b> : <span className="muted" title="Several sessions per file: counted when imported">counted on import</span>}</td>
                     <td className="r num nowrap">{plural(d.files, sessionUnit(d))} · {bytes(d.bytes)}</td>
                     <td className="r nowrap">{d.newest ? fmtDate(d.newest) : '—'}</td>
                     <td className="r nowrap">
