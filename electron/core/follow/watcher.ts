@@ -22,6 +22,11 @@ export interface FollowWatcherOptions {
   polling?: boolean;
   /** How long a file must stay unchanged before it counts as written (awaitWriteFinish). */
   settleMs?: number;
+  /**
+   * A database (Cursor's state.vscdb) is re-read whole on every change and Cursor writes it all the
+   * time while a chat runs: it is imported at most this often (a JSONL log only adds its new lines).
+   */
+  databaseEveryMs?: number;
   log?(message: string): void;
 }
 
@@ -43,10 +48,13 @@ export class FollowWatcher {
   private running: Promise<void> | null = null;
   private closed = false;
   private readonly debounceMs: number;
+  private readonly databaseEveryMs: number;
+  private readonly databaseReadAt = new Map<string, number>();
   private readonly log: (message: string) => void;
 
   constructor(private readonly opts: FollowWatcherOptions) {
     this.debounceMs = opts.debounceMs ?? 1000;
+    this.databaseEveryMs = opts.databaseEveryMs ?? 30_000;
     this.log = opts.log ?? (() => {});
   }
 
@@ -139,6 +147,20 @@ export class FollowWatcher {
     });
     this.pending.clear();
     this.rescanDue = false;
+    // Databases read less than databaseEveryMs ago wait for their turn (kept, never dropped).
+    const now = Date.now();
+    let wait = Infinity;
+    for (let i = batch.length - 1; i >= 0; i--) {
+      const p = batch[i];
+      if (path.basename(p) !== EDITOR_DB) continue;
+      const due = (this.databaseReadAt.get(p) ?? 0) + this.databaseEveryMs;
+      if (due > now) {
+        batch.splice(i, 1);
+        this.pending.add(p);
+        wait = Math.min(wait, due - now);
+      } else this.databaseReadAt.set(p, now);
+    }
+    if (wait !== Infinity) this.schedule(wait);
     if (!batch.length) return;
     this.running = this.opts.importBatch(batch, rescan ? 'rescan' : 'change').catch((err: unknown) => {
       // Kept for the next try (the store may be held by another process): nothing is dropped.

@@ -159,7 +159,7 @@ function orderedBubbles(composer: Rec, stored: Map<string, Bubble>, composerId: 
 }
 
 function* globalSessions(file: string, db: Database, projects: Map<string, string>, ctx: ParseContext): Generator<ParsedSession> {
-  for (const [key, value] of kvRows(db, 'cursorDiskKV', { like: 'composerData:%' })) {
+  for (const [key, value] of kvRows(db, 'cursorDiskKV', { prefix: 'composerData:' })) {
     const composer = obj(parseJson(value));
     if (!composer) {
       ctx.warn({ record: key, reason: 'composer record is not a JSON object' });
@@ -168,7 +168,7 @@ function* globalSessions(file: string, db: Database, projects: Map<string, strin
     const composerId = str(composer.composerId) ?? key.slice('composerData:'.length);
     composer.composerId = composerId;
     const stored = new Map<string, Bubble>();
-    for (const [bkey, bvalue] of kvRows(db, 'cursorDiskKV', { like: `bubbleId:${composerId}:%` })) {
+    for (const [bkey, bvalue] of kvRows(db, 'cursorDiskKV', { prefix: `bubbleId:${composerId}:` })) {
       const b = obj(parseJson(bvalue));
       if (!b) {
         // JSON null marks a deleted bubble; anything else unreadable is reported.
@@ -241,7 +241,7 @@ export async function countCursorChats(files: string[]): Promise<number | null> 
       db = await openDatabaseCopy(file);
       const tables = tableNames(db);
       if (tables.has('cursorDiskKV')) {
-        for (const [, v] of kvRows(db, 'cursorDiskKV', { like: 'composerData:%' })) {
+        for (const [, v] of kvRows(db, 'cursorDiskKV', { prefix: 'composerData:' })) {
           const c = obj(parseJson(v));
           if (c && (recs(c.fullConversationHeadersOnly).length || recs(c.conversation).length)) n++;
         }

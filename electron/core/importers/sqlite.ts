@@ -122,12 +122,17 @@ export function valueText(v: unknown): string | null {
   return null;
 }
 
-/** Rows of a key/value table whose key matches a LIKE pattern (or equals a key), as [key, text]. */
-export function kvRows(db: Database, table: 'ItemTable' | 'cursorDiskKV', where: { like: string } | { key: string }): [string, string][] {
-  const stmt = db.prepare(`SELECT key, value FROM ${table} WHERE key ${'like' in where ? 'LIKE' : '='} ?`);
+/**
+ * Rows of a key/value table, as [key, text]: those whose key starts with a prefix, or one key. A
+ * prefix is a range on the key's unique index (`k >= 'p:' AND k < 'p;'`): LIKE would scan the whole
+ * table per call, and a database holds a row per message.
+ */
+export function kvRows(db: Database, table: 'ItemTable' | 'cursorDiskKV', where: { prefix: string } | { key: string }): [string, string][] {
+  const byPrefix = 'prefix' in where;
+  const stmt = db.prepare(`SELECT key, value FROM ${table} WHERE ${byPrefix ? 'key >= ? AND key < ?' : 'key = ?'}`);
   const out: [string, string][] = [];
   try {
-    stmt.bind(['like' in where ? where.like : where.key]);
+    stmt.bind(byPrefix ? [where.prefix, prefixEnd(where.prefix)] : [where.key]);
     while (stmt.step()) {
       const [k, v] = stmt.get();
       const text = valueText(v);
@@ -138,6 +143,9 @@ export function kvRows(db: Database, table: 'ItemTable' | 'cursorDiskKV', where:
   }
   return out;
 }
+
+/** The smallest string after every string starting with `prefix` (its last character plus one). */
+const prefixEnd = (prefix: string) => prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
 export function tableNames(db: Database): Set<string> {
   const r = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
