@@ -130,6 +130,23 @@ describe('reverie follow', () => {
     expect(committed(store)).toEqual(baseline);
   }, 180_000);
 
+  it('stops cleanly on SIGTERM in the middle of a background import, finishing the batch first', async () => {
+    const work = tempDir('reverie-follow-term-');
+    const logs = path.join(work, 'logs');
+    replayClaudeSession(CLAUDE, logs, 80);
+    const store = path.join(work, 'store');
+    const f = follow([logs, '--store', store, '--debounce', '50']);
+    await until('following to start', () => /Following/.test(f.err()), 60_000);
+    // Session files are being written (write-file-atomic, whose signal-exit re-raises a signal nobody else handles).
+    await until('the import to be under way', () => fs.existsSync(path.join(store, 'sessions.journal')) || committed(store).size > 0, 60_000);
+    f.child.kill('SIGTERM');
+    const exit = await f.exited;
+    expect(exit, f.err()).toEqual({ code: 0, signal: null });
+    expect(f.err()).toMatch(/Stopped following/);
+    // The batch under way was finished, not cut off: every session is committed.
+    expect(committed(store).size).toBe(80);
+  }, 120_000);
+
   it('waits while another process holds the store, says so, and imports once it is free', async () => {
     const work = tempDir('reverie-follow-locked-');
     const logs = path.join(work, 'logs');

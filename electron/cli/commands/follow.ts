@@ -32,19 +32,24 @@ function renderBatch(r: ImportResult, paths: string[]): string {
   return `${clock()} imported ${r.sessions} new or changed session(s), ${r.events} new event(s) from ${what}`;
 }
 
-/** Resolves on Ctrl+C or SIGTERM. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: string) => () => {
+/**
+ * Resolves on Ctrl+C or SIGTERM. The listeners stay until `dispose`: write-file-atomic's signal-exit
+ * re-raises a signal when it finds no listener but its own, which would kill a batch mid-write.
+ */
+function stopSignal(): { stopped: Promise<string>; dispose(): void } {
+  let resolve: (sig: string) => void = () => {};
+  const stopped = new Promise<string>((r) => (resolve = r));
+  const onInt = () => resolve('SIGINT');
+  const onTerm = () => resolve('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    stopped,
+    dispose: () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      resolve(sig);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+    },
+  };
 }
 
 export function registerFollow(program: Command, common: (c: Command) => Command): void {
@@ -62,44 +67,49 @@ export function registerFollow(program: Command, common: (c: Command) => Command
         const unreadable = unreadablePaths(paths);
         if (unreadable) throw new Error(unreadable.replace('Nothing to import', 'Nothing to follow'));
       }
-      const stopped = stopSignal();
-      let stopping = false;
-      void stopped.then(() => (stopping = true));
-      // Remember the folders given (so the app and `serve` follow them too); wait while another process writes.
-      let roots: string[] = [];
-      for (;;) {
-        try {
-          const list = paths.length
-            ? await write(opts, (api) => api.call('follow.add', { paths: paths.map((p) => path.resolve(p)) }))
-            : await withCore(opts, 'read', (api) => api.call('follow.list', {}));
-          roots = paths.length ? paths.map((p) => path.resolve(p)) : list.sources.filter((s) => s.enabled).map((s) => s.path);
-          break;
-        } catch (err) {
-          if (!(err instanceof Error) || !/trying again/.test(err.message)) throw err;
-          log(`notice: ${err.message}`);
-          const waited = await Promise.race([stopped, new Promise((r) => setTimeout(() => r(null), LOCKED_RETRY_MS))]);
-          if (waited) return;
+      const signal = stopSignal();
+      const stopped = signal.stopped;
+      try {
+        let stopping = false;
+        void stopped.then(() => (stopping = true));
+        // Remember the folders given (so the app and `serve` follow them too); wait while another process writes.
+        let roots: string[] = [];
+        for (;;) {
+          try {
+            const list = paths.length
+              ? await write(opts, (api) => api.call('follow.add', { paths: paths.map((p) => path.resolve(p)) }))
+              : await withCore(opts, 'read', (api) => api.call('follow.list', {}));
+            roots = paths.length ? paths.map((p) => path.resolve(p)) : list.sources.filter((s) => s.enabled).map((s) => s.path);
+            break;
+          } catch (err) {
+            if (!(err instanceof Error) || !/trying again/.test(err.message)) throw err;
+            log(`notice: ${err.message}`);
+            const waited = await Promise.race([stopped, new Promise((r) => setTimeout(() => r(null), LOCKED_RETRY_MS))]);
+            if (waited) return;
+          }
         }
-      }
-      if (!roots.length) throw new UsageError('Nothing to follow: give folders (`reverie follow ~/.claude/projects`), or follow what discovery finds (`reverie import --discover --all --follow`).');
+        if (!roots.length) throw new UsageError('Nothing to follow: give folders (`reverie follow ~/.claude/projects`), or follow what discovery finds (`reverie import --discover --all`).');
 
-      const watcher = new FollowWatcher({
-        debounceMs,
-        rescanMs: rescanS * 1000,
-        polling: opts.poll,
-        log,
-        importBatch: async (batch, reason) => {
-          const r = await write(opts, (api) => api.call('follow.import', { paths: batch }));
-          if (opts.json) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), reason, paths: batch, ...r })}\n`);
-          else if (r.sessions || r.events) process.stdout.write(`${renderBatch(r, batch)}\n`);
-          for (const e of r.errors) log(`notice: ${e.file}${e.line ? `:${e.line}` : ''} — ${e.reason}`);
-        },
-      });
-      if (!opts.json) log(`Following ${roots.join(', ')} (Ctrl+C to stop) …`);
-      watcher.setRoots(roots);
-      if (!stopping) await stopped;
-      // A batch being written is finished (it holds the store's lock); nothing is cut off halfway.
-      await watcher.close();
-      if (!opts.json) log('Stopped following.');
+        const watcher = new FollowWatcher({
+          debounceMs,
+          rescanMs: rescanS * 1000,
+          polling: opts.poll,
+          log,
+          importBatch: async (batch, reason) => {
+            const r = await write(opts, (api) => api.call('follow.import', { paths: batch }));
+            if (opts.json) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), reason, paths: batch, ...r })}\n`);
+            else if (r.sessions || r.events) process.stdout.write(`${renderBatch(r, batch)}\n`);
+            for (const e of r.errors) log(`notice: ${e.file}${e.line ? `:${e.line}` : ''} — ${e.reason}`);
+          },
+        });
+        if (!opts.json) log(`Following ${roots.join(', ')} (Ctrl+C to stop) …`);
+        watcher.setRoots(roots);
+        if (!stopping) await stopped;
+        // A batch being written is finished (it holds the store's lock); nothing is cut off halfway.
+        await watcher.close();
+        if (!opts.json) log('Stopped following.');
+      } finally {
+        signal.dispose();
+      }
     });
 }

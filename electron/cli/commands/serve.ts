@@ -44,8 +44,10 @@ export function registerServe(program: Command, common: (c: Command) => Command)
         await core.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // `on`, not `once`: a listener of ours must stay while we stop, or write-file-atomic's signal-exit
+      // (finding only its own) re-raises the signal and kills a background import mid-write.
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       await new Promise(() => {});
     });
 }
