@@ -86,7 +86,8 @@ export function registerImport(program: Command, common: (c: Command) => Command
           paths = found.map((s) => s.path);
           if (!paths.length) return { files: 0, sessions: 0, events: 0, skipped: 0, errors: [] } satisfies ImportResult;
           // Accepting what discovery found means following it (GUIDE §5): new sessions then flow in by themselves.
-          for (const s of found) await api.call('follow.add', { paths: [s.path], tool: s.tool, label: s.label });
+          // Not Aider's: its histories live in project folders (even ~ itself), too wide to watch.
+          for (const s of found) if (s.tool !== 'aider') await api.call('follow.add', { paths: [s.path], tool: s.tool, label: s.label });
         } else if (opts.follow) await api.call('follow.add', { paths: paths.map((p) => path.resolve(p)) });
         // --json keeps stderr quiet too; a bar only where a person watches (a TTY).
         const bar = !opts.json && process.stderr.isTTY ? progressBar() : null;

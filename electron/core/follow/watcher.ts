@@ -36,7 +36,15 @@ function sessionFileFor(p: string): string | null {
   return isCandidateFile(p) ? p : null;
 }
 
-const ignored = (p: string) => p.split(/[\\/]/).some((part) => SKIP_DIRS.has(part));
+/**
+ * Not watched: node_modules, .git, and everything in an editor's storage folder but its database (as
+ * the import walks it: Cursor's globalStorage also holds every extension's files, which change often).
+ */
+const ignored = (p: string) => {
+  if (p.split(/[\\/]/).some((part) => SKIP_DIRS.has(part))) return true;
+  const name = path.basename(p);
+  return name !== EDITOR_DB && name !== `${EDITOR_DB}-wal` && fs.existsSync(path.join(path.dirname(p), EDITOR_DB));
+};
 
 export class FollowWatcher {
   /** One watcher per root (as Bruno keeps one per collection): each reports its own `ready`. */

@@ -243,7 +243,8 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
                     <td className="r nowrap">{d.newest ? fmtDate(d.newest) : '—'}</td>
                     <td className="r nowrap">
                       <button type="button" className="btn sm" disabled={busy || d.files === 0} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button>{' '}
-                      <button type="button" className="btn sm" disabled={followed(d)} onClick={() => void follow(d)} aria-label={`Follow ${d.label}`} title="Import new sessions by themselves from now on">{followed(d) ? 'Following' : 'Follow'}</button>
+                      {/* Aider's histories sit in project folders (even ~): too wide a folder to watch. */}
+                      {d.tool !== 'aider' && <button type="button" className="btn sm" disabled={followed(d)} onClick={() => void follow(d)} aria-label={`Follow ${d.label}`} title="Import new sessions by themselves from now on">{followed(d) ? 'Following' : 'Follow'}</button>}
                     </td>
                   </tr>
                 ))}

@@ -69,6 +69,13 @@ describe('FollowWatcher', () => {
     const second = batches.filter((b) => b.paths.includes(db))[1]!.at;
     expect(second - first).toBeGreaterThanOrEqual(1400);
     expect(batches.flatMap((b) => b.paths).some((p) => p.endsWith('-wal'))).toBe(false);
+    // The rest of an editor's storage folder (extension state, workspace.json) is not watched.
+    fs.mkdirSync(path.join(root, 'some.extension'));
+    fs.writeFileSync(path.join(root, 'some.extension', 'state.json'), '{}');
+    fs.writeFileSync(path.join(root, 'workspace.json'), '{}');
+    fs.writeFileSync(`${db}-wal`, 'three');
+    await until('the database a third time', () => batches.filter((b) => b.paths.includes(db)).length === 3, 10_000);
+    expect(batches.flatMap((b) => b.paths).filter((p) => p.endsWith('.json'))).toEqual([]);
   });
 
   it('keeps a batch that failed and tries it again, saying why', async () => {
