@@ -5,12 +5,14 @@ import { Command, CommanderError } from 'commander';
 import { ContractError } from '../../shared/contract/define';
 import { registerDream } from './commands/dream';
 import { registerDreamsCommands } from './commands/dreams';
+import { registerFollow } from './commands/follow';
 import { registerImport } from './commands/import';
 import { registerLessons } from './commands/lessons';
 import { registerServe } from './commands/serve';
 import { registerSeed } from './commands/seed';
 import { registerWriteback } from './commands/writeback';
 import { registerProgress } from './commands/progress';
+import { registerStatus } from './commands/status';
 import { exitCodeFor, log } from './context';
 
 const common = (c: Command) =>
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerSeed(program, common);
   registerWriteback(program, common);
   registerProgress(program, common);
+  registerStatus(program, common);
+  registerFollow(program, common);
   // exitOverride on every command, so usage errors of subcommands reach our handler too.
   const walk = (c: Command) => c.commands.forEach((s) => { s.exitOverride(); walk(s); });
   walk(program);

@@ -1,6 +1,7 @@
 import type { Handlers, Method } from '../../shared/contract';
 import type { RefineOptions } from './dreaming/claude/refine';
 import type { WorkerLauncher } from './dreaming/runner';
+import type { FollowService } from './follow/service';
 import type { DreamScheduler } from './scheduler/scheduler';
 import type { Store } from './store/store';
 
@@ -22,6 +23,8 @@ export interface CoreContext {
   claude: ClaudeTuning;
   /** Runs every dream one at a time (manual ones too), logs each run, cancels; starts automatic triggers in long-lived hosts. */
   scheduler: DreamScheduler;
+  /** Imports new and grown files of followed sources in the background; long-lived hosts start it. */
+  follower: FollowService;
 }
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Handlers } from '../../shared/contract';
 import type { ClaudeTuning, CoreContext } from './context';
 import type { WorkerLauncher } from './dreaming/runner';
+import { FollowService } from './follow/service';
 import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
 import { DreamScheduler } from './scheduler/scheduler';
@@ -32,6 +33,8 @@ export interface Core {
   events: EventEmitter;
   /** Every dream goes through it; long-lived hosts (the app, `serve`) call scheduler.start({ idle }). */
   scheduler: DreamScheduler;
+  /** Watches the followed sources; long-lived hosts (the app, `serve`) call follower.start(). */
+  follower: FollowService;
   close(): Promise<void>;
 }
 
@@ -57,11 +60,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     claude: opts.claude ?? {},
     // Set right below: the scheduler needs the finished context.
     scheduler: undefined as unknown as DreamScheduler,
+    follower: undefined as unknown as FollowService,
   };
   let dreamChain: Handlers['dreams.run'] = (args) => Promise.reject(new Error(`dreams.run called before the core was ready (${JSON.stringify(args)})`));
   // The scheduler runs the full dreams.run chain (with wrappers such as auto write-back) for every trigger.
   const scheduler = new DreamScheduler(ctx, (args) => dreamChain(args), events);
   ctx.scheduler = scheduler;
+  const follower = new FollowService(ctx, events);
+  ctx.follower = follower;
   const handlers = createHandlers(ctx);
   dreamChain = handlers['dreams.run'];
   // Manual dreams go through the scheduler too: one at a time, logged, cancellable, with progress.
@@ -72,7 +78,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     dispatch: createDispatch(handlers),
     events,
     scheduler,
+    follower,
     close: async () => {
+      await follower.stop();
       await scheduler.stop();
       await queue.catch(() => undefined);
       await store.close();

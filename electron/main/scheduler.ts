@@ -15,7 +15,9 @@ export interface AppSchedulerOptions {
   log(message: string): void;
 }
 
+/** Starts the app's background work: the dream scheduler and the follower that imports new sessions of followed sources. */
 export function startAppScheduler(core: Core, opts: AppSchedulerOptions): RunningScheduler {
   core.scheduler.start({ idle: inputIdleProbe(opts.idle), log: opts.log });
-  return { stop: () => core.scheduler.stop() };
+  core.follower.start({ log: opts.log });
+  return { stop: async () => { await core.follower.stop(); await core.scheduler.stop(); } };
 }

@@ -25,6 +25,10 @@ export const DiscoveredSource = z.object({
   files: z.number().int().nonnegative(),
   bytes: z.number().nonnegative(),
   newest: z.string().nullable(),
+  /** What one counted file is: one session (absent, most tools) or a database holding many (Cursor). */
+  unit: z.enum(['file', 'database']).optional(),
+  /** Conversations counted inside the databases (unit 'database'); null when too big to count quickly. */
+  sessions: z.number().int().nonnegative().nullable().optional(),
 });
 export type DiscoveredSource = z.infer<typeof DiscoveredSource>;
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { app } from './app';
 import { claude } from './claude';
 import { dreams } from './dreams';
+import { follow } from './follow';
 import { imports } from './imports';
 import { lessons } from './lessons';
 import { scheduler } from './scheduler';
@@ -14,7 +15,7 @@ import { seeds } from './seeds';
 import { writeback } from './writeback';
 import { progress } from './progress';
 
-export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...settings, ...scheduler, ...writeback, ...uploads, ...progress };
+export const contract = { ...app, ...imports, ...sessions, ...lessons, ...dreams, ...claude, ...seeds, ...settings, ...scheduler, ...writeback, ...uploads, ...progress, ...follow };
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;
@@ -33,3 +34,4 @@ export * from './scheduler';
 export * from './seeds';
 export * from './writeback';
 export * from './progress';
+export * from './follow';

@@ -37,11 +37,11 @@ export function runCliAsync(args: string[], opts: { env?: NodeJS.ProcessEnv } = 
   });
 }
 
-/** Polls `fn` every 25 ms until it returns something truthy, which it returns; throws after `timeoutMs`. */
-export async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+/** Polls `fn` (sync or async) every 25 ms until it returns something truthy, which it returns; throws after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));

@@ -134,6 +134,8 @@ describe('the built main bundle under a fake electron module', () => {
       s = await status();
     }
     expect(s).toMatchObject({ ok: true, result: { active: true } });
+    // The follower starts with it: followed sources flow in while the app runs.
+    expect(await invoke({ sender: fake.record.windows[0].webContents, senderFrame: { url: ourPage, parent: null } }, 'follow.list', {})).toMatchObject({ ok: true, result: { watching: true } });
     // The default schedule (nightly) has a next time.
     expect(s.result!.nextDueAt).not.toBeNull();
     expect(fake.record.errorBoxes).toEqual([]);

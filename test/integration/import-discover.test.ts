@@ -53,6 +53,9 @@ describe('import --discover', () => {
     const r = all.json as { sessions: number; errors: unknown[] };
     // 2 Claude Code + 1 Claude Desktop + 1 Codex + 1 Gemini + 1 Cline + 2 Aider runs.
     expect([r.sessions, r.errors]).toEqual([8, []]);
+    // Accepting discovery follows what it found (Aider's project folders excepted: too wide to watch).
+    const followed = (runCli(['status', '--store', store, '--json'], { env }).json as { followed: { path: string; tool: string; enabled: boolean }[] }).followed;
+    expect(followed.map((f) => [f.tool, path.relative(home, f.path), f.enabled])).toEqual(sources.filter((s) => s.tool !== 'aider').map((s) => [s.tool, path.relative(home, s.path), true]));
   });
 
   it('an empty home finds nothing, and says so', () => {

@@ -37,7 +37,10 @@ const mb = (n: number) => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MB
 
 export function renderSources(sources: DiscoveredSource[]): string {
   if (!sources.length) return 'No known agent log locations found in this home folder.';
-  const rows = sources.map((s) => `  ${s.label.padEnd(44)} ${String(s.files).padStart(6)} file(s) ${mb(s.bytes).padStart(9)}  ${s.path}`);
+  const rows = sources.map((s) => {
+    const count = s.unit === 'database' ? `${String(s.sessions ?? '?').padStart(6)} chat(s) in ${s.files} database(s)` : `${String(s.files).padStart(6)} file(s)`;
+    return `  ${s.label.padEnd(44)} ${count} ${mb(s.bytes).padStart(9)}  ${s.path}`;
+  });
   return ['Found:', ...rows, '', 'Import one with `reverie import <path>`, or all of them with `reverie import --discover --all`.'].join('\n');
 }
 
@@ -65,8 +68,9 @@ export function registerImport(program: Command, common: (c: Command) => Command
     .argument('[paths...]', 'files or folders, searched recursively')
     .option('--agent <name>', 'name the agent for everything imported in this run')
     .option('--discover', 'list the usual log locations found on this machine (~/.claude/projects, ~/.codex/sessions, …) with counts')
-    .option('--all', 'with --discover: import every location found')
-    .action(async (paths: string[], opts: GlobalOpts & { agent?: string; discover?: boolean; all?: boolean }) => {
+    .option('--all', 'with --discover: import every location found (and follow it: see `reverie follow`)')
+    .option('--follow', 'also follow the paths: the app, `serve` and `reverie follow` import their new sessions by themselves')
+    .action(async (paths: string[], opts: GlobalOpts & { agent?: string; discover?: boolean; all?: boolean; follow?: boolean }) => {
       if (opts.all && !opts.discover) throw new UsageError('--all goes with --discover');
       if (opts.discover && !opts.all) {
         if (paths.length) throw new UsageError('--discover lists locations; give paths without it, or add --all to import what it finds');
@@ -78,9 +82,13 @@ export function registerImport(program: Command, common: (c: Command) => Command
       if (unreadable) throw new Error(unreadable);
       const result = await withCore(opts, 'write', async (api, core) => {
         if (opts.discover) {
-          paths = (await api.call('import.discover', {})).sources.map((s) => s.path);
+          const found = (await api.call('import.discover', {})).sources;
+          paths = found.map((s) => s.path);
           if (!paths.length) return { files: 0, sessions: 0, events: 0, skipped: 0, errors: [] } satisfies ImportResult;
-        }
+          // Accepting what discovery found means following it (GUIDE §5): new sessions then flow in by themselves.
+          // Not Aider's: its histories live in project folders (even ~ itself), too wide to watch.
+          for (const s of found) if (s.tool !== 'aider') await api.call('follow.add', { paths: [s.path], tool: s.tool, label: s.label });
+        } else if (opts.follow) await api.call('follow.add', { paths: paths.map((p) => path.resolve(p)) });
         // --json keeps stderr quiet too; a bar only where a person watches (a TTY).
         const bar = !opts.json && process.stderr.isTTY ? progressBar() : null;
         if (!opts.json) log(`Importing ${paths.join(', ')} …`);

@@ -43,6 +43,8 @@ export function registerServe(program: Command, common: (c: Command) => Command)
       // Browser mode is long-lived like the app, so the dream scheduler runs here too; without input
       // idle time, CPU load stands in for "the machine is idle".
       core.scheduler.start({ idle: loadIdleProbe(), log });
+      // Followed sources flow in by themselves here too (one writer: this process holds the store).
+      core.follower.start({ log });
       process.stdout.write(`Reverie is running in browser mode: ${bridge.url}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token })}\n`);
       const stop = async () => {
@@ -50,8 +52,10 @@ export function registerServe(program: Command, common: (c: Command) => Command)
         await core.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // `on`, not `once`: a listener of ours must stay while we stop, or write-file-atomic's signal-exit
+      // (finding only its own) re-raises the signal and kills a background import mid-write.
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       await new Promise(() => {});
     });
 }

@@ -3,6 +3,7 @@ import type { CoreContext } from '../context';
 import { appHandlers } from './app';
 import { claudeHandlers } from './claude';
 import { dreamHandlers } from './dreams';
+import { followHandlers } from './follow';
 import { importHandlers } from './imports';
 import { lessonHandlers } from './lessons';
 import { schedulerHandlers } from './scheduler';
@@ -28,6 +29,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...seedHandlers(ctx),
     ...writebackHandlers(ctx),
     ...progressHandlers(ctx),
+    ...followHandlers(ctx),
   } satisfies Handlers;
   // Cross-cutting behaviour composed around plain handlers (GUIDE §9): write-back after a dream.
   return withAutoWriteback(ctx, handlers);

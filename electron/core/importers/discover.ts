@@ -15,9 +15,18 @@ export interface DiscoveredSource {
   bytes: number;
   /** Newest file's modification time, ISO; null when empty. */
   newest: string | null;
+  /** What one counted file is: a session (most tools) or a database holding many (Cursor). */
+  unit?: 'file' | 'database';
+  /** For databases: the conversations they hold, counted by the import.discover handler (null: too big to count). */
+  sessions?: number | null;
 }
 
-interface Location { tool: AgentTool; label: string; path: string; match: RegExp; depth: number }
+interface Location { tool: AgentTool; label: string; path: string; match: RegExp; depth: number; unit?: DiscoveredSource['unit'] }
+
+/** Cursor's user-data folder on Linux, macOS and Windows. */
+function cursorRoots(home: string, env: NodeJS.ProcessEnv): string[] {
+  return [path.join(home, '.config', 'Cursor', 'User'), path.join(home, 'Library', 'Application Support', 'Cursor', 'User'), ...(env.APPDATA ? [path.join(env.APPDATA, 'Cursor', 'User')] : [])];
+}
 
 /** Stop counting past this many files in one location (a count, not a crawl of the disk). */
 const MAX_FILES = 200_000;
@@ -53,6 +62,11 @@ function locations(env: NodeJS.ProcessEnv): Location[] {
       extensions.map(([ext, name]): Location => ({ tool: 'cline', label: `${name} tasks (${path.basename(path.dirname(root))})`, path: path.join(root, 'globalStorage', ext, 'tasks'), match: /^ui_messages\.json$/, depth: 2 })),
     ),
     { tool: 'cursor', label: 'Cursor agent transcripts', path: path.join(home, '.cursor', 'projects'), match: /\.jsonl$/, depth: 4 },
+    // Cursor's own chats: one database for all composers, one per workspace (older chat panel, projects).
+    ...cursorRoots(home, env).flatMap((root): Location[] => [
+      { tool: 'cursor', label: 'Cursor chats', path: path.join(root, 'globalStorage'), match: /^state\.vscdb$/, depth: 0, unit: 'database' },
+      { tool: 'cursor', label: 'Cursor workspace chats', path: path.join(root, 'workspaceStorage'), match: /^state\.vscdb$/, depth: 1, unit: 'database' },
+    ]),
     ...aiderRoots.map((root): Location => ({ tool: 'aider', label: `Aider chat histories in ${root === home ? '~' : `~/${path.basename(root)}`}`, path: root, match: /^\.aider\.chat\.history\.md$/, depth: root === home ? 0 : 1 })),
   ];
 }
@@ -66,7 +80,9 @@ export function discoverSources(env: NodeJS.ProcessEnv = process.env): Discovere
     count(loc.path, loc, loc.depth, stats);
     // Aider roots are ordinary folders: list them only when they hold a history.
     if (loc.tool === 'aider' && !stats.files) continue;
-    out.push({ tool: loc.tool, label: loc.label, path: loc.path, files: stats.files, bytes: stats.bytes, newest: stats.newest ? new Date(stats.newest).toISOString() : null });
+    // A Cursor folder without a database (a fresh install) has nothing to offer.
+    if (loc.unit === 'database' && !stats.files) continue;
+    out.push({ tool: loc.tool, label: loc.label, path: loc.path, files: stats.files, bytes: stats.bytes, newest: stats.newest ? new Date(stats.newest).toISOString() : null, ...(loc.unit ? { unit: loc.unit } : {}) });
   }
   return out;
 }

@@ -7,7 +7,14 @@ import type { ImportError } from '../../../shared/model';
 
 /** Walking a folder picks these; a file named explicitly is always tried (detection is by content). */
 const CANDIDATE = /\.(jsonl|json|md|traj)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'tool-results']);
+/** Cursor (a VS Code-family editor) keeps its chats in SQLite databases of this name. */
+export const EDITOR_DB = 'state.vscdb';
+export const SKIP_DIRS = new Set(['node_modules', '.git', 'tool-results']);
+
+/** Whether a file met while walking (or seen by the watcher) may hold sessions. */
+export function isCandidateFile(p: string): boolean {
+  return CANDIDATE.test(p) || path.basename(p) === EDITOR_DB;
+}
 export const HEAD_BYTES = 64 * 1024;
 
 /** `explicit`: named on the command line (always reported), rather than found by walking a folder. */
@@ -48,8 +55,11 @@ export function collectFiles(paths: string[], errors: ImportError[]): Candidate[
         errors.push({ file: p, reason: `cannot list folder: ${describeFsError(err)}` });
         return;
       }
+      // An editor's storage folder (Cursor's globalStorage, workspaceStorage/<hash>): its database is
+      // the log; the rest is editor and extension state (workspace.json, caches), not sessions.
+      if (names.includes(EDITOR_DB)) return visit(path.join(p, EDITOR_DB), false);
       for (const name of names) if (!SKIP_DIRS.has(name)) visit(path.join(p, name), false);
-    } else if (st.isFile() && (explicit || CANDIDATE.test(p))) {
+    } else if (st.isFile() && (explicit || isCandidateFile(p))) {
       const real = realOf(p);
       if (seen.has(real)) return;
       seen.add(real);
@@ -65,6 +75,7 @@ export function describeFsError(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EISDIR') return 'is a folder';
+  if (code === 'EBUSY') return 'locked by another program (try again when it is closed)';
   return code ?? (err as Error).message;
 }
 

@@ -11,11 +11,13 @@ import { claudeCode } from './claude-code';
 import { cline, clineTaskPart } from './cline';
 import { codex } from './codex';
 import { cursor } from './cursor';
+import { cursorDb } from './cursor-db';
 import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, readHead } from './files';
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
 import { sidecars } from './sidecars';
+import { isSqlite, walSignature } from './sqlite';
 import { restoreMissingAgents, SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
 import type { FormatImporter, ParsedSession } from './types';
@@ -132,15 +134,19 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   }
   result.files++;
   if (st.size === 0) return void result.errors.push({ file, reason: 'empty file' });
-  if (looksBinary(head)) return void result.errors.push({ file, line: 1, reason: 'binary file, not a session log' });
-  const hash = headHash(head);
+  // Databases are binary but may hold sessions (Cursor's state.vscdb); their recent writes sit in a
+  // write-ahead log beside them, so the log's size and time are part of "unchanged since last time".
+  const database = isSqlite(head);
+  if (database && !cursorDb.detect(head.toString('latin1'), file)) return void result.errors.push({ file, reason: `an SQLite database Reverie does not know (only Cursor's ${'state.vscdb'} is read)` });
+  if (!database && looksBinary(head)) return void result.errors.push({ file, line: 1, reason: 'binary file, not a session log' });
+  const hash = database ? headHash(Buffer.concat([head.subarray(0, 4096), Buffer.from(walSignature(file))])) : headHash(head);
   const seen = store.index.data.ledger[file];
   if (seen && seen.size === st.size && seen.mtimeMs === st.mtimeMs && seen.headHash === hash) {
     result.skipped++;
     return;
   }
-  const headText = head.toString('utf8');
-  const importer = detectFormat(headText, file);
+  const headText = database ? head.toString('latin1') : head.toString('utf8');
+  const importer = database ? cursorDb : detectFormat(headText, file);
   if (!importer) {
     // Markdown met while walking a folder is usually documentation (a README), not a log: skipped quietly.
     if (!explicit && /\.md$/i.test(file)) return void result.skipped++;

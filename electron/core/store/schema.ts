@@ -4,6 +4,7 @@
 //   1  foundation: settings, agents, lessons, tombstones, dreams / sessions, ledger
 //   2  the dream scheduler's state in the main document (last run, next due time, run log)
 import { z } from 'zod';
+import { FollowedSource } from '../../../shared/contract/follow';
 import { SchedulerRun } from '../../../shared/contract/scheduler';
 import { Agent, Dream, IsoDate, LedgerEntry, Lesson, Session, SessionEvent, Settings, Signal, Tombstone } from '../../../shared/model';
 
@@ -31,6 +32,8 @@ export const MainDoc = z.object({
   tombstones: z.array(Tombstone),
   dreams: z.array(Dream),
   scheduler: SchedulerState,
+  /** Followed sources (issue 16): absent in older documents, so no version step is needed. */
+  follow: z.array(FollowedSource).default([]),
 });
 export type MainDoc = z.infer<typeof MainDoc>;
 
@@ -55,5 +58,6 @@ export const emptyMain = (): MainDoc => ({
   tombstones: [],
   dreams: [],
   scheduler: emptySchedulerState(),
+  follow: [],
 });
 export const emptyIndex = (): IndexDoc => ({ schemaVersion: SCHEMA_VERSION, sessions: [], ledger: {} });

@@ -9,6 +9,7 @@ import { errorMessage, useApp } from '../store';
 import { Icon } from '../ui/Icon';
 import { PageHead, Unavailable } from '../ui/parts';
 import { fmtDate, plural } from '../ui/format';
+import { useFollowed } from './Followed';
 
 const IMPORTABLE = /\.(jsonl|json|md|traj)$/i;
 /** Characters per upload call: well under the bridge's 16 MB body limit even after JSON escaping. */
@@ -211,6 +212,14 @@ function ResultCard({ r, onDream }: { r: ImportResult & { ignored: number; label
 
 function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredSource) => void }) {
   const sessions = useApp((s) => s.info?.counts.sessions);
+  const toast = useApp((s) => s.toast);
+  const { list } = useFollowed();
+  const followed = (d: DiscoveredSource) => !!list?.sources.some((f) => f.path === d.path && f.enabled);
+  // Following imports what the folder holds now (in the background, where a watcher runs) and every new session after.
+  const follow = (d: DiscoveredSource) => api.call('follow.add', { paths: [d.path], tool: d.tool, label: d.label }).then(
+    (l) => toast({ message: l.watching ? `Following ${d.label}: its sessions are imported now and as they are written.` : `Following ${d.label}: imported while the app, \`reverie serve\` or \`reverie follow\` runs.`, tone: 'success' }),
+    (err) => toast({ message: errorMessage(err), tone: 'error' }),
+  );
   const [found, setFound] = useState<DiscoveredSource[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -233,10 +242,14 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
                   <tr key={d.path} aria-label={d.label}>
                     <td><strong style={{ fontWeight: 550 }}>{d.label}</strong></td>
                     <td className="path">{d.path}</td>
-                    <td className="r num nowrap">{sessionsOf(d) !== null ? <b title="Counted from the session files, without reading them">{plural(sessionsOf(d)!, 'session')}</b> : <span className="muted" title="Several sessions per file: counted when imported">counted on import</span>}</td>
+                    <td className="r num nowrap">{sessionsOf(d) !== null ? <b title={d.unit === 'database' ? 'Counted in a copy of the databases (Cursor is never touched)' : 'Counted from the session files, without reading them'}>{plural(sessionsOf(d)!, 'session')}</b> : <span className="muted" title="Several sessions per file: counted when imported">counted on import</span>}</td>
                     <td className="r num nowrap">{plural(d.files, sessionUnit(d))} · {bytes(d.bytes)}</td>
                     <td className="r nowrap">{d.newest ? fmtDate(d.newest) : '—'}</td>
-                    <td className="r"><button type="button" className="btn sm" disabled={busy || d.files === 0} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button></td>
+                    <td className="r nowrap">
+                      <button type="button" className="btn sm" disabled={busy || d.files === 0} onClick={() => onImport(d)} aria-label={`Import ${d.label}`}>Import</button>{' '}
+                      {/* Aider's histories sit in project folders (even ~): too wide a folder to watch. */}
+                      {d.tool !== 'aider' && <button type="button" className="btn sm" disabled={followed(d)} onClick={() => void follow(d)} aria-label={`Follow ${d.label}`} title="Import new sessions by themselves from now on">{followed(d) ? 'Following' : 'Follow'}</button>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -252,7 +265,7 @@ function Discover({ busy, onImport }: { busy: boolean; onImport: (d: DiscoveredS
  * per session for every tool but Aider, whose history file appends every chat to one file. Counting
  * needs no reading, so the figure is cheap and exact; for Aider the import counts.
  */
-const sessionsOf = (d: DiscoveredSource): number | null => (d.tool === 'aider' ? null : d.files);
-const sessionUnit = (d: DiscoveredSource) => (d.tool === 'cline' ? 'task folder' : d.tool === 'aider' ? 'history file' : 'file');
+const sessionsOf = (d: DiscoveredSource): number | null => (d.unit === 'database' ? (d.sessions ?? null) : d.tool === 'aider' ? null : d.files);
+const sessionUnit = (d: DiscoveredSource) => (d.unit === 'database' ? 'database' : d.tool === 'cline' ? 'task folder' : d.tool === 'aider' ? 'history file' : 'file');
 
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`);

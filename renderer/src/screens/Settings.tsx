@@ -9,6 +9,7 @@ import { Icon } from '../ui/Icon';
 import { PageHead, Switch, Unavailable } from '../ui/parts';
 import { fmtDateTime, plural, usd } from '../ui/format';
 import { PreviewButton } from '../ui/ClaudePreview';
+import { FollowedSources } from './Followed';
 
 type Patch = { [K in keyof SettingsT]?: SettingsT[K] extends object ? Partial<SettingsT[K]> : SettingsT[K] };
 interface KeyState { keyPresent: boolean; source: 'app' | 'environment' | null; canStore: boolean; reason?: string }
@@ -66,6 +67,7 @@ export function Settings() {
           {canSettings && !draft ? <div className="skeleton" style={{ height: 300 }} /> : (
             <SettingsForm s={draft} set={set} claude={claude} disabled={!canSettings} />
           )}
+          <FollowedSources />
           <KeySection />
           <WritebackSection />
           {canSettings && (
