@@ -65,14 +65,14 @@ const GENERIC: Record<SlotType, string> = {
  * Fills a form's placeholders from the values seen across sessions: a value every session agrees
  * on is named (in backticks for code-shaped ones); one that varies reads generically.
  */
-export function fillForm(form: string, valuesPerSession: Slot[][], varying?: string): string {
+export function fillForm(form: string, valuesPerSession: Slot[][], varying?: string, plain = false): string {
   const counters = new Map<SlotType, number>();
   return form.replace(/<(url|hash|version|pkg|path|id|project|n)>/g, (_, type: SlotType) => {
     const k = counters.get(type) ?? 0;
     counters.set(type, k + 1);
     const values = valuesPerSession.map((slots) => slots.filter((s) => s.type === type)[k]?.value);
     const first = values[0];
-    if (first !== undefined && values.every((v) => v === first)) return type === 'n' || type === 'project' ? first : `\`${first}\``;
+    if (first !== undefined && values.every((v) => v === first)) return plain || type === 'n' || type === 'project' ? first : `\`${first}\``;
     return varying ?? GENERIC[type];
   });
 }

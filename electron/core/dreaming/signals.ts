@@ -26,9 +26,13 @@ const NOISE_LINE = [
   /^(?:RUN|DEV|PASS|✓|✔|√|·+$|\.+$|ok \d+\b|\[\d+\/\d+\])/, /^(?:❯|›|×|✗|✘|⎯+|↓)\s?/, /^[.FEsx]+\s+\[\s*\d+%\]$/, /^(?:FAILURES|ERRORS|short test summary info)$/i, /^_{2,}.*_{2,}$/,
   /^\d+ (?:failed|passed|error|errors|skipped)\b.*\bin [\d.]+m?s\b/, /^(?:Failed Suites|Failed Tests) \d+/, /^(?:Test Files|Tests|Test Suites|Snapshots|Duration|Start at|Time:|Ran all test suites)\b/, /^\d+ (?:passing|pending|skipped)\b/,
   /^(?:Done|✨\s*Done) in [\d.]+m?s/, /^info Visit\b/, /^error Command failed with exit code \d+\.?$/i, /^ELIFECYCLE\b/, /^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\b|^ELIFECYCLE\s+Command failed/,
+  // aider's own chatter around an edit or a start-up
+  /^(?:Tokens: .* sent|Cost: \$|Commit [0-9a-f]{7}|Applied edit to|Aider v\d|Model: |Main model: |Weak model: |Editor model: |Git repo: |Repo-map: |Added .* to the chat|Use \/help|Has it been deleted from the file system|You can skip this check|Initial repo scan|\^C (?:again|KeyboardInterrupt))/,
   /^(?:collected \d+ items?|platform \w+ -- Python|rootdir:|plugins:|cachedir:|configfile:|=+ test session starts)/i,
   /^(?:Compiling|Finished|Running|Downloaded|Downloading|Updating|Fresh|Checking|Blocking waiting for) (?!.*\berror)/, /^(?:Starting|Building|Bundling|Loading|Resolving|Fetching|Installing|Collecting)\b.*\.{0,3}$/,
 ];
+/** An error raised by the model provider's client (litellm, openai, anthropic), not by the work. */
+const PROVIDER_ERROR = /^(?:litellm|openai|anthropic)\.\w*(?:Error|Exception)\b|\b(?:RateLimitError|AuthenticationError|APIConnectionError|InternalServerError|BadRequestError|NotFoundError|ServiceUnavailableError)\b.*\b(?:Exception|provider|model)\b/i;
 /** Error codes and error types: the words that say what failed. */
 export const ERROR_CODE = /\b(?:[A-Z]{1,4}\d{3,5}|E[A-Z]{3,}|ERR_[A-Z0-9_]+)\b/;
 /** `internal/x.go:10:2: missing go.sum entry…`, `src/a.ts(3,20): …`: a compiler pointing at what failed. */
@@ -49,13 +53,15 @@ const cleanLines = (text: string) => text
  * banner a package manager prints before it, not a runner's progress), then a generic failure
  * mark; with neither, the first meaningful lines, and when those are only noise, the last line.
  */
-export function tellingLines(text: string): string[] {
+export function tellingLines(text: string, marked = false): string[] {
   const lines = cleanLines(text);
   const meaningful = lines.filter((l) => !NOISE_LINE.some((r) => r.test(l)));
   const strong = meaningful.findIndex((l) => ERROR_CODE.test(l) || ERROR_TYPE.test(l) || DIAGNOSTIC.test(l));
   if (strong >= 0) return meaningful.slice(strong, strong + 1);
   const weak = meaningful.findIndex((l) => WEAK_ERROR.test(l));
   if (weak >= 0) return meaningful.slice(weak, weak + 1);
+  // Asked for a marked failure only (an agent's own output, mostly banners and notices): none here.
+  if (marked) return [];
   if (meaningful.length) return meaningful.slice(0, 2);
   return lines.slice(-1);
 }
@@ -71,6 +77,9 @@ export function errorSignature(text: string, ctx: { project?: string | null } = 
   // `/bin/bash: line 1: python: command not found` and `bash: line 1: …` are one error.
   let firstLines = tellingLines(text).join(' ').replace(/^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh:\s+(?:line\s+\d+:\s+)?/, '');
   if (!firstLines) return '';
+  // Whatever the model provider answered (bad request, no credentials, not found, rate limit), the
+  // mistake is the same: the model call is set up wrong. One signature, so it recurs as one.
+  if (PROVIDER_ERROR.test(firstLines)) return 'the model provider rejected the call';
   const project = ctx.project?.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
   if (project && project.length >= 3) firstLines = firstLines.replace(new RegExp(`(?<![\\w/.-])${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'gi'), '<project>');
   const exit = EXIT_LINE.exec(text)?.[1];
@@ -364,6 +373,13 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
         excerpt: clip(`${call ? `${call.text}\n→ ` : ''}${e.text}${fix ? `\n✓ then: ${fix.text.split('\n')[0]}` : ''}`, 400),
         timestamp: e.timestamp,
       });
+    } else if (e.kind === 'system' && e.isError && tellingLines(e.text, true).length) {
+      // The agent's own failure (aider's "Error loading model settings…", a provider's rate limit):
+      // no call of the agent failed, the run did. It recurs like any mistake.
+      const tool = src.agentId.split(':')[0] || 'agent';
+      const sig = errorSignature(e.text, ctx);
+      if (!sig) return;
+      add({ kind: 'tool_error', key: `${tool}|${sig}`, text: errorGist(e.text), tool, eventIds: [e.id], excerpt: clip(tellingLines(e.text).join('\n'), 400), timestamp: e.timestamp });
     } else if ((e.kind === 'tool_result' && e.rejected) || e.interrupt) {
       // A rejected call or an interrupt is a correction whose words come next.
       const next = live.slice(i + 1).find((x) => x.kind === 'user' && !x.injected && !x.interrupt && x.text.trim());
@@ -391,6 +407,15 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
         eventIds: [...(call ? [call.id] : []), e.id, next.id],
         excerpt: clip(`${call?.text ?? (e.rejected ? 'tool call' : 'the agent')} — ${e.rejected ? 'rejected' : 'interrupted'}; user: ${sentence}`, 400),
         timestamp: next.timestamp,
+      });
+    } else if (e.kind === 'user' && !e.injected && src.agentId.startsWith('aider:') && typedCommand(e.text)) {
+      // aider sends a chat line to the model: a shell command typed there is not run, only
+      // discussed. The fix is aider's own `!command` (or `/run`), when the session used it later.
+      const fix = live.slice(i + 1).find((x) => (x.kind === 'user' && /^!\S/.test(x.text.trim())) || (x.kind === 'tool_call' && x.tool?.name === 'run'));
+      add({
+        kind: 'tool_error', key: AIDER_CHAT_COMMAND, tool: 'aider', text: `Typed as a chat message: ${clip(typedCommand(e.text)!, 120)}`,
+        ...(fix ? { fix: clip(fix.text.trim().split('\n')[0], 200) } : {}),
+        eventIds: [e.id, ...(fix ? [fix.id] : [])], excerpt: clip(`${e.text.trim()}${fix ? `\n✓ then: ${fix.text.trim().split('\n')[0]}` : ''}`, 400), timestamp: e.timestamp,
       });
     } else if (e.kind === 'user' && !e.injected && !consumed.has(e.id)) {
       const afterDone = reportedDone;
@@ -420,6 +445,15 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     });
   }
   return signals;
+}
+
+/** The key of aider's typed-command mistake: one key, whatever the command. */
+export const AIDER_CHAT_COMMAND = 'aider|a shell command typed as a chat message';
+/** A user line that is a shell command (`chmod +x run.sh`, `git push origin main`, `for d in …; do`), not prose. */
+const SHELL_LINE = /^(?:(?:for|while)\s+\S+.*(?:;\s*do|\bdo)\b|(?:chmod|chown|git|pwd|ls|cd|cat|npm|pnpm|yarn|npx|pip3?|docker|make|mkdir|rm|mv|cp|curl|wget|source|export|grep|find|touch|cargo|brew|sudo|zsh|bash|aider|sync-\w+)(?:\s+[-~./\w"'=:+*@$]+)*\s*)$/;
+function typedCommand(text: string): string | undefined {
+  const first = text.trim().split('\n')[0].trim();
+  return SHELL_LINE.test(first) && !/[A-Z][a-z]+ [a-z]+ [a-z]+ [a-z]+/.test(first) ? first : undefined;
 }
 
 /** The tool call the agent made last before `at`, in the same turn (none once the user spoke). */

@@ -8,7 +8,7 @@ import { canonicalTokens } from './instructions';
 import { fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
 import type { Obs } from './observations';
-import { SHELL, commandWords, errorSignature } from './signals';
+import { AIDER_CHAT_COMMAND, SHELL, commandWords, errorSignature } from './signals';
 
 /** Most frequent value by number of sessions; ties go to the shorter, then the smaller text. */
 export function majority(values: (string | undefined)[]): string | undefined {
@@ -97,7 +97,11 @@ export function errorHeadline(gist: string): string {
   const telling = lines.find((l) => ERROR_CODE.test(l) || ERRORISH.test(l));
   const line = telling ?? lines.slice(0, 2).join(' — ');
   const unlocated = line.replace(LOCATION, '');
-  return clip(unlocated.length >= 8 ? unlocated : line || body, 140);
+  // "Error loading settings: Error loading from /a/b.yml: X() got an unexpected keyword 'k'": a
+  // chain of wrappers; the innermost message says what was wrong.
+  const chain = unlocated.split(/:\s+(?=[A-Z\w])/);
+  const inner = unlocated.length > 100 && chain.length > 2 ? chain[chain.length - 1] : unlocated;
+  return clip(inner.length >= 8 ? inner : unlocated.length >= 8 ? unlocated : line || body, 140);
 }
 
 /** One observation per session, the one naming a fix when the session has several keys. */
@@ -138,10 +142,11 @@ function sharedWords(commands: string[]): string {
  */
 function quoteOf(heads: { head: string; agent: string }[], fallback: string): string {
   if (!heads.length) return fallback;
-  if (heads.every((h) => h.head === heads[0].head)) return heads[0].head;
+  if (heads.every((h) => h.head === heads[0].head)) return heads[0].head.replace(/\s*[-:]?\s*b?'?(?:\[\{|\{").*$/, '') || heads[0].head;
   const forms = heads.map((h) => abstractText(h.head, { project: projectOfAgent(h.agent) }));
   const form = majority(forms.map((f) => f.form))!;
-  return fillForm(form, forms.filter((f) => f.form === form).map((f) => f.slots), '…');
+  // A quote is text as it was written: no code marks added; a provider's JSON body is not the error.
+  return clip(fillForm(form, forms.filter((f) => f.form === form).map((f) => f.slots), '…', true).replace(/\s*[-:]?\s*b?'?(?:\[\{|\{").*$/, ''), 140);
 }
 
 /** `… fails with "… declarations.".` reads `… fails with "… declarations."`. */
@@ -149,6 +154,13 @@ const ending = (w: { title: string; text: string }) => ({ title: w.title, text: 
 
 function errorWording(p: Pattern): { title: string; text: string } {
   const obs = perSessionObs(p);
+  if (p.key === AIDER_CHAT_COMMAND) {
+    const example = majority(obs.map((o) => o.x.replace(/^Typed as a chat message: /, '').split(' ').slice(0, 3).join(' ')));
+    return {
+      title: 'Run shell commands in aider with `!command` or `/run command`',
+      text: `In aider, run shell commands with \`!command\` (or \`/run command\`): typed as a chat message (like \`${example}\`) they go to the model, which only answers about them.`,
+    };
+  }
   const tool = majority(obs.map((o) => o.tool)) ?? 'a tool';
   // Quoted as it read: the wording seen most often among the occurrences that normalize alike.
   const heads = obs.map((o) => errorHeadline(o.x));
@@ -159,6 +171,13 @@ function errorWording(p: Pattern): { title: string; text: string } {
     const call = majority(obs.map((o) => generalAction(o.c, tool)));
     if (fix && call && fix !== call) return { title: clip(`Run ${code(fix)} before ${code(call)}`, 90), text: `Run ${code(fix)} before ${code(call)}: otherwise it fails with "${gist}".` };
     if (fix && !call) return { title: clip(`When ${tool} fails, ${fix}`, 90), text: `When ${tool} fails with "${gist}", do what worked before: ${code(fix)}.` };
+    if (!call && /\|the model provider rejected the call$/.test(p.key)) {
+      return { title: clip(`Check ${tool}'s model and provider setup before a session`, 90), text: `Model calls from ${tool} fail before any answer (for example "${gist}") ${NO_FIX}` };
+    }
+    // The agent's own run failed (no call of it did): its setup is what to check.
+    if (!call && obs.every((o) => o.a.startsWith(`${tool}:`) || o.a === tool)) {
+      return { title: clip(`Check ${tool}'s setup: it keeps failing with "${gist}"`, 90), text: `${tool} fails with "${gist}" ${NO_FIX}` };
+    }
     return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" ${NO_FIX}` };
   }
   const shapes = obs.filter((o) => o.c).map((o) => fixShape(shellCommandOf(o.c!, tool), shellFixOf(o.f, tool)));

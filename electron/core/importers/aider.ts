@@ -11,7 +11,7 @@ import type { FormatImporter, ParsedSession } from './types';
 import { fileKey, isoTime } from './values';
 
 const STARTED = /^# aider chat started at (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})/;
-const FAILURE = /Failed to apply edit|SearchReplaceNoExactMatch|did not match|Fix any errors below|KeyboardInterrupt|\(Y\)es\/\(N\)o.*\]: n\b/;
+const FAILURE = /Failed to apply edit|SearchReplaceNoExactMatch|did not match|Fix any errors below|KeyboardInterrupt|\(Y\)es\/\(N\)o.*\]: n\b|(?:^|\n)(?:Error|ERROR)\b|unexpectedly failed/;
 
 export const aider: FormatImporter = {
   tool: 'aider',
@@ -110,7 +110,9 @@ class AiderSession {
   finish(): ParsedSession | null {
     this.flush();
     const events = this.ev.done();
-    if (!events.some((e) => e.kind === 'user' || e.kind === 'assistant' || e.kind === 'tool_call')) return null;
+    // A run that failed at start-up (a bad model setting, a provider error) is a session too: it is
+    // where a configuration mistake shows, again and again, with no turn typed.
+    if (!events.some((e) => e.kind === 'user' || e.kind === 'assistant' || e.kind === 'tool_call' || (e.kind === 'system' && e.isError))) return null;
     return {
       id: `aider:${fileKey(this.file)}#${this.startLine}`,
       tool: 'aider',

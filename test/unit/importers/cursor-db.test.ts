@@ -51,8 +51,9 @@ describe('Cursor chat databases', () => {
     expect(fix.events[0]!.source).toEqual({ file: f.globalDb, record: `bubbleId:${COMPOSER_FIX}:b0000000-0000-4000-8000-000000000001` });
     // The correction is a signal like in any other agent's log.
     expect(fix.signals.map((x) => [x.kind, x.text])).toEqual([
-      ['tool_error', expect.stringMatching(/^FAIL login\.spec\.ts/)],
-      ['rejection', "No, don't add sleeps to tests. Wait for the dashboard heading instead."],
+      // The line that says what failed, not the runner's FAIL header before it.
+      ['tool_error', 'Error: Timeout of 5000ms exceeded'],
+      ['rejection', "No, don't add sleeps to tests."],
     ]);
 
     const inline = s.readSessionDoc(`cursor:composer:${COMPOSER_INLINE}`)!;
