@@ -176,6 +176,10 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
         createdAt: now, updatedAt: now, activatedAt: now, autoWording: fingerprint(wording),
       };
       const noFix = namesNoFix(lesson);
+      // A failing call with no fix that worked the same way twice is ordinary work (a test failing
+      // while it is written, a compile error being fixed): not a lesson. An agent that fails on its
+      // own (its setup) waits as a candidate: there is nothing else to learn it from.
+      if (noFix && p.obs.some(({ o }) => o.c)) continue;
       push('add', id, null, noFix ? { ...lesson, status: 'candidate', activatedAt: null } : lesson,
         `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).${noFix ? ' Waits as a candidate: no fix has worked the same way twice yet.' : ''}`);
       continue;

@@ -91,6 +91,8 @@ export function errorSignature(text: string, ctx: { project?: string | null } = 
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
       .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{7,64}\b(?=[^a-z]|$)/gi, (m) => (/\d/.test(m) ? '<hex>' : m))
       .replace(/(["'`])(?:(?!\1).){1,80}\1/g, (m) => (QUOTED_CODE.test(m) ? m : '<name>'))
+      // A name from the code (`maxBatch`, `retry_after`) varies like a path; error types (`TypeError`) stay.
+      .replace(/\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, '<id>')
       // A package pinned at a version (`@acme/ui@2.3.1`, `shop@1.2.0`) and bare versions vary by project.
       .replace(/(?<![\w/])@[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*(?:@\S+)?|\b[\w.-]+@v?\d+(?:\.\d+)+\S*/gi, '<pkg>')
       .replace(/(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?\b/g, '<version>')
@@ -290,6 +292,8 @@ export function userInstructions(text: string, agentActedBefore: boolean): { kin
   const out: { kind: 'correction' | 'preference'; sentence: string }[] = [];
   sentencesOf(text).slice(0, 12).forEach((sentence, i) => {
     const kind = classifySentence(sentence, agentActedBefore, i === 0);
+    // "Stop." or "No!" alone says "not that" about something unnamed: nothing to learn from the words.
+    if (/^(?:please\s+)?(?:stop|no+|nope|wait|hold on|don'?t|never|hmm+|ugh)[\s.!]*$/i.test(sentence)) return;
     if (kind && out.length < 4) out.push({ kind, sentence: kind === 'preference' ? ruleSpan(sentence) : sentence });
   });
   return out;
