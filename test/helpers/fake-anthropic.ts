@@ -124,7 +124,8 @@ export function goodAnswer(body: Record<string, unknown>): { changes: unknown[] 
   }
   const best = [...byWord.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
   if (best && best[1].length >= 2 && best[1].reduce((n, c) => n + c.sessions, 0) >= min) {
-    const [word, group] = best;
+    // Within the schema's limits, as a real answer must be (12 clusters, 8 evidence ids).
+    const [word, group] = [best[0], best[1].slice(0, 8)];
     changes.push({
       op: 'add', kind: 'preference', title: `Follow the user's standing wish about ${word}`,
       text: `The user keeps asking for this; do it without being told: ${group[0].evidence[0].text}`.slice(0, 400),

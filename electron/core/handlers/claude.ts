@@ -76,7 +76,7 @@ export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status'
   const plan = async (full: boolean) => {
     const input = snapshot(ctx, full);
     const heuristic = await runDreamInWorker(ctx.worker, input);
-    return { input, ...planRefinement(input, heuristic, readSignals(input)) };
+    return { input, ...planRefinement(input, heuristic, readSignals(input), ctx.claude.promptCaching ?? true, { discoveryBatchSessions: ctx.claude.discoveryBatchSessions }) };
   };
   return {
     'claude.status': status,

@@ -30,6 +30,8 @@ export class Curation {
   /** Texts of deleted seeded and user-written lessons: a pattern that reads like one is not learned either. */
   private readonly deletedTexts: string[];
   readonly dropped: string[] = [];
+  /** Lessons Claude wrote in this dream (discovery or refinement adds): in its own words already. */
+  readonly claudeAdded: string[] = [];
   applied = 0;
 
   constructor(private readonly input: DreamInput, heuristic: DreamOutput, private readonly material: Material) {
@@ -188,6 +190,7 @@ export class Curation {
     };
     for (const c of clusters) this.claimed.add(c.handle);
     this.touched.add(id);
+    this.claudeAdded.push(id);
     this.push({ op: 'add', lessonId: id, before: null, after: lesson, related: [], reason: p.reason });
     return null;
   }
@@ -253,6 +256,7 @@ export class Curation {
         reason: `Found by Claude across sessions; Reverie counts ${r.support.sessions} sessions (${r.support.occurrences} times) across ${r.support.agents} agent(s).${full ? ` Waits as a candidate: the lesson cap of ${maxLessonsPerAgent} is reached.` : ''}`,
       });
       added++;
+      this.claudeAdded.push(id);
     }
     return { added, reinforced, waiting };
   }

@@ -39,7 +39,7 @@ export interface DiscoveryPlan {
   empty: Record<string, string>;
 }
 
-export function planDiscovery(input: DreamInput, ledger: ClaudeLedger, read: SessionReader, promptCaching = true): DiscoveryPlan {
+export function planDiscovery(input: DreamInput, ledger: ClaudeLedger, read: SessionReader, promptCaching = true, maxSessions?: number): DiscoveryPlan {
   const digests = new Map<string, Digest>();
   const digestOf = (id: string): Digest | null => {
     if (digests.has(id)) return digests.get(id)!;
@@ -72,7 +72,7 @@ export function planDiscovery(input: DreamInput, ledger: ClaudeLedger, read: Ses
   }
   // Oldest first: the order is stable, so a batch is the same request whenever it is rebuilt.
   fresh.sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.sessionId.localeCompare(b.sessionId));
-  batches.push(...packDigests(fresh));
+  batches.push(...packDigests(fresh, maxSessions));
   const opts = { model: input.settings.claudeModel, promptCaching };
   return {
     empty,

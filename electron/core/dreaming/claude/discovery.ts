@@ -68,13 +68,13 @@ export interface DiscoveryBatch {
 }
 
 /** Packs digests into batches in order (resumed batches are built by the caller, not re-packed). */
-export function packDigests(digests: Digest[]): DiscoveryBatch[] {
+export function packDigests(digests: Digest[], maxSessions = DISCOVERY_BATCH_SESSIONS): DiscoveryBatch[] {
   const out: DiscoveryBatch[] = [];
   let cur: Digest[] = [];
   let tokens = 0;
   for (const d of digests) {
     const t = d.tokens + 12;
-    if (cur.length && (tokens + t > DISCOVERY_BATCH_TOKENS || cur.length >= DISCOVERY_BATCH_SESSIONS)) {
+    if (cur.length && (tokens + t > DISCOVERY_BATCH_TOKENS || cur.length >= maxSessions)) {
       out.push({ digests: cur });
       cur = [];
       tokens = 0;

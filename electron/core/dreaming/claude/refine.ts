@@ -39,6 +39,8 @@ export interface RefineOptions {
   promptCaching?: boolean;
   /** Tests inject a sender; normally one is made from the options above. */
   sender?: Sender;
+  /** At most this many sessions per discovery batch (tests use small batches on small stores). */
+  discoveryBatchSessions?: number;
   /** The ledger to start from; read from the store when not given. */
   ledger?: ClaudeLedger;
   /** The observation index support is recounted on; the dream's new one (or the store's) when not given. */
@@ -77,17 +79,20 @@ export interface Plan {
   ledgerNote?: string;
 }
 
-export interface PlanContext { ledger?: ClaudeLedger; read?: SessionReader }
+export interface PlanContext { ledger?: ClaudeLedger; read?: SessionReader; discoveryBatchSessions?: number }
 
 /** What a dream would send, without sending it: the preview and the estimate use this. */
 export function planRefinement(input: DreamInput, heuristic: DreamOutput, signals: Signal[], promptCaching = true, ctx: PlanContext = {}): Plan {
   const loaded = ctx.ledger ? { ledger: ctx.ledger } : loadLedger(input.storeDir);
   const ledger = loaded.ledger;
-  const material = gatherMaterial(input, heuristic, signals, ledger.refined);
+  // A full dream re-reads every session; the sub-threshold wishes of sessions Claude has already
+  // read were shown to it (in their digests, and in earlier refinements): not sent again.
+  const unread = input.full ? signals.filter((x) => !(x.sessionId in ledger.read)) : signals;
+  const material = gatherMaterial(input, heuristic, unread, ledger.refined);
   const batches = batchesOf(material);
   const opts = { model: input.settings.claudeModel, minSessions: input.settings.minSessions, promptCaching };
   const requests = batches.map((b) => buildRequest(material, b, opts));
-  const disc = planDiscovery(input, ledger, ctx.read ?? sessionReader(input.storeDir), promptCaching);
+  const disc = planDiscovery(input, ledger, ctx.read ?? sessionReader(input.storeDir), promptCaching, ctx.discoveryBatchSessions);
   return {
     material, batches, requests, refineCached: requests.map((r) => ledger.answers[requestHash(r)]),
     discovery: disc.batches, emptySessions: disc.empty, ledger, ...(loaded.note ? { ledgerNote: loaded.note } : {}),
@@ -167,7 +172,7 @@ export async function refineWithClaude(input: DreamInput, heuristic: DreamOutput
   const signals = opts.signals ?? readSignals(input);
   const read = sessionReader(input.storeDir);
   const caching = opts.promptCaching ?? true;
-  const plan = planRefinement(input, heuristic, signals, caching, { ledger: structuredClone(startLedger), read });
+  const plan = planRefinement(input, heuristic, signals, caching, { ledger: structuredClone(startLedger), read, discoveryBatchSessions: opts.discoveryBatchSessions });
   const ledger = plan.ledger;
   Object.assign(ledger.read, plan.emptySessions);
   const previouslyPending = ledger.pending;
@@ -291,7 +296,8 @@ export async function refineWithClaude(input: DreamInput, heuristic: DreamOutput
     curation.apply(value.changes);
     refinedLessons.push(...lessonIdsOf(batch));
   }
-  for (const id of refinedLessons) {
+  // A lesson Claude wrote in this dream is in its words already: not sent to be refined again.
+  for (const id of [...refinedLessons, ...curation.claudeAdded]) {
     const l = curation.current(id);
     if (l) ledger.refined[id] = fingerprint(l);
   }

@@ -1,0 +1,209 @@
+// The discovery pass end to end: a real store (imported sessions with planted secrets), the real
+// core and SDK, the fake Messages API answering discovery requests with tool calls recorded for
+// their exact request hashes. Claude proposes; these tests check that Reverie decides: fabricated
+// citations dropped, support recounted, failed batches left pending and resumed first, the cap
+// checked before each request, nothing secret in any body, nothing sent twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../shared/contract/client';
+import type { ClaudePreview } from '../../shared/contract/claude';
+import { openCore } from '../../electron/core/core';
+import { requestHash } from '../../electron/core/dreaming/claude/discovery';
+import { loadLedger } from '../../electron/core/dreaming/claude/ledger';
+import { estimateRequest, type RequestBody } from '../../electron/core/dreaming/claude/prompt';
+import { sourceWorkerLauncher } from '../../electron/core/platform/node';
+import { readSessionFile } from '../../electron/core/store/store';
+import type { ClaudeTuning } from '../../electron/core/context';
+import { runCli, tempDir } from '../helpers/env';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
+import { SECRET_VALUES, writeBenchCorpus } from '../unit/claude/corpus';
+
+const KEY = 'sk-ant-test-discovery-00000000000000000';
+const BATCH = 16;
+
+type Api = ReturnType<typeof createClient>;
+
+describe('the discovery pass, against the fake Messages API', () => {
+  const work = tempDir();
+  const logs = writeBenchCorpus(work);
+  const recorded: Record<string, unknown> = {};
+  const messages: string[] = [];
+  let fake: FakeAnthropic;
+  let n = 0;
+
+  beforeAll(async () => {
+    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY, recorded });
+  });
+  afterEach(() => {
+    expect(fake.violations()).toEqual([]);
+    fake.reset();
+    fake.setScript('good');
+  });
+  afterAll(() => fake?.close());
+
+  function freshStore(): string {
+    const store = path.join(work, `store-${++n}`);
+    expect(runCli(['import', logs, '--store', store, '--json']).code).toBe(0);
+    return store;
+  }
+
+  async function withCore<T>(store: string, fn: (api: Api, core: Awaited<ReturnType<typeof openCore>>) => Promise<T>, tuning: ClaudeTuning = {}): Promise<T> {
+    const core = await openCore({
+      storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), apiKey: async () => KEY,
+      claude: { baseURL: fake.url, maxRetries: 0, sleep: async () => {}, log: (m) => messages.push(m), discoveryBatchSessions: BATCH, ...tuning },
+    });
+    try {
+      return await fn(createClient(core.dispatch), core);
+    } finally {
+      await core.close();
+    }
+  }
+
+  const discoveryBodies = (p: ClaudePreview) => p.requests.filter((_, i) => p.batches[i].kind === 'discovery') as unknown as RequestBody[];
+  const userText = (body: RequestBody) => body.messages[0].content[0].text;
+
+  /** Records, for each discovery request, Claude's answer: the pnpm wish cited on every line that shows it. */
+  function recordPnpmAnswers(bodies: RequestBody[], extra: (body: RequestBody, i: number) => object[] = () => []): void {
+    bodies.forEach((body, i) => {
+      const text = userText(body);
+      const refs: string[] = [];
+      for (const part of text.split(/\n(?=## S\d+ )/)) {
+        const s = /^(?:<sessions>\n)?## (S\d+) /.exec(part)?.[1];
+        for (const line of part.split('\n')) if (s && /^\d+ said: .*pnpm/.test(line)) refs.push(`${s}#${line.split(' ')[0]}`);
+      }
+      const patterns = refs.length ? [{
+        kind: 'preference', title: 'Use pnpm for every install', text: 'This repository is a pnpm workspace: install and add packages with pnpm, never npm; leave package-lock alone.',
+        // Claude claims far more support than it shows, and cites events it was never shown.
+        evidence: [...refs, 'S99#1', `S1#${9_999_999}`], sessions: 40,
+      }] : [];
+      recorded[requestHash(body)] = { patterns: [...patterns, ...extra(body, i)] };
+    });
+  }
+
+  it('finds the wish the heuristics miss: fabricated citations dropped, support recounted, evidence from real events', async () => {
+    const store = freshStore();
+    const preview = await withCore(store, (api) => api.call('claude.preview'));
+    const bodies = discoveryBodies(preview);
+    expect(bodies.length).toBeGreaterThanOrEqual(3);
+    expect(preview.batches.slice(0, bodies.length).every((b) => b.kind === 'discovery' && b.items <= BATCH)).toBe(true);
+    // A one-off below the minimum, however many sessions Claude says it saw.
+    recordPnpmAnswers(bodies, (body, i) => {
+      if (i !== bodies.length - 1) return [];
+      const refs = [...userText(body).matchAll(/^## (S\d+) [\s\S]*?\n(\d+) said: no, name the helper/gm)].slice(0, 2).map((m) => `${m[1]}#${m[2]}`);
+      return [{ kind: 'preference', title: 'Name helpers after what they do', text: 'Name each helper after the action it performs, e.g. parseThing, never a vague name.', evidence: refs, sessions: 12 }];
+    });
+    messages.length = 0;
+    const dream = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    expect(fake.requests.map((q) => q.body)).toEqual(preview.requests);
+
+    const add = dream.changes.find((c) => c.op === 'add' && c.after?.title === 'Use pnpm for every install')!;
+    expect(add, dream.message).toBeDefined();
+    // Four sessions really show it; Claude's "40" is not what counts.
+    expect(add.after!.support.sessions).toBe(4);
+    expect(add.reason).toMatch(/Reverie counts 4 sessions/);
+    for (const e of add.after!.evidence) {
+      const doc = readSessionFile(store, e.sessionId)!;
+      const event = doc.events.find((ev) => ev.id === e.eventId)!;
+      expect(event.text).toContain(e.excerpt.replace(/…$/, ''));
+      expect(e.excerpt).toMatch(/pnpm/);
+    }
+    expect(messages.filter((m) => /dropped a citation of an event Claude was not shown: S(99#1|1#9999999)/.test(m)).length).toBeGreaterThanOrEqual(2);
+    expect(dream.message).toMatch(/citation\(s\) of events it was not shown dropped/);
+    // The refinement pass proposes the same wish from its clusters: one meaning, one lesson.
+    expect(dream.changes.filter((c) => c.op === 'add' && /pnpm/i.test(c.after?.text ?? '')).length).toBe(1);
+    // The helper-naming one-off stays a candidate: 2 sessions, below the minimum of 3.
+    expect(dream.changes.some((c) => /Name helpers/.test(c.after?.title ?? ''))).toBe(false);
+    const ledger = loadLedger(store).ledger;
+    expect(ledger.candidates.map((c) => c.title)).toContain('Name helpers after what they do');
+    expect(ledger.pending).toEqual([]);
+
+    // A re-run with nothing new sends nothing, incremental or full.
+    fake.reset();
+    const again = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    const full = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude', full: true }));
+    expect(fake.requests.length).toBe(0);
+    expect(again.message).toMatch(/nothing was sent/);
+    expect(full.changes.filter((c) => c.op === 'add')).toEqual([]);
+    expect((await withCore(store, (api) => api.call('claude.estimate'))).batches).toBe(0);
+
+    // Deleted: never learned again, whatever Claude says.
+    await withCore(store, (api) => api.call('lessons.delete', { id: add.lessonId }));
+    fs.rmSync(path.join(store, 'claude.json'));
+    const afterDelete = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude', full: true }));
+    expect(afterDelete.changes.some((c) => c.op === 'add' && /pnpm/i.test(c.after?.text ?? ''))).toBe(false);
+    expect(afterDelete.message).toMatch(/refused by the lesson rules/);
+  });
+
+  it('a 500 in batch 2 of 3 leaves it pending, and the next dream sends exactly batch 2 first', async () => {
+    const store = freshStore();
+    const preview = await withCore(store, (api) => api.call('claude.preview'));
+    const bodies = discoveryBodies(preview);
+    expect(bodies.length).toBe(3);
+    recordPnpmAnswers(bodies);
+    fake.setScript({ steps: ['good', '500'], then: 'good' });
+    const first = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    expect(fake.requests.length).toBe(2);
+    const failed = fake.requests[1].body;
+    expect(failed).toEqual(bodies[1]);
+    expect(first.engine).toBe('claude');
+    expect(first.message).toMatch(/Claude engine stopped at discovery batch 2 of 3: Anthropic's API failed \(500\)/);
+    expect(first.message).toMatch(/Still pending: 2 discovery and \d+ refinement batch\(es\); the next Claude dream resumes them first/);
+    const ledger = loadLedger(store).ledger;
+    expect(ledger.pending.map((p) => p.kind).slice(0, 2)).toEqual(['discovery', 'discovery']);
+    expect(ledger.pending[0].reason).toMatch(/500/);
+    // `dreams` says what is pending and why.
+    const listed = runCli(['dreams', '--store', store]);
+    expect(listed.stdout).toMatch(/Still pending: 2 discovery/);
+
+    // The estimate and the preview show the resumed batch first, with why it is pending.
+    const again = await withCore(store, (api) => api.call('claude.preview'));
+    expect(again.requests[0]).toEqual(bodies[1]);
+    expect(again.batches[0]).toMatchObject({ kind: 'discovery', resumed: expect.stringMatching(/500/) });
+
+    fake.reset();
+    fake.setScript('good');
+    const second = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    expect(fake.requests[0].body).toEqual(bodies[1]);
+    expect(fake.requests[1].body).toEqual(bodies[2]);
+    expect(second.message).toMatch(/Resumed \d+ pending batch\(es\)/);
+    expect(loadLedger(store).ledger.pending).toEqual([]);
+    // However many batches carried it, the wish is one lesson.
+    const lessons = await withCore(store, (api) => api.call('lessons.list', { all: true }));
+    expect(lessons.filter((l) => /pnpm/i.test(l.text) && l.status !== 'retired').length).toBe(1);
+  });
+
+  it('the cap is checked before each request: the dream stops before the one that would pass it', async () => {
+    const store = freshStore();
+    const preview = await withCore(store, (api) => api.call('claude.preview'));
+    const bodies = discoveryBodies(preview);
+    recordPnpmAnswers(bodies);
+    const worstFirst = estimateRequest(bodies[0], bodies[0].messages.length, true, 0).maxCostUsd;
+    await withCore(store, async (_api, core) => {
+      core.store.data.settings.costCapUsd = { perDream: worstFirst, monthly: 5 };
+      await core.store.writeMain();
+    });
+    const dream = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    const sent = fake.requests.length;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThan(bodies.length);
+    expect(dream.usage!.costUsd).toBeLessThanOrEqual(worstFirst);
+    const m = new RegExp(`stopped before discovery batch ${sent + 1} of ${bodies.length}: the next request could cost up to \\$(0\\.\\d+), and with \\$(0\\.\\d+) spent that would pass the per-dream cap`).exec(dream.message ?? '');
+    expect(m, dream.message).not.toBeNull();
+    // The request it did not send would indeed have passed the cap (by the same estimate).
+    expect(estimateRequest(bodies[sent], 1, false, 0).maxCostUsd + dream.usage!.costUsd).toBeGreaterThan(worstFirst);
+    expect(loadLedger(store).ledger.pending[0]).toMatchObject({ kind: 'discovery', reason: expect.stringMatching(/per-dream cap/) });
+  });
+
+  it('nothing secret in any request body, and every body within the size budget', async () => {
+    const store = freshStore();
+    const preview = await withCore(store, (api) => api.call('claude.preview', { full: true }));
+    const text = JSON.stringify(preview.requests);
+    for (const s of SECRET_VALUES) expect(text).not.toContain(s);
+    expect(text).toMatch(/«redacted:/);
+    for (const b of preview.batches) expect(b.bytes).toBeLessThan(120_000);
+    await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    expect(fake.requests.length).toBe(preview.requests.length);
+    // afterEach: the fake saw no planted secret and no secret-shaped string.
+  });
+});
