@@ -85,14 +85,16 @@ export interface PlanContext { ledger?: ClaudeLedger; read?: SessionReader; disc
 export function planRefinement(input: DreamInput, heuristic: DreamOutput, signals: Signal[], promptCaching = true, ctx: PlanContext = {}): Plan {
   const loaded = ctx.ledger ? { ledger: ctx.ledger } : loadLedger(input.storeDir);
   const ledger = loaded.ledger;
-  // A full dream re-reads every session; the sub-threshold wishes of sessions Claude has already
-  // read were shown to it (in their digests, and in earlier refinements): not sent again.
-  const unread = input.full ? signals.filter((x) => !(x.sessionId in ledger.read)) : signals;
+  const disc = planDiscovery(input, ledger, ctx.read ?? sessionReader(input.storeDir), promptCaching, ctx.discoveryBatchSessions);
+  // The sub-threshold wishes of a session Claude reads in this dream's discovery pass, or has read
+  // before, are not sent a second time as clusters: discovery sees them in context, and one
+  // meaning must not come back as two proposals (nor cost twice).
+  const discovered = new Set([...Object.keys(ledger.read), ...disc.batches.flatMap((d) => d.batch.digests.map((x) => x.sessionId))]);
+  const unread = signals.filter((x) => !discovered.has(x.sessionId));
   const material = gatherMaterial(input, heuristic, unread, ledger.refined);
   const batches = batchesOf(material);
   const opts = { model: input.settings.claudeModel, minSessions: input.settings.minSessions, promptCaching };
   const requests = batches.map((b) => buildRequest(material, b, opts));
-  const disc = planDiscovery(input, ledger, ctx.read ?? sessionReader(input.storeDir), promptCaching, ctx.discoveryBatchSessions);
   return {
     material, batches, requests, refineCached: requests.map((r) => ledger.answers[requestHash(r)]),
     discovery: disc.batches, emptySessions: disc.empty, ledger, ...(loaded.note ? { ledgerNote: loaded.note } : {}),
