@@ -9,13 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/contract/client';
 import type { ClaudePreview } from '../../shared/contract/claude';
 import { openCore } from '../../electron/core/core';
-import { requestHash } from '../../electron/core/dreaming/claude/discovery';
 import { loadLedger } from '../../electron/core/dreaming/claude/ledger';
 import { estimateRequest, type RequestBody } from '../../electron/core/dreaming/claude/prompt';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { readSessionFile } from '../../electron/core/store/store';
 import type { ClaudeTuning } from '../../electron/core/context';
 import { runCli, tempDir } from '../helpers/env';
+import { PNPM_WISH, recordAnswers } from '../helpers/discovery-answers';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { SECRET_VALUES, writeBenchCorpus } from '../unit/claude/corpus';
 
@@ -61,25 +61,9 @@ describe('the discovery pass, against the fake Messages API', () => {
   }
 
   const discoveryBodies = (p: ClaudePreview) => p.requests.filter((_, i) => p.batches[i].kind === 'discovery') as unknown as RequestBody[];
-  const userText = (body: RequestBody) => body.messages[0].content[0].text;
 
-  /** Records, for each discovery request, Claude's answer: the pnpm wish cited on every line that shows it. */
-  function recordPnpmAnswers(bodies: RequestBody[], extra: (body: RequestBody, i: number) => object[] = () => []): void {
-    bodies.forEach((body, i) => {
-      const text = userText(body);
-      const refs: string[] = [];
-      for (const part of text.split(/\n(?=## S\d+ )/)) {
-        const s = /^(?:<sessions>\n)?## (S\d+) /.exec(part)?.[1];
-        for (const line of part.split('\n')) if (s && /^\d+ said: .*pnpm/.test(line)) refs.push(`${s}#${line.split(' ')[0]}`);
-      }
-      const patterns = refs.length ? [{
-        kind: 'preference', title: 'Use pnpm for every install', text: 'This repository is a pnpm workspace: install and add packages with pnpm, never npm; leave package-lock alone.',
-        // Claude claims far more support than it shows, and cites events it was never shown.
-        evidence: [...refs, 'S99#1', `S1#${9_999_999}`], sessions: 40,
-      }] : [];
-      recorded[requestHash(body)] = { patterns: [...patterns, ...extra(body, i)] };
-    });
-  }
+  /** Claude's recorded answer to each discovery request: the pnpm wish on every line that shows it, with made-up support and citations. */
+  const recordPnpmAnswers = (bodies: RequestBody[]) => recordAnswers(recorded, bodies, [PNPM_WISH], { fabricate: true, claimSessions: 40 });
 
   it('finds the wish the heuristics miss: fabricated citations dropped, support recounted, evidence from real events', async () => {
     const store = freshStore();
@@ -87,12 +71,8 @@ describe('the discovery pass, against the fake Messages API', () => {
     const bodies = discoveryBodies(preview);
     expect(bodies.length).toBeGreaterThanOrEqual(3);
     expect(preview.batches.slice(0, bodies.length).every((b) => b.kind === 'discovery' && b.items <= BATCH)).toBe(true);
-    // A one-off below the minimum, however many sessions Claude says it saw.
-    recordPnpmAnswers(bodies, (body, i) => {
-      if (i !== bodies.length - 1) return [];
-      const refs = [...userText(body).matchAll(/^## (S\d+) [\s\S]*?\n(\d+) said: no, name the helper/gm)].slice(0, 2).map((m) => `${m[1]}#${m[2]}`);
-      return [{ kind: 'preference', title: 'Name helpers after what they do', text: 'Name each helper after the action it performs, e.g. parseThing, never a vague name.', evidence: refs, sessions: 12 }];
-    });
+    // Besides the pnpm wish, a naming one-off that shows in only two sessions, though Claude claims 40.
+    recordAnswers(recorded, bodies, [PNPM_WISH, { title: 'Name helpers after what they do', text: 'Name each helper after the action it performs, e.g. parseThing, never a vague name.', line: /said: no, name the helper (parseThing0|loadThing2) / }], { fabricate: true, claimSessions: 40 });
     messages.length = 0;
     const dream = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
     expect(fake.requests.map((q) => q.body)).toEqual(preview.requests);

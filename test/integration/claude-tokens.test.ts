@@ -26,7 +26,7 @@ describe('tokens per Claude dream, with and without caching', () => {
   async function dream(name: string, promptCaching: boolean): Promise<Dream> {
     const store = path.join(work, name);
     expect(runCli(['import', logs, '--store', store, '--json']).code).toBe(0);
-    const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), apiKey: async () => KEY, claude: { baseURL: fake.url, promptCaching, log: () => {} } });
+    const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), apiKey: async () => KEY, claude: { baseURL: fake.url, promptCaching, log: () => {}, discoveryBatchSessions: 8 } });
     try {
       return await createClient(core.dispatch).call('dreams.run', { engine: 'claude' });
     } finally {
@@ -44,6 +44,7 @@ describe('tokens per Claude dream, with and without caching', () => {
       prefixes.set(key, [...(prefixes.get(key) ?? []), q.usage!.cache_creation_input_tokens + q.usage!.cache_read_input_tokens]);
     }
     expect(prefixes.size).toBe(2);
+    expect([...prefixes.values()].some((sizes) => sizes.length > 1)).toBe(true);
     const expectedReads = [...prefixes.values()].reduce((n, sizes) => n + sizes[0] * (sizes.length - 1), 0);
     fake.reset();
     const plain = await dream('plain', false);
