@@ -43,6 +43,16 @@ const oneLine = (text: string, max: number) => {
   return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
 };
 
+const ERRORISH = /error|exception|fail|not found|denied|invalid|cannot|can't|unable|refused|no such|traceback/i;
+/** Bookkeeping lines a tool prints around its output (aider's token counts, a commit) are not the error. */
+const NOISE = /^(tokens: .* sent|cost: |commit [0-9a-f]{7}|committing |applied edit to |\^c )/i;
+
+/** The line that says what went wrong: the first error-looking line, else the first that is not bookkeeping. */
+export function errorGist(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => ERRORISH.test(l) && !NOISE.test(l)) ?? lines.find((l) => !NOISE.test(l)) ?? lines[0] ?? '';
+}
+
 const stepOf = (e: SessionEvent) => oneLine(`${e.tool?.name ?? 'tool'} ${e.tool?.input ?? e.text}`, STEP_CHARS);
 
 /** The digest's body, as sent under its session header. */
@@ -53,7 +63,9 @@ export function digestBody(d: Pick<Digest, 'lines' | 'steps'>): string {
 }
 
 export function digestSession(doc: SessionDoc, budget = DIGEST_TOKENS): Digest {
-  const events = doc.events.filter((e) => !e.injected && e.branch !== 'abandoned').sort((a, b) => a.seq - b.seq);
+  // Injected user text (system reminders, pasted context) is not the user's; a system event is
+  // never typed by anyone, and only its failures are kept below.
+  const events = doc.events.filter((e) => !(e.injected && e.kind === 'user') && e.branch !== 'abandoned').sort((a, b) => a.seq - b.seq);
   const lines: DigestLine[] = [];
   const steps: Step[] = [];
   // A user turn right after the agent failed or was stopped is said *to* the agent (a correction,
@@ -73,9 +85,10 @@ export function digestSession(doc: SessionDoc, budget = DIGEST_TOKENS): Digest {
         lines.push({ seq: e.seq, eventId: e.id, tag: e.rejected ? 'rejected' : 'interrupted', text: step, rank: 1 });
         trouble = true;
       }
-    } else if (e.kind === 'tool_result' && (e.isError || e.rejected || e.interrupt)) {
+    } else if ((e.kind === 'tool_result' || e.kind === 'system') && (e.isError || e.rejected || e.interrupt)) {
+      // System events carry the failures of the agent itself (a model or provider error in aider).
       const tag = e.isError ? 'error' : e.rejected ? 'rejected' : 'interrupted';
-      lines.push({ seq: e.seq, eventId: e.id, tag, text: oneLine(`${e.tool?.name ? `${e.tool.name}: ` : ''}${e.text}`, ERROR_CHARS), rank: 1 });
+      lines.push({ seq: e.seq, eventId: e.id, tag, text: oneLine(`${e.tool?.name ? `${e.tool.name}: ` : ''}${e.isError ? errorGist(e.text) : e.text}`, ERROR_CHARS), rank: 1 });
       trouble = true;
       const next = events.slice(i + 1).find((x) => x.kind === 'tool_call' || x.kind === 'user');
       if (next?.kind === 'tool_call') lines.push({ seq: next.seq, eventId: next.id, tag: 'next', text: stepOf(next), rank: 2 });
