@@ -11,6 +11,7 @@ import { digestBody, type Digest } from './digest';
 import type { Cite } from './ledger';
 import { priceOf } from './models';
 import { redactDeep, type RequestBody } from './prompt';
+import { parseToolCalls, toolFor } from './schema';
 
 /** Digests per request: about this many estimated tokens… */
 export const DISCOVERY_BATCH_TOKENS = 8_000;
@@ -33,15 +34,7 @@ export type Found = z.infer<typeof Found>;
 export const DiscoveryInput = z.object({ patterns: z.array(Found).max(30) });
 export type DiscoveryInput = z.infer<typeof DiscoveryInput>;
 
-export function discoveryTool() {
-  const schema = z.toJSONSchema(DiscoveryInput, { target: 'draft-2020-12' }) as Record<string, unknown>;
-  delete schema.$schema;
-  return {
-    name: DISCOVERY_TOOL,
-    description: 'Record the recurring patterns you found in these sessions. Call it exactly once; an empty list means "nothing recurs".',
-    input_schema: { ...schema, type: 'object' as const },
-  };
-}
+export const discoveryTool = () => toolFor(DISCOVERY_TOOL, 'Record the recurring patterns you found in these sessions. Call it exactly once; an empty list means "nothing recurs".', DiscoveryInput);
 
 export function discoveryInstructions(): string {
   return [
@@ -112,15 +105,8 @@ export const requestHash = (body: unknown) => createHash('sha256').update(JSON.s
 
 /** Validated `record_patterns` input, or what was wrong with the answer. */
 export function parseDiscovery(message: Message): { ok: true; value: DiscoveryInput } | { ok: false; problem: string } {
-  const calls = (message.content ?? []).filter((b): b is Extract<typeof b, { type: 'tool_use' }> => b.type === 'tool_use' && b.name === DISCOVERY_TOOL);
-  if (!calls.length) return { ok: false, problem: message.stop_reason === 'max_tokens' ? 'the answer was cut off at max_tokens' : `no ${DISCOVERY_TOOL} call in the answer (stop reason: ${message.stop_reason ?? 'none'})` };
-  const patterns: Found[] = [];
-  for (const call of calls) {
-    const r = DiscoveryInput.safeParse(call.input);
-    if (!r.success) return { ok: false, problem: `the ${DISCOVERY_TOOL} input does not match its schema (${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')})` };
-    patterns.push(...r.data.patterns);
-  }
-  return { ok: true, value: { patterns } };
+  const r = parseToolCalls(message, DISCOVERY_TOOL, DiscoveryInput);
+  return r.ok ? { ok: true, value: { patterns: r.values.flatMap((v) => v.patterns) } } : r;
 }
 
 export interface Resolved { kind: Found['kind']; title: string; text: string; cites: Cite[] }

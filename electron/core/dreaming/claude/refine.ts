@@ -20,7 +20,7 @@ import { mergeFound } from './candidates';
 import { addUsage, costOf, priceOf, zeroUsage, type Usage } from './models';
 import { batchesOf, buildRequest, estimateRequest, gatherMaterial, type Material, type Batch, type RequestBody } from './prompt';
 import { recount } from './recount';
-import { TOOL_NAME, ToolInput } from './schema';
+import { parseToolCalls, TOOL_NAME, ToolInput } from './schema';
 
 export interface RefineOptions {
   /** The user's key: from the host (safeStorage in Electron) or ANTHROPIC_API_KEY. */
@@ -132,21 +132,8 @@ function usageOf(message: Message, model: string): Usage {
 
 /** The tool call's input, validated; or a short description of what was wrong with the answer. */
 export function parseAnswer(message: Message): { ok: true; value: ToolInput } | { ok: false; problem: string } {
-  const calls = (message.content ?? []).filter((b): b is Extract<typeof b, { type: 'tool_use' }> => b.type === 'tool_use' && b.name === TOOL_NAME);
-  if (!calls.length) {
-    const why = message.stop_reason === 'max_tokens' ? 'the answer was cut off at max_tokens' : `no ${TOOL_NAME} call in the answer (stop reason: ${message.stop_reason ?? 'none'})`;
-    return { ok: false, problem: why };
-  }
-  const changes: ToolInput['changes'] = [];
-  for (const call of calls) {
-    const parsed = ToolInput.safeParse(call.input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-      return { ok: false, problem: `the ${TOOL_NAME} input does not match its schema (${issues})` };
-    }
-    changes.push(...parsed.data.changes);
-  }
-  return { ok: true, value: { changes } };
+  const r = parseToolCalls(message, TOOL_NAME, ToolInput);
+  return r.ok ? { ok: true, value: { changes: r.values.flatMap((v) => v.changes) } } : r;
 }
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 3 : 2)}`;
