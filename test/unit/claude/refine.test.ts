@@ -226,4 +226,13 @@ describe('refineWithClaude', () => {
     const applied = applyChanges(input.lessons, r.output.changes);
     expect(revertChanges(applied, r.output.changes)).toEqual(input.lessons);
   });
+
+  it('never sends a request larger than the model\'s context: it stops before it, and the batch is pending', async () => {
+    // 3,000 learned lessons make a refinement prefix of about 300,000 estimated tokens.
+    const many = Array.from({ length: 3_000 }, (_, i) => lesson(`big${i}`, { text: `Keep the configuration of service ${i} in sync with its deployment manifest, its documentation page and the dashboards that read it; check all three before a release, and after any rename of its environment variables.` }));
+    const r = await run('good', makeInput({ lessons: many }));
+    expect(fake.requests.length).toBe(0);
+    expect(r.output.message).toMatch(/stopped before refinement batch 1 of \d+: the next request would take about [\d,]+ tokens, more than the model's context of 200,000/);
+    expect(r.ledger.pending[0]).toMatchObject({ kind: 'refine', reason: expect.stringMatching(/context/) });
+  });
 });

@@ -17,7 +17,7 @@ import { buildDiscoveryRequest, discoveryExpectedOutput, DiscoveryInput, parseDi
 import { planDiscovery, sessionReader, type PlannedDiscovery, type SessionReader } from './discovery-plan';
 import { loadLedger, type ClaudeLedger, type PendingBatch } from './ledger';
 import { mergeFound } from './candidates';
-import { addUsage, costOf, priceOf, zeroUsage, type Usage } from './models';
+import { addUsage, CONTEXT_TOKENS, costOf, priceOf, zeroUsage, type Usage } from './models';
 import { batchesOf, buildRequest, estimateRequest, gatherMaterial, type Material, type Batch, type RequestBody } from './prompt';
 import { recount } from './recount';
 import { parseToolCalls, TOOL_NAME, ToolInput } from './schema';
@@ -187,7 +187,10 @@ export async function refineWithClaude(input: DreamInput, heuristic: DreamOutput
 
   /** Null when the request may be sent; otherwise why the cap stops the dream here. */
   const overCap = (body: RequestBody, items: number, expectedOutput?: number): string | null => {
-    const worst = estimateRequest(body, items, requests === 0, expectedOutput).maxCostUsd;
+    const e = estimateRequest(body, items, requests === 0, expectedOutput);
+    // Estimated pessimistically (≈3.5 characters per token), so a request that passes fits for real.
+    if (e.prefixTokens + e.batchTokens + body.max_tokens > CONTEXT_TOKENS) return `the next request would take about ${(e.prefixTokens + e.batchTokens + body.max_tokens).toLocaleString('en')} tokens, more than the model's context of ${CONTEXT_TOKENS.toLocaleString('en')}`;
+    const worst = e.maxCostUsd;
     if (usage.costUsd + worst > caps.perDream) return `the next request could cost up to ${usd(worst)}, and with ${usd(usage.costUsd)} spent that would pass the per-dream cap of ${usd(caps.perDream)}`;
     if (opts.monthSpentUsd + usage.costUsd + worst > caps.monthly) return `the next request could cost up to ${usd(worst)}, and with ${usd(opts.monthSpentUsd + usage.costUsd)} spent this month that would pass the monthly cap of ${usd(caps.monthly)}`;
     return null;
