@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session, SessionEvent, Signal, Tombstone } from '../../../shared/model';
 import { Curation } from '../../../electron/core/dreaming/claude/apply';
-import { digestSession, DIGEST_TOKENS } from '../../../electron/core/dreaming/claude/digest';
+import { codeInstructions, digestSession, DIGEST_TOKENS } from '../../../electron/core/dreaming/claude/digest';
 import { buildDiscoveryRequest, packDigests, resolveCitations } from '../../../electron/core/dreaming/claude/discovery';
 import { LEDGER_FILE, loadLedger, type Candidate } from '../../../electron/core/dreaming/claude/ledger';
 import { gatherMaterial } from '../../../electron/core/dreaming/claude/prompt';
@@ -46,6 +46,14 @@ describe('digests', () => {
     expect(JSON.stringify(d)).not.toContain('ghp_PLANTED');
     expect(d.steps.map((s) => s.seq)).toEqual([2, 4]);
     expect(d.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reads the instructions a user wrote as AI comments in the code (aider watch mode), not prose that mentions them', () => {
+    expect(codeInstructions('    // AI! no-await-in-loop\nI will address the "AI!" comment.\n█//refactor this to avoid await in loop. AI!\n# AI? what is missing here\n// AI!')).toEqual([
+      'no-await-in-loop', 'refactor this to avoid await in loop.', 'what is missing here',
+    ]);
+    const d = digestSession(doc(4, [{ kind: 'user', text: 'process the comments' }, { kind: 'assistant', text: 'Removing the comment:\n```\n  // AI! no-await-in-loop\n```' }]));
+    expect(d.lines.map((l) => `${l.seq} ${l.tag}: ${l.text}`)).toEqual(['0 task: process the comments', '1 in code: no-await-in-loop']);
   });
 
   it('stays within its token budget on a long session, keeping the user\'s words first', () => {

@@ -53,6 +53,30 @@ export function errorGist(text: string): string {
   return lines.find((l) => ERRORISH.test(l) && !NOISE.test(l)) ?? lines.find((l) => !NOISE.test(l)) ?? lines[0] ?? '';
 }
 
+/** Code comments carrying an instruction for the AI (`// AI! …`, `# … AI?`), without the comment marker. */
+export function codeInstructions(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^[\s█│]+/, '');
+    const m = /^(?:\/\/|#|--|\/\*)\s*(.*)$/.exec(line);
+    if (m && /(^|\s)AI[!?](\s|$)/.test(m[1])) {
+      const body = m[1].replace(/(^|\s)AI[!?](?=\s|$)/g, ' ').replace(/\*\/\s*$/, '').trim();
+      if (body.length >= 3) out.push(body);
+    }
+  }
+  return out;
+}
+
+/**
+ * The excerpt a person sees as evidence for a cited event: its own text, narrowed to what the
+ * digest showed of it (the error line of a failure, the instruction comments an assistant quoted).
+ */
+export function eventExcerpt(e: SessionEvent, max = 400): string {
+  const code = e.kind === 'assistant' ? codeInstructions(e.text) : [];
+  const text = code.length ? code.join(' · ') : e.isError ? errorGist(e.text) : e.text;
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 const stepOf = (e: SessionEvent) => oneLine(`${e.tool?.name ?? 'tool'} ${e.tool?.input ?? e.text}`, STEP_CHARS);
 
 /** The digest's body, as sent under its session header. */
@@ -72,7 +96,16 @@ export function digestSession(doc: SessionDoc, budget = DIGEST_TOKENS): Digest {
   // a standing wish); otherwise it asks for new work, which is a one-off by nature.
   let trouble = false;
   let sawUser = false;
+  const said = new Set<string>();
   events.forEach((e, i) => {
+    // aider's watch mode: the user writes instructions into the code as `// … AI!` comments, which
+    // reach the log only as the assistant quotes them. They are the user's words all the same.
+    if (e.kind === 'assistant' || e.kind === 'user') {
+      for (const c of codeInstructions(e.text)) if (!said.has(c)) {
+        said.add(c);
+        lines.push({ seq: e.seq, eventId: e.id, tag: 'in code', text: oneLine(c, USER_CHARS), rank: 0 });
+      }
+    }
     if (e.kind === 'user') {
       const said = trouble || (sawUser && /^\s*(no\b|don'?t|do not|stop|never|always|please (?:always|never|don'?t)|wrong|instead|you (?:forgot|should|need)|use )/i.test(e.text));
       lines.push({ seq: e.seq, eventId: e.id, tag: said ? 'said' : 'task', text: oneLine(e.text, USER_CHARS), rank: 0 });

@@ -41,6 +41,7 @@ export function discoveryInstructions(): string {
     'You read digests of AI coding agents\' sessions and find what recurs across sessions, so the agents can be told once instead of every time. Each session starts with a header `## S<n> <agent> <date>`; each line starts with the event\'s line number and a tag:',
     '- `task:` the user asked for new work (a one-off request, not a rule);',
     '- `said:` the user said something to the agent after it acted: a correction, a reminder, a standing wish;',
+    '- `in code:` an instruction the user wrote into the code as a comment for the AI (aider\'s `AI!` comments);',
     '- `error:` a tool call failed; `next:` the call the agent made right after it;',
     '- `rejected:` / `interrupted:` the user refused or stopped an action;',
     '- `steps:` the tool steps of the session in order, each with its line number (`…` marks steps left out).',

@@ -3,9 +3,9 @@
 // the observation index's own folding) name every session that showed the same thing, and the
 // sessions Claude cited across batches and dreams add those whose signals did not catch it.
 import type { Evidence, Signal, Support } from '../../../../shared/model';
-import { clip } from '../../importers/text';
 import type { SessionDoc } from '../../store/schema';
 import { excerptOf, indexOfSignals, type ObservationIndex } from '../observations';
+import { eventExcerpt } from './digest';
 import type { Candidate } from './ledger';
 
 const MAX_EVIDENCE = 6;
@@ -57,7 +57,7 @@ export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
     for (const s of doc.signals) if (kinds.has(s.kind) && s.eventIds.includes(c.eventId)) keysOfSignal(s).forEach((k) => keys.add(k));
     const prev = per.get(c.sessionId);
     if (prev) { prev.n++; continue; }
-    per.set(c.sessionId, { agent: doc.session.agentId, t0: event.timestamp ?? doc.session.startedAt, t1: event.timestamp ?? doc.session.startedAt, n: 1, eventId: event.id, excerpt: clip(event.text, 400), cited: true });
+    per.set(c.sessionId, { agent: doc.session.agentId, t0: event.timestamp ?? doc.session.startedAt, t1: event.timestamp ?? doc.session.startedAt, n: 1, eventId: event.id, excerpt: eventExcerpt(event), cited: true });
   }
   for (const k of keys) {
     for (const [sid, o] of Object.entries(ctx.index.keys[k]?.per ?? {})) {
