@@ -24,15 +24,16 @@ export function monthSpentUsd(dreams: Dream[], now: string): number {
  * Applies the dream's engine to the heuristic result. For `heuristic` it is the identity; for
  * `claude` it refines, and on any failure returns the heuristic result with a message saying why.
  */
-export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage; engine: 'heuristic' | 'claude' }> {
-  if (engine !== 'claude') return { output: heuristic, engine: 'heuristic' };
+export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage; engine: 'heuristic' | 'claude'; commit: () => void }> {
+  if (engine !== 'claude') return { output: heuristic, engine: 'heuristic', commit: () => {} };
   const r = await refineWithClaude(input, heuristic, { ...ctx.claude, apiKey: ctx.apiKey, monthSpentUsd: monthSpentUsd(ctx.store.data.dreams, input.now) });
-  // What Claude read, answered and left pending is kept even when the dream falls back: paid-for
-  // answers are never asked for twice, and failed batches are resumed first next time.
-  saveLedger(input.storeDir, r.ledger);
+  // The caller commits the ledger once the dream is recorded, so it never claims lessons were
+  // refined that the store does not hold. What Claude read, answered and left pending is kept even
+  // when the dream falls back: paid-for answers are never asked for twice, failed batches resume first.
+  const commit = () => saveLedger(input.storeDir, r.ledger);
   // `engine` is what ran: a fallback before any request (no key, a cap) is the heuristic's dream.
-  if (r.fellBack && r.requests === 0) return { output: r.output, engine: 'heuristic' };
-  return { output: r.output, usage: r.usage, engine: 'claude' };
+  if (r.fellBack && r.requests === 0) return { output: r.output, engine: 'heuristic', commit };
+  return { output: r.output, usage: r.usage, engine: 'claude', commit };
 }
 
 /** The same snapshot dreams.run builds (kept in step with electron/core/handlers/dreams.ts). */
