@@ -13,9 +13,8 @@ import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import { Settings, type Lesson } from '../../shared/model';
 import { applyChanges } from '../../electron/core/dreaming/changes';
 import { DEFAULT_CLAUDE_MODEL, priceOf } from '../../electron/core/dreaming/claude/models';
-import { estimateRequest } from '../../electron/core/dreaming/claude/prompt';
 import { emptyLedger, type ClaudeLedger } from '../../electron/core/dreaming/claude/ledger';
-import { outgoing, planRefinement, refineWithClaude } from '../../electron/core/dreaming/claude/refine';
+import { costOfPlan, planRefinement, refineWithClaude, type PlanCost } from '../../electron/core/dreaming/claude/refine';
 import { computeDream, readSignals } from '../../electron/core/dreaming/compute';
 import { INDEX_FILE } from '../../electron/core/dreaming/observations';
 import type { DreamInput } from '../../electron/core/dreaming/types';
@@ -24,30 +23,9 @@ import { generateStore } from './generate-store';
 
 const TARGETS = { full: 2.0, incremental: 0.15, rerun: 0 };
 
-interface Figure { requests: number; discovery: number; sessions: number; input: number; cacheWrite: number; cacheRead: number; output: number; usd: number; worstUsd: number; largest: number }
-
-/** Tokens and dollars of the requests a dream would send, from their bodies. */
-function cost(input: DreamInput, heuristicOut: ReturnType<typeof computeDream>, ledger: ClaudeLedger, promptCaching: boolean): Figure {
-  const plan = planRefinement(input, heuristicOut, readSignals(input), promptCaching, { ledger: structuredClone(ledger) });
-  const sends = outgoing(plan);
-  const price = priceOf(input.settings.claudeModel);
-  const seen = new Set<string>();
-  const f: Figure = { requests: sends.length, discovery: 0, sessions: 0, input: 0, cacheWrite: 0, cacheRead: 0, output: 0, usd: 0, worstUsd: 0, largest: 0 };
-  for (const s of sends) {
-    const prefix = JSON.stringify(s.body.system);
-    const e = estimateRequest(s.body, s.items, !seen.has(prefix), s.expectedOutput);
-    if (s.kind === 'discovery') { f.discovery++; f.sessions += s.items; }
-    if (!promptCaching) f.input += e.prefixTokens;
-    else if (seen.has(prefix)) f.cacheRead += e.prefixTokens;
-    else f.cacheWrite += e.prefixTokens;
-    seen.add(prefix);
-    f.input += e.batchTokens;
-    f.output += e.expectedOutputTokens;
-    f.worstUsd += e.maxCostUsd;
-    f.largest = Math.max(f.largest, e.prefixTokens + e.batchTokens + s.body.max_tokens);
-  }
-  f.usd = (f.input * price.input + f.cacheWrite * price.cacheWrite + f.cacheRead * price.cacheRead + f.output * price.output) / 1e6;
-  return f;
+/** Tokens and dollars of the requests a dream would send, from their bodies (the same figures as `claude.estimate`). */
+function cost(input: DreamInput, heuristicOut: ReturnType<typeof computeDream>, ledger: ClaudeLedger, promptCaching: boolean): PlanCost {
+  return costOfPlan(planRefinement(input, heuristicOut, readSignals(input), promptCaching, { ledger: structuredClone(ledger) }), input.settings.costCapUsd);
 }
 
 /** Runs the Claude engine with a sender that finds nothing: what the ledger looks like after a successful dream. */
@@ -69,8 +47,8 @@ async function dreamt(input: DreamInput, heuristicOut: ReturnType<typeof compute
 }
 
 const usd = (n: number) => `$${n.toFixed(3)}`;
-const line = (label: string, f: Figure, target: number) =>
-  `  ${label.padEnd(34)} ${String(f.requests).padStart(4)} req (${f.discovery} discovery, ${f.sessions} sessions)  in ${f.input.toLocaleString('en')} + cache w ${f.cacheWrite.toLocaleString('en')} / r ${f.cacheRead.toLocaleString('en')}  out ≈${f.output.toLocaleString('en')}  → ${usd(f.usd)} (target ≤ ${usd(target)}; worst ${usd(f.worstUsd)})  largest ${f.largest.toLocaleString('en')} tok`;
+const line = (label: string, f: PlanCost, target: number) =>
+  `  ${label.padEnd(34)} ${String(f.requests).padStart(4)} req (${f.discoveryBatches} discovery, ${f.sessionsToRead} sessions)  in ${f.inputTokens.toLocaleString('en')} + cache w ${f.cacheWriteTokens.toLocaleString('en')} / r ${f.cacheReadTokens.toLocaleString('en')}  out ≈${f.outputTokens.toLocaleString('en')}  → ${usd(f.expectedCostUsd)} (target ≤ ${usd(target)}; worst ${usd(f.maxCostUsd)})  largest ${f.largestTokens.toLocaleString('en')} tok`;
 
 export default async function bench(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-claude-cost-'));
@@ -110,8 +88,9 @@ export default async function bench(): Promise<void> {
     console.log(line('incremental, +100 sessions, cached', inc.cached, TARGETS.incremental));
     console.log(line('incremental, uncached', inc.plain, TARGETS.incremental));
     console.log(line('re-run, nothing new', re, TARGETS.rerun));
-    const ok = full.cached.usd <= TARGETS.full && inc.cached.usd <= TARGETS.incremental && re.requests === 0;
-    console.log(`  ${ok ? 'within' : 'OVER'} the targets; caching saves ${Math.round((1 - full.cached.usd / full.plain.usd) * 100)}% (full) and ${Math.round((1 - inc.cached.usd / inc.plain.usd) * 100)}% (incremental)`);
+    const ok = full.cached.expectedCostUsd <= TARGETS.full && inc.cached.expectedCostUsd <= TARGETS.incremental && re.requests === 0;
+    const saves = (c: PlanCost, p: PlanCost) => Math.round((1 - c.expectedCostUsd / p.expectedCostUsd) * 100);
+    console.log(`  ${ok ? 'within' : 'OVER'} the targets; caching saves ${saves(full.cached, full.plain)}% (full) and ${saves(inc.cached, inc.plain)}% (incremental)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

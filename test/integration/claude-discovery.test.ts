@@ -88,6 +88,8 @@ describe('the discovery pass, against the fake Messages API', () => {
       expect(event.text).toContain(e.excerpt.replace(/…$/, ''));
       expect(e.excerpt).toMatch(/pnpm/);
     }
+    // The estimate is said before anything is sent.
+    expect(messages[0]).toMatch(new RegExp(`^about to send ${preview.requests.length} request\\(s\\): ${bodies.length} discovery batch\\(es\\) reading \\d+ session\\(s\\), \\d+ refinement batch\\(es\\); expected about \\$0\\.\\d+, at most \\$0\\.\\d+ \\(caps: \\$0\\.50 per dream`));
     expect(messages.filter((m) => /dropped a citation of an event Claude was not shown: S(99#1|1#9999999)/.test(m)).length).toBeGreaterThanOrEqual(2);
     expect(dream.message).toMatch(/citation\(s\) of events it was not shown dropped/);
     // The refinement pass proposes the same wish from its clusters: one meaning, one lesson.

@@ -8,8 +8,8 @@ import { readSignals } from '../dreaming/compute';
 import { undoneChanges } from '../dreaming/review';
 import { DEFAULT_CLAUDE_MODEL, PRICES, priceOf, type Usage } from '../dreaming/claude/models';
 import { saveLedger } from '../dreaming/claude/ledger';
-import { estimateRequest, estimateTokens } from '../dreaming/claude/prompt';
-import { outgoing, planRefinement, refineWithClaude } from '../dreaming/claude/refine';
+import { estimateTokens } from '../dreaming/claude/prompt';
+import { costOfPlan, outgoing, planRefinement, refineWithClaude } from '../dreaming/claude/refine';
 import { runDreamInWorker } from '../dreaming/runner';
 import type { DreamInput, DreamOutput } from '../dreaming/types';
 
@@ -93,33 +93,17 @@ export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status'
     },
     async 'claude.estimate'({ full }) {
       const [s, p] = await Promise.all([status(), plan(full)]);
-      let inputTokens = 0, cacheWriteTokens = 0, cacheReadTokens = 0, outputTokens = 0, expected = 0, max = 0, within = 0;
-      const sends = outgoing(p);
-      const prefixes = new Set<string>();
-      sends.forEach(({ body, items, expectedOutput }) => {
-        // Discovery and refinement have different prefixes: each is written to the cache once.
-        const prefix = JSON.stringify(body.system);
-        const e = estimateRequest(body, items, !prefixes.has(prefix), expectedOutput);
-        inputTokens += e.batchTokens;
-        if (!prefixes.has(prefix)) cacheWriteTokens += e.prefixTokens;
-        else cacheReadTokens += e.prefixTokens;
-        prefixes.add(prefix);
-        outputTokens += e.expectedOutputTokens;
-        expected += e.expectedCostUsd;
-        if (max + e.maxCostUsd <= s.caps.perDream && s.monthSpentUsd + max + e.maxCostUsd <= s.caps.monthly) within++;
-        max += e.maxCostUsd;
-      });
+      const c = costOfPlan(p, s.caps, s.monthSpentUsd);
       const round = (n: number) => Math.round(n * 1e6) / 1e6;
-      const discovery = sends.filter((x) => x.kind === 'discovery');
-      const note = !sends.length
+      const note = !c.requests
         ? nothingToSend
-        : `${sends.length} request(s) to ${s.model}${discovery.length ? ` (${discovery.length} discovery batch(es) reading ${discovery.reduce((n, d) => n + d.items, 0)} session(s))` : ''}; expected about $${expected.toFixed(3)}, at most $${max.toFixed(3)}${within < sends.length ? `; the cost caps allow ${within} of them` : ''}.${s.keyPresent ? '' : ' No API key yet: add one in Settings or set ANTHROPIC_API_KEY.'}`;
+        : `${c.requests} request(s) to ${s.model}${c.discoveryBatches ? ` (${c.discoveryBatches} discovery batch(es) reading ${c.sessionsToRead} session(s))` : ''}; expected about $${c.expectedCostUsd.toFixed(3)}, at most $${c.maxCostUsd.toFixed(3)}${c.withinCaps < c.requests ? `; the cost caps allow ${c.withinCaps} of them` : ''}.${s.keyPresent ? '' : ' No API key yet: add one in Settings or set ANTHROPIC_API_KEY.'}`;
       return {
-        ...s, batches: sends.length, clusters: p.material.clusters.length, lessons: p.material.lessons.length,
-        discoveryBatches: discovery.length, sessionsToRead: discovery.reduce((n, d) => n + d.items, 0),
+        ...s, batches: c.requests, clusters: p.material.clusters.length, lessons: p.material.lessons.length,
+        discoveryBatches: c.discoveryBatches, sessionsToRead: c.sessionsToRead,
         pending: p.ledger.pending.map((x) => ({ kind: x.kind, items: x.ids.length, reason: x.reason, at: x.at })),
-        inputTokens, cacheWriteTokens, cacheReadTokens, outputTokens,
-        expectedCostUsd: round(expected), maxCostUsd: round(max), batchesWithinCaps: within, note,
+        inputTokens: c.inputTokens, cacheWriteTokens: c.cacheWriteTokens, cacheReadTokens: c.cacheReadTokens, outputTokens: c.outputTokens,
+        expectedCostUsd: round(c.expectedCostUsd), maxCostUsd: round(c.maxCostUsd), batchesWithinCaps: c.withinCaps, note,
       };
     },
     async 'claude.preview'({ full }) {

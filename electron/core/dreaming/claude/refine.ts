@@ -112,6 +112,50 @@ export function outgoing(plan: Plan): { kind: 'discovery' | 'refine'; body: Requ
   ];
 }
 
+export interface PlanCost {
+  requests: number; discoveryBatches: number; sessionsToRead: number; resumed: number; cachedAnswers: number;
+  /** Estimated tokens: uncached input, cache writes and reads of the prefixes, expected output. */
+  inputTokens: number; cacheWriteTokens: number; cacheReadTokens: number; outputTokens: number;
+  expectedCostUsd: number;
+  /** Every request at max_tokens with no cache hit: what the caps are checked against. */
+  maxCostUsd: number;
+  /** Requests that fit under both caps, in order. */
+  withinCaps: number;
+  /** The largest request, input and max_tokens together. */
+  largestTokens: number;
+}
+
+/** What the requests of a plan would cost, from their exact bodies (each prefix written to the cache once, then read). */
+export function costOfPlan(plan: Plan, caps: { perDream: number; monthly: number }, monthSpentUsd = 0): PlanCost {
+  const sends = outgoing(plan);
+  const prefixes = new Set<string>();
+  const c: PlanCost = { requests: sends.length, discoveryBatches: 0, sessionsToRead: 0, resumed: 0, cachedAnswers: 0, inputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, outputTokens: 0, expectedCostUsd: 0, maxCostUsd: 0, withinCaps: 0, largestTokens: 0 };
+  for (const s of sends) {
+    const prefix = JSON.stringify(s.body.system);
+    const cached = s.body.system.some((b) => b.cache_control);
+    const e = estimateRequest(s.body, s.items, !prefixes.has(prefix), s.expectedOutput);
+    if (!cached) c.inputTokens += e.prefixTokens;
+    else if (prefixes.has(prefix)) c.cacheReadTokens += e.prefixTokens;
+    else c.cacheWriteTokens += e.prefixTokens;
+    prefixes.add(prefix);
+    if (s.kind === 'discovery') { c.discoveryBatches++; c.sessionsToRead += s.items; if (s.resumed) c.resumed++; }
+    c.inputTokens += e.batchTokens;
+    c.outputTokens += e.expectedOutputTokens;
+    c.expectedCostUsd += e.expectedCostUsd;
+    if (c.maxCostUsd + e.maxCostUsd <= caps.perDream && monthSpentUsd + c.maxCostUsd + e.maxCostUsd <= caps.monthly) c.withinCaps++;
+    c.maxCostUsd += e.maxCostUsd;
+    c.largestTokens = Math.max(c.largestTokens, e.prefixTokens + e.batchTokens + s.body.max_tokens);
+  }
+  c.cachedAnswers = plan.discovery.length - c.discoveryBatches + plan.refineCached.filter((x) => x !== undefined).length;
+  return c;
+}
+
+/** What the dream is about to send and may cost, said before the first request (stderr on the CLI). */
+export function estimateLine(plan: Plan, caps: { perDream: number; monthly: number }): string {
+  const c = costOfPlan(plan, caps);
+  return `about to send ${c.requests} request(s): ${c.discoveryBatches} discovery batch(es) reading ${c.sessionsToRead} session(s)${c.resumed ? ` (${c.resumed} resumed)` : ''}, ${c.requests - c.discoveryBatches} refinement batch(es)${c.cachedAnswers ? `; ${c.cachedAnswers} answered from the cache` : ''}; expected about $${c.expectedCostUsd.toFixed(3)}, at most $${c.maxCostUsd.toFixed(3)} (caps: $${caps.perDream.toFixed(2)} per dream, $${caps.monthly.toFixed(2)} a month, checked before each request).`;
+}
+
 /** The dream's fresh observation index (written by the worker), else the store's, else one built from the signals given. */
 function indexFor(input: DreamInput, signals: Signal[]): ObservationIndex {
   if (input.indexOut && fs.existsSync(input.indexOut)) return ObservationIndex.parse(JSON.parse(fs.readFileSync(input.indexOut, 'utf8')));
@@ -170,6 +214,8 @@ export async function refineWithClaude(input: DreamInput, heuristic: DreamOutput
     if (plan.ledgerNote) log(plan.ledgerNote);
     return { output: { ...heuristic, message: [heuristic.message, plan.ledgerNote, 'Claude engine: no session it has not read and nothing new to refine, so nothing was sent.'].filter(Boolean).join(' ') }, usage, requests, fellBack: false, ledger };
   }
+
+  log(estimateLine(plan, caps));
 
   const sender = opts.sender ?? createSender({
     apiKey: key,
