@@ -155,6 +155,25 @@ describe('the discovery pass, against the fake Messages API', () => {
     expect(lessons.filter((l) => /pnpm/i.test(l.text) && l.status !== 'retired').length).toBe(1);
   });
 
+  it('an unusable answer twice leaves that batch pending, the others go on, and the next dream resends it first', async () => {
+    const store = freshStore();
+    const bodies = discoveryBodies(await withCore(store, (api) => api.call('claude.preview')));
+    recordPnpmAnswers(bodies);
+    fake.setScript({ steps: ['malformed', 'malformed'], then: 'good' });
+    const first = await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    // Batch 1 twice (the second time with a note saying what was wrong), then the others.
+    expect(fake.requests.slice(0, 2).map((q) => q.answer)).toEqual(['malformed', 'malformed']);
+    expect(JSON.stringify(fake.requests[1].body)).toMatch(/Your previous answer could not be used: the record_patterns input does not match its schema/);
+    expect(fake.requests.slice(2, 4).map((q) => q.body)).toEqual([bodies[1], bodies[2]]);
+    expect(first.message).toMatch(/Discovery batch 1 of 3 dropped after a retry: the record_patterns input does not match its schema/);
+    expect(loadLedger(store).ledger.pending.map((p) => p.kind)).toEqual(['discovery']);
+    fake.reset();
+    fake.setScript('good');
+    await withCore(store, (api) => api.call('dreams.run', { engine: 'claude' }));
+    expect(fake.requests[0].body).toEqual(bodies[0]);
+    expect(loadLedger(store).ledger.pending).toEqual([]);
+  });
+
   it('the cap is checked before each request: the dream stops before the one that would pass it', async () => {
     const store = freshStore();
     const preview = await withCore(store, (api) => api.call('claude.preview'));
