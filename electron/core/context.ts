@@ -29,4 +29,4 @@ export interface CoreContext {
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;
 
-export type ClaudeTuning = Partial<Pick<RefineOptions, 'baseURL' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'sleep' | 'log' | 'promptCaching'>>;
+export type ClaudeTuning = Partial<Pick<RefineOptions, 'baseURL' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'sleep' | 'log' | 'promptCaching' | 'discoveryBatchSessions'>>;

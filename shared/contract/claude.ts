@@ -43,6 +43,11 @@ export const ClaudeEstimate = ClaudeStatus.extend({
   maxCostUsd: z.number(),
   /** Batches that fit under both caps (the dream stops before the others, saying so). */
   batchesWithinCaps: z.number().int().nonnegative(),
+  /** Of `batches`: discovery batches (session digests) and the sessions they carry. */
+  discoveryBatches: z.number().int().nonnegative(),
+  sessionsToRead: z.number().int().nonnegative(),
+  /** Batches a failed Claude dream left; the next one resumes them first. */
+  pending: z.array(z.object({ kind: z.enum(['discovery', 'refine']), items: z.number().int().nonnegative(), reason: z.string(), at: z.string() })),
   note: z.string(),
 });
 export type ClaudeEstimate = z.infer<typeof ClaudeEstimate>;
@@ -51,6 +56,8 @@ export const ClaudePreview = z.object({
   model: z.string(),
   /** The exact Messages API request bodies, in order (secrets already redacted, twice). */
   requests: z.array(z.record(z.string(), z.unknown())),
+  /** One per request: what it carries (sessions for discovery, clusters for refinement) and its size. */
+  batches: z.array(z.object({ kind: z.enum(['discovery', 'refine']), items: z.number().int().nonnegative(), bytes: z.number().int().nonnegative(), tokens: z.number().int().nonnegative(), resumed: z.string().optional() })),
   note: z.string(),
 });
 export type ClaudePreview = z.infer<typeof ClaudePreview>;

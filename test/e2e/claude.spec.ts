@@ -10,6 +10,9 @@ import type { Dream } from '../../shared/model';
 import { runCli, tempDir } from '../helpers/env';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
+import type { ClaudePreview } from '../../shared/contract/claude';
+import type { RequestBody } from '../../electron/core/dreaming/claude/prompt';
+import { PNPM_WISH, recordAnswers } from '../helpers/discovery-answers';
 import { launch, screenshot, serve, type Served } from './harness';
 
 const KEY = 'sk-ant-e2e-fake-key-000000000000000000';
@@ -18,6 +21,8 @@ describe('browser mode: a dream with the Claude engine', () => {
   const work = tempDir();
   const store = path.join(work, 'store');
   let fake: FakeAnthropic;
+  /** Claude's answers to the discovery requests, by request hash (test/helpers/discovery-answers.ts). */
+  const recorded: Record<string, unknown> = {};
   let served: Served;
   let browser: Browser;
   let page: Page;
@@ -32,7 +37,7 @@ describe('browser mode: a dream with the Claude engine', () => {
 
   beforeAll(async () => {
     expect(runCli(['import', writeCorpus(work), '--store', store, '--json']).code).toBe(0);
-    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY });
+    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY, recorded });
     served = await serve(store, { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: KEY });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -66,10 +71,13 @@ describe('browser mode: a dream with the Claude engine', () => {
     await dialog.getByText(`model ${preview.model}`).first().waitFor();
     await expect(dialog.getByText(/^System/).count()).resolves.toBeGreaterThan(0);
     await expect(dialog.getByText('Message · user').count()).resolves.toBe(preview.requests.length);
-    expect(await dialog.getByLabel('Preview totals').innerText()).toMatch(new RegExp(`^${preview.requests.length} requests? to ${preview.model} · ≈[\\d,]+ input tokens$`));
+    expect(await dialog.getByLabel('Preview totals').innerText()).toMatch(new RegExp(`^${preview.requests.length} requests? to ${preview.model} · ≈[\\d,]+ input tokens · 1 discovery batch reading \\d+ sessions$`));
     const shown = await dialog.innerText();
     expect(shown).toContain('«redacted:github-token»');
     for (const secret of SECRET_VALUES) expect(shown).not.toContain(secret);
+    // Each request says what it carries: the discovery batch of session digests comes first.
+    expect(await dialog.getByLabel('What it carries').first().innerText()).toMatch(/^discovery · \d+ session digests$/);
+    expect(await dialog.getByLabel('What it carries').last().innerText()).toMatch(/^refinement · \d+ clusters?$/);
     await screenshot(page, 'claude-preview-dialog');
     expect(fake.requests).toHaveLength(0);
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -97,13 +105,16 @@ describe('browser mode: a dream with the Claude engine', () => {
     await engine.selectOption('claude');
     // The same privacy check sits beside the engine choice once Claude is picked.
     await main.getByRole('button', { name: 'Preview what would be sent' }).first().waitFor();
+    // What Claude will answer to the discovery request the dream sends (the pnpm wish, cited on every line).
+    const preview = await api<ClaudePreview>('claude.preview');
+    recordAnswers(recorded, preview.requests.filter((_, i) => preview.batches[i].kind === 'discovery') as unknown as RequestBody[], [PNPM_WISH]);
     await main.getByRole('button', { name: 'Dream now' }).first().click();
     const details = page.getByLabel('Dream details');
     await details.getByText('Claude engine').waitFor({ timeout: 60_000 });
-    // Claude's reasons, one line per change, as the fake server wrote them from the real request.
-    await details.getByText(/differently worded corrections about "pnpm" across \d+ sessions\./).first().waitFor();
+    // Claude's reasons, one line per change; the support is Reverie's own count.
+    await details.getByText(/Found by Claude across sessions; Reverie counts 4 sessions/).first().waitFor();
     await expect(details.getByRole('article').count()).resolves.toBeGreaterThan(0);
-    const added = details.getByRole('article', { name: /Follow the user's standing wish about pnpm/ });
+    const added = details.getByRole('article', { name: /Use pnpm for every install/ });
     await expect(added.count()).resolves.toBeGreaterThan(0);
     // What the dream cost is on screen, from the usage the API reported.
     const figures = details.getByRole('group', { name: 'Dream figures' });
@@ -118,6 +129,7 @@ describe('browser mode: a dream with the Claude engine', () => {
     const dreams = await api<Dream[]>('dreams.list');
     const claude = dreams.find((d) => d.engine === 'claude');
     expect(claude?.usage?.inputTokens).toBeGreaterThan(0);
-    expect(claude?.changes.some((c) => /differently worded corrections/.test(c.reason ?? ''))).toBe(true);
+    expect(claude?.changes.some((c) => /Reverie counts 4 sessions/.test(c.reason ?? ''))).toBe(true);
+    expect(claude?.changes.some((c) => /^Made actionable from/.test(c.reason ?? ''))).toBe(true);
   });
 });

@@ -45,6 +45,12 @@ export interface FakeOptions {
   requireCache?: boolean;
   retryAfterSeconds?: number;
   slowMs?: number;
+  /**
+   * Recorded tool calls for discovery requests (record_patterns), keyed by the request's hash
+   * (sha256 of the body as sent, see requestHash in core): a good answer to a request recorded
+   * here is that tool input. An unrecorded discovery request gets an empty list of patterns.
+   */
+  recorded?: Record<string, unknown>;
 }
 
 export interface Usage { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }
@@ -55,6 +61,8 @@ export interface RecordedRequest {
   violations: string[];
   answer: Step | 'refused';
   usage?: Usage;
+  /** sha256 of the body as received: the key of `recorded` answers. */
+  hash?: string;
 }
 
 export interface FakeAnthropic {
@@ -116,7 +124,8 @@ export function goodAnswer(body: Record<string, unknown>): { changes: unknown[] 
   }
   const best = [...byWord.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
   if (best && best[1].length >= 2 && best[1].reduce((n, c) => n + c.sessions, 0) >= min) {
-    const [word, group] = best;
+    // Within the schema's limits, as a real answer must be (12 clusters, 8 evidence ids).
+    const [word, group] = [best[0], best[1].slice(0, 8)];
     changes.push({
       op: 'add', kind: 'preference', title: `Follow the user's standing wish about ${word}`,
       text: `The user keeps asking for this; do it without being told: ${group[0].evidence[0].text}`.slice(0, 400),
@@ -223,12 +232,16 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
       if (now === '403') return json(403, { type: 'error', error: { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' } });
 
       const b = body!;
-      const input = now === 'malformed'
-        ? { changes: [{ op: 'sharpen', lesson: 'the first lesson', text: 'short' }] }
-        : now === 'bogus' ? bogusAnswer(b) : now === 'empty' ? { changes: [] } : goodAnswer(b);
+      const tool = (b.tools as { name?: string }[])[0]?.name === 'record_patterns' ? 'record_patterns' : 'record_changes';
+      rec.hash = createHash('sha256').update(JSON.stringify(b)).digest('hex');
+      const input = tool === 'record_patterns'
+        ? now === 'malformed' ? { patterns: [{ kind: 'habit', title: 'x', evidence: [] }] } : now === 'empty' ? { patterns: [] } : (opts.recorded?.[rec.hash] ?? { patterns: [] })
+        : now === 'malformed'
+          ? { changes: [{ op: 'sharpen', lesson: 'the first lesson', text: 'short' }] }
+          : now === 'bogus' ? bogusAnswer(b) : now === 'empty' ? { changes: [] } : goodAnswer(b);
       const content = now === 'no-tool'
         ? [{ type: 'text', text: 'Here are my thoughts on the lessons, in prose instead of a tool call.' }]
-        : [{ type: 'tool_use', id: `toolu_fake_${n}`, name: 'record_changes', input, caller: { type: 'direct' } }];
+        : [{ type: 'tool_use', id: `toolu_fake_${n}`, name: tool, input, caller: { type: 'direct' } }];
       // Simulated usage: the prefix (tools + system) is cached when it carries a breakpoint.
       const prefix = JSON.stringify(b.tools) + JSON.stringify(b.system);
       const rest = tokens(JSON.stringify(b.messages));

@@ -9,6 +9,8 @@ import { openCore } from '../../electron/core/core';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { readSessionFile } from '../../electron/core/store/store';
 import { runCli, runCliAsync, tempDir } from '../helpers/env';
+import type { RequestBody } from '../../electron/core/dreaming/claude/prompt';
+import { PNPM_WISH, recordAnswers } from '../helpers/discovery-answers';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { SECRET_VALUES, writeCorpus } from '../unit/claude/corpus';
 
@@ -32,6 +34,8 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
   /** The same store dreamt by the heuristic engine alone: what Claude starts from, and what a fallback must equal. */
   let heuristicDream: Dream;
   let fake: FakeAnthropic;
+  /** Claude's answers to the discovery requests, by request hash (see test/helpers/discovery-answers.ts). */
+  const recorded: Record<string, unknown> = {};
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
@@ -41,7 +45,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
     heuristicDream = h.json as Dream;
     // The wish in four unrelated wordings is beyond the heuristic engine: that is Claude's to find.
     expect(heuristicDream.changes.some((c) => /pnpm/i.test(c.after?.text ?? ''))).toBe(false);
-    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY });
+    fake = await startFakeAnthropic({ secrets: SECRET_VALUES, apiKey: KEY, recorded });
     env = { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: KEY };
   });
   afterAll(() => fake?.close());
@@ -51,12 +55,17 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
     expect(fake.requests.length).toBe(0);
     const heuristicLessons = heuristicDream.changes.filter((c) => c.op === 'add').length;
     expect(heuristicLessons).toBeGreaterThan(0);
-    expect(estimate).toMatchObject({ keyPresent: true, model: 'claude-sonnet-5-5', batches: 2, batchesWithinCaps: 2, lessons: heuristicLessons });
+    // One discovery batch (every session's digest fits) and one refinement batch (the lessons; the
+    // sessions' wishes go to discovery).
+    expect(estimate).toMatchObject({ keyPresent: true, model: 'claude-sonnet-5-5', batches: 2, discoveryBatches: 1, batchesWithinCaps: 2, lessons: heuristicLessons, pending: [] });
+    expect(estimate.sessionsToRead).toBeGreaterThan(0);
     expect(estimate.cacheWriteTokens).toBeGreaterThan(0);
-    expect(estimate.cacheReadTokens).toBe(estimate.cacheWriteTokens);
+    // Each prefix (discovery's, refinement's) is used once here: written, never read.
+    expect(estimate.cacheReadTokens).toBe(0);
     expect(estimate.expectedCostUsd).toBeGreaterThan(0);
     expect(estimate.maxCostUsd).toBeGreaterThan(estimate.expectedCostUsd);
     expect(preview.requests.length).toBe(2);
+    expect(preview.batches.map((b) => b.kind)).toEqual(['discovery', 'refine']);
     const text = JSON.stringify(preview.requests);
     for (const s of SECRET_VALUES) expect(text).not.toContain(s);
     expect(text).toContain('«redacted:github-token»');
@@ -64,6 +73,7 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
 
   it('learns lessons with reasons, records usage, and sends exactly what the preview showed', async () => {
     const preview = await withCore(storeA, (api) => api.call('claude.preview'));
+    recordAnswers(recorded, preview.requests.filter((_, i) => preview.batches[i].kind === 'discovery') as unknown as RequestBody[], [PNPM_WISH]);
     const r = await runCliAsync(['dream', '--engine', 'claude', '--store', storeA, '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(fake.violations()).toEqual([]);
@@ -71,17 +81,18 @@ describe('dream --engine claude, through the CLI and the fake Messages API', () 
 
     const dream = r.json as Dream;
     expect(dream).toMatchObject({ engine: 'claude', status: 'applied' });
-    expect(dream.message).toMatch(/Claude \(claude-sonnet-5-5\) refined 2 of 2 batch\(es\)/);
+    expect(dream.message).toMatch(/Claude \(claude-sonnet-5-5\): cost \$0\.\d+\. Discovery read \d+ session\(s\) in 1 of 1 batch\(es\).* Refined 1 of 1 batch\(es\)/);
     expect(dream.usage!.inputTokens).toBe(fake.requests.reduce((n, q) => n + q.usage!.input_tokens, 0));
-    expect(dream.usage!.cacheReadTokens).toBeGreaterThan(0);
+    expect(dream.usage!.cacheWriteTokens).toBeGreaterThan(0);
     expect(dream.usage!.costUsd).toBeGreaterThan(0);
     for (const c of dream.changes) expect(c.reason.length).toBeGreaterThan(10);
 
     const human = await runCliAsync(['dreams', '--store', storeA], { env });
-    expect(human.stdout).toMatch(/add +Follow the user's standing wish about pnpm — 4 differently worded corrections/);
+    expect(human.stdout).toMatch(/add +Use pnpm for every install — Found by Claude across sessions; Reverie counts 4 sessions/);
 
     const lessons = runCli(['lessons', '--store', storeA, '--json']).json as Lesson[];
     const pnpm = lessons.find((l) => /pnpm/.test(l.title))!;
+    expect(lessons.filter((l) => /pnpm/.test(l.text)).length).toBe(1);
     expect(pnpm).toMatchObject({ kind: 'preference', origin: 'learned', status: 'active', support: { sessions: 4 } });
     // Evidence points at real stored events, and the stored excerpts are the redacted ones.
     for (const e of pnpm.evidence) {

@@ -30,7 +30,8 @@ describe('dream --engine claude --preview', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(fake.requests.length).toBe(0);
     expect(r.stdout).toMatch(/^Claude preview \(claude-sonnet-5-5\): \d+ request\(s\)\. Nothing was sent\./);
-    expect(r.stdout).toMatch(/── Request 1 of \d+ · claude-sonnet-5-5 · max_tokens \d+ · ≈[\d,]+ input tokens/);
+    expect(r.stdout).toMatch(/── Request 1 of \d+ · discovery: \d+ session digest\(s\) · claude-sonnet-5-5 · max_tokens \d+ · ≈[\d,]+ input tokens/);
+    expect(r.stdout).toMatch(/── Request \d+ of \d+ · refinement: \d+ cluster\(s\) · claude-sonnet-5-5/);
     expect(r.stdout).toContain('[system]');
     expect(r.stdout).toContain('[user]');
     expect(r.stdout).toContain('[tools] record_changes');

@@ -26,7 +26,7 @@ describe('tokens per Claude dream, with and without caching', () => {
   async function dream(name: string, promptCaching: boolean): Promise<Dream> {
     const store = path.join(work, name);
     expect(runCli(['import', logs, '--store', store, '--json']).code).toBe(0);
-    const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), apiKey: async () => KEY, claude: { baseURL: fake.url, promptCaching, log: () => {} } });
+    const core = await openCore({ storeDir: store, host: 'cli', worker: sourceWorkerLauncher(), apiKey: async () => KEY, claude: { baseURL: fake.url, promptCaching, log: () => {}, discoveryBatchSessions: 8 } });
     try {
       return await createClient(core.dispatch).call('dreams.run', { engine: 'claude' });
     } finally {
@@ -37,6 +37,15 @@ describe('tokens per Claude dream, with and without caching', () => {
   it('caching bills the stable prefix once per dream', async () => {
     const cached = await dream('cached', true);
     const requests = fake.requests.length;
+    // Discovery and refinement each have their own stable prefix: each is written once, then read.
+    const prefixes = new Map<string, number[]>();
+    for (const q of fake.requests) {
+      const key = JSON.stringify(q.body!.system);
+      prefixes.set(key, [...(prefixes.get(key) ?? []), q.usage!.cache_creation_input_tokens + q.usage!.cache_read_input_tokens]);
+    }
+    expect(prefixes.size).toBe(2);
+    expect([...prefixes.values()].some((sizes) => sizes.length > 1)).toBe(true);
+    const expectedReads = [...prefixes.values()].reduce((n, sizes) => n + sizes[0] * (sizes.length - 1), 0);
     fake.reset();
     const plain = await dream('plain', false);
     expect(fake.violations()).toEqual([]);
@@ -46,7 +55,8 @@ describe('tokens per Claude dream, with and without caching', () => {
     // Same dream, same prompt (give or take the cache_control markers themselves); caching moves
     // the prefix from full-price input to one cache write and cheap reads.
     expect(Math.abs(c.inputTokens + c.cacheReadTokens + c.cacheWriteTokens - p.inputTokens) / p.inputTokens).toBeLessThan(0.01);
-    expect(c.cacheReadTokens).toBe(c.cacheWriteTokens * (requests - 1));
+    expect(c.cacheReadTokens).toBe(expectedReads);
+    expect(c.cacheWriteTokens).toBe([...prefixes.values()].reduce((n, sizes) => n + sizes[0], 0));
     expect(c.costUsd).toBeLessThan(p.costUsd);
     const billed = (u: typeof c) => costOf({ ...u, outputTokens: 0 }, 'claude-sonnet-5-5');
     const line = (label: string, u: typeof c) =>

@@ -10,6 +10,7 @@ import { openCore, type Core } from '../../electron/core/core';
 import type { WorkerLauncher } from '../../electron/core/dreaming/runner';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { alwaysIdle } from '../../electron/core/scheduler/idle';
+import { emptyLedger, LEDGER_FILE } from '../../electron/core/dreaming/claude/ledger';
 import { MAIN_FILE } from '../../electron/core/store/store';
 import { fixture, replayClaudeSession, tempDir, until } from '../helpers/env';
 
@@ -107,6 +108,29 @@ describe('dream scheduler', () => {
     const next = Date.parse(c.store.data.scheduler.nextDueAt!);
     expect(next).toBeGreaterThan(Date.now());
     expect(new Date(next).getHours()).toBe(3);
+  }, 60_000);
+
+  it('a due dream with nothing new runs anyway when a Claude dream left batches pending, and only then', async () => {
+    const c = await core();
+    await call(c, 'settings.set', { patch: { engine: 'claude', schedule: { cron: '0 3 * * *', afterNewSessions: 0 } } });
+    await importReplays(c, 1);
+    await call(c, 'dreams.run', { engine: 'heuristic' });
+    const due = async () => {
+      c.store.data.scheduler.cron = '0 3 * * *';
+      c.store.data.scheduler.nextDueAt = new Date(Date.now() - 60_000).toISOString();
+      await c.store.writeMain();
+    };
+    await due();
+    c.scheduler.start({ tickMs: 50 });
+    // Nothing new, nothing pending: the schedule moves on without a run.
+    await until('the schedule moved on', () => Date.parse(c.store.data.scheduler.nextDueAt!) > Date.now());
+    expect(c.store.data.scheduler.runs.filter((r) => r.trigger !== 'manual')).toEqual([]);
+    await c.scheduler.stop();
+    fs.writeFileSync(path.join(c.store.dir, LEDGER_FILE), JSON.stringify({ ...emptyLedger(), pending: [{ kind: 'discovery', ids: ['x'], reason: "stopped at discovery batch 2 of 3: Anthropic's API failed (500).", at: new Date().toISOString() }] }));
+    await due();
+    c.scheduler.start({ tickMs: 50 });
+    const run = await until('the resuming dream', () => c.store.data.scheduler.runs.find((r) => r.trigger !== 'manual'));
+    expect(run.trigger).toBe('schedule');
   }, 60_000);
 
   it('cancel terminates the worker and leaves the store untouched; one dream at a time', async () => {

@@ -31,7 +31,9 @@ export function renderPreview(p: ClaudePreview): string {
   const lines = [`Claude preview (${p.model}): ${p.requests.length} request(s). Nothing was sent.`, p.note];
   p.requests.forEach((body, i) => {
     const t = requestTokens(body);
-    lines.push('', `── Request ${i + 1} of ${p.requests.length} · ${String(body.model)} · max_tokens ${String(body.max_tokens)} · ≈${(t.prefix + t.messages).toLocaleString('en')} input tokens (${t.prefix.toLocaleString('en')} cacheable) ──`);
+    const b = p.batches[i];
+    const what = b ? ` · ${b.kind === 'discovery' ? `discovery: ${b.items} session digest(s)` : `refinement: ${b.items} cluster(s)`}${b.resumed ? ' · resumed (pending)' : ''}` : '';
+    lines.push('', `── Request ${i + 1} of ${p.requests.length}${what} · ${String(body.model)} · max_tokens ${String(body.max_tokens)} · ≈${(t.prefix + t.messages).toLocaleString('en')} input tokens (${t.prefix.toLocaleString('en')} cacheable) ──`);
     lines.push('[system]', contentText(body.system));
     for (const m of (body.messages as { role: string; content: unknown }[] | undefined) ?? []) lines.push(`[${m.role}]`, contentText(m.content));
     const tools = (body.tools as { name?: string }[] | undefined) ?? [];

@@ -7,8 +7,9 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { readSignals } from '../dreaming/compute';
 import { undoneChanges } from '../dreaming/review';
 import { DEFAULT_CLAUDE_MODEL, PRICES, priceOf, type Usage } from '../dreaming/claude/models';
-import { estimateRequest } from '../dreaming/claude/prompt';
-import { planRefinement, refineWithClaude } from '../dreaming/claude/refine';
+import { saveLedger } from '../dreaming/claude/ledger';
+import { estimateTokens } from '../dreaming/claude/prompt';
+import { costOfPlan, outgoing, planRefinement, refineWithClaude } from '../dreaming/claude/refine';
 import { runDreamInWorker } from '../dreaming/runner';
 import type { DreamInput, DreamOutput } from '../dreaming/types';
 
@@ -23,12 +24,16 @@ export function monthSpentUsd(dreams: Dream[], now: string): number {
  * Applies the dream's engine to the heuristic result. For `heuristic` it is the identity; for
  * `claude` it refines, and on any failure returns the heuristic result with a message saying why.
  */
-export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage; engine: 'heuristic' | 'claude' }> {
-  if (engine !== 'claude') return { output: heuristic, engine: 'heuristic' };
+export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude', input: DreamInput, heuristic: DreamOutput): Promise<{ output: DreamOutput; usage?: Usage; engine: 'heuristic' | 'claude'; commit: () => void }> {
+  if (engine !== 'claude') return { output: heuristic, engine: 'heuristic', commit: () => {} };
   const r = await refineWithClaude(input, heuristic, { ...ctx.claude, apiKey: ctx.apiKey, monthSpentUsd: monthSpentUsd(ctx.store.data.dreams, input.now) });
+  // The caller commits the ledger once the dream is recorded, so it never claims lessons were
+  // refined that the store does not hold. What Claude read, answered and left pending is kept even
+  // when the dream falls back: paid-for answers are never asked for twice, failed batches resume first.
+  const commit = () => saveLedger(input.storeDir, r.ledger);
   // `engine` is what ran: a fallback before any request (no key, a cap) is the heuristic's dream.
-  if (r.fellBack && r.requests === 0) return { output: r.output, engine: 'heuristic' };
-  return { output: r.output, usage: r.usage, engine: 'claude' };
+  if (r.fellBack && r.requests === 0) return { output: r.output, engine: 'heuristic', commit };
+  return { output: r.output, usage: r.usage, engine: 'claude', commit };
 }
 
 /** The same snapshot dreams.run builds (kept in step with electron/core/handlers/dreams.ts). */
@@ -37,15 +42,20 @@ function snapshot(ctx: CoreContext, full: boolean): DreamInput {
   return {
     storeDir: store.dir,
     full,
-    sessionIds: store.sessions.map((s) => s.id),
+    sessionIds: store.sessions.filter((s) => full || !s.dreamt).map((s) => s.id),
     lessons: store.data.lessons,
     tombstones: store.data.tombstones,
     settings: store.data.settings,
     now: new Date().toISOString(),
     agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
     undone: undoneChanges(store.data.dreams),
+    // As dreams.run: only not-yet-dreamt sessions are new to the heuristics, but Claude also reads
+    // every session it has not read before (the discovery pass keeps its own ledger).
+    allSessionIds: store.sessions.map((s) => s.id),
   };
 }
+
+const nothingToSend = 'Claude has read every session and refined every lesson in its current wording: a dream now would send nothing.';
 
 /** What a host without a key store says (browser mode, the CLI); the desktop app answers these itself (electron/main/host-methods.ts). */
 export const NO_KEY_STORE = 'Browser mode and the CLI keep no API key: set ANTHROPIC_API_KEY in the environment before starting Reverie (npm start, reverie serve, reverie dream). The desktop app can store a key encrypted by your OS keychain.';
@@ -67,7 +77,7 @@ export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status'
   const plan = async (full: boolean) => {
     const input = snapshot(ctx, full);
     const heuristic = await runDreamInWorker(ctx.worker, input);
-    return { input, ...planRefinement(input, heuristic, readSignals(input)) };
+    return { input, ...planRefinement(input, heuristic, readSignals(input), ctx.claude.promptCaching ?? true, { discoveryBatchSessions: ctx.claude.discoveryBatchSessions }) };
   };
   return {
     'claude.status': status,
@@ -83,35 +93,29 @@ export function claudeHandlers(ctx: CoreContext): DomainHandlers<'claude.status'
     },
     async 'claude.estimate'({ full }) {
       const [s, p] = await Promise.all([status(), plan(full)]);
-      let inputTokens = 0, cacheWriteTokens = 0, cacheReadTokens = 0, outputTokens = 0, expected = 0, max = 0, within = 0;
-      p.requests.forEach((body, i) => {
-        const e = estimateRequest(body, p.batches[i].clusters.length, i === 0);
-        inputTokens += e.batchTokens;
-        if (i === 0) cacheWriteTokens += e.prefixTokens;
-        else cacheReadTokens += e.prefixTokens;
-        outputTokens += e.expectedOutputTokens;
-        expected += e.expectedCostUsd;
-        if (max + e.maxCostUsd <= s.caps.perDream && s.monthSpentUsd + max + e.maxCostUsd <= s.caps.monthly) within++;
-        max += e.maxCostUsd;
-      });
+      const c = costOfPlan(p, s.caps, s.monthSpentUsd);
       const round = (n: number) => Math.round(n * 1e6) / 1e6;
-      const note = !p.requests.length
-        ? 'Nothing new for Claude to refine: a dream now would send nothing.'
-        : `${p.requests.length} request(s) to ${s.model}; expected about $${expected.toFixed(3)}, at most $${max.toFixed(3)}${within < p.requests.length ? `; the cost caps allow ${within} of them` : ''}.${s.keyPresent ? '' : ' No API key yet: add one in Settings or set ANTHROPIC_API_KEY.'}`;
+      const note = !c.requests
+        ? nothingToSend
+        : `${c.requests} request(s) to ${s.model}${c.discoveryBatches ? ` (${c.discoveryBatches} discovery batch(es) reading ${c.sessionsToRead} session(s))` : ''}; expected about $${c.expectedCostUsd.toFixed(3)}, at most $${c.maxCostUsd.toFixed(3)}${c.withinCaps < c.requests ? `; the cost caps allow ${c.withinCaps} of them` : ''}.${s.keyPresent ? '' : ' No API key yet: add one in Settings or set ANTHROPIC_API_KEY.'}`;
       return {
-        ...s, batches: p.batches.length, clusters: p.material.clusters.length, lessons: p.material.lessons.length,
-        inputTokens, cacheWriteTokens, cacheReadTokens, outputTokens,
-        expectedCostUsd: round(expected), maxCostUsd: round(max), batchesWithinCaps: within, note,
+        ...s, batches: c.requests, clusters: p.material.clusters.length, lessons: p.material.lessons.length,
+        discoveryBatches: c.discoveryBatches, sessionsToRead: c.sessionsToRead,
+        pending: p.ledger.pending.map((x) => ({ kind: x.kind, items: x.ids.length, reason: x.reason, at: x.at })),
+        inputTokens: c.inputTokens, cacheWriteTokens: c.cacheWriteTokens, cacheReadTokens: c.cacheReadTokens, outputTokens: c.outputTokens,
+        expectedCostUsd: round(c.expectedCostUsd), maxCostUsd: round(c.maxCostUsd), batchesWithinCaps: c.withinCaps, note,
       };
     },
     async 'claude.preview'({ full }) {
       const p = await plan(full);
+      const sends = outgoing(p);
       return {
         model: p.input.settings.claudeModel,
-        requests: p.requests as unknown as Record<string, unknown>[],
-        note: p.requests.length
-          ? `These ${p.requests.length} request bodies are sent as shown (POST /v1/messages). A batch whose answer is invalid is sent once more with one extra line saying what was wrong.`
-          : 'Nothing new for Claude to refine: a dream now would send nothing.',
+        requests: sends.map((x) => x.body) as unknown as Record<string, unknown>[],
+        batches: sends.map((x) => ({ kind: x.kind, items: x.items, bytes: Buffer.byteLength(JSON.stringify(x.body)), tokens: estimateTokens(JSON.stringify(x.body)), ...(x.resumed ? { resumed: x.resumed } : {}) })),
+        note: sends.length
+          ? `These ${sends.length} request bodies are sent as shown (POST /v1/messages), in this order: discovery batches (session digests; pending ones first), then refinement of the lessons. Refinement is built before discovery answers, so a lesson discovery adds is not in it. A batch whose answer is invalid is sent once more with one extra line saying what was wrong.`
+          : nothingToSend,
       };
     },
   };

@@ -48,7 +48,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           undone: undoneChanges(store.data.dreams),
         };
         try {
-          const { output, usage, engine: ran } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
+          const { output, usage, engine: ran, commit } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
           const review = settings.reviewMode && output.changes.length > 0;
           const dream: Dream = {
             id,
@@ -66,6 +66,8 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
           store.data.dreams.push(dream);
           await store.writeMain();
+          // The Claude engine's ledger (sessions read, answers, pending batches) follows the recorded dream.
+          commit();
           // The observations are facts about sessions, not lessons: they advance even in review.
           if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
           // Everything the worker saw is now in the index (after a rebuild that is every session).

@@ -18,6 +18,7 @@ import type { CoreContext } from '../context';
 import { DreamCancelled, dreamRunContext } from '../dreaming/runner';
 import { RUN_LOG_LIMIT } from '../store/schema';
 import { neverIdle, type IdleProbe } from './idle';
+import { loadLedger } from '../dreaming/claude/ledger';
 
 export interface DreamArgs { engine?: 'heuristic' | 'claude'; full: boolean }
 /** The host's full dream path (dreams.run with its wrappers, e.g. auto write-back), run inside dreamRunContext. */
@@ -103,6 +104,11 @@ export class DreamScheduler {
     return true;
   }
 
+  /** A Claude dream left batches pending (an API failure, the cap): a due dream resumes them even with nothing new. */
+  private claudePending(engine: string): boolean {
+    return engine === 'claude' && loadLedger(this.ctx.store.dir).ledger.pending.length > 0;
+  }
+
   newSessions(): number {
     return this.ctx.store.sessions.reduce((n, s) => n + (s.dreamt ? 0 : 1), 0);
   }
@@ -151,7 +157,7 @@ export class DreamScheduler {
       trigger = now.getTime() - Date.parse(state.nextDueAt) > CATCH_UP_AFTER_MS ? 'catch-up' : 'schedule';
     }
     const fresh = this.newSessions();
-    if (trigger && fresh === 0) {
+    if (trigger && fresh === 0 && !this.claudePending(settings.engine)) {
       // Due, but nothing new to dream over: move the schedule on without a run.
       await this.saveState(() => { state.nextDueAt = nextCronTime(cron!, now)?.toISOString() ?? null; });
       trigger = null;

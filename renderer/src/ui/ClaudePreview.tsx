@@ -1,7 +1,9 @@
 // "Preview what would be sent": the exact Messages API request bodies a Claude dream would send
 // (claude.preview runs the heuristic dream on a snapshot, redacts, and sends nothing), shown in
-// full: model, system blocks, messages, and a token estimate per request. This is the user's
-// privacy check, so nothing is summarised or elided.
+// full: model, system blocks, messages, and a token estimate per request. Discovery batches (the
+// digests of sessions Claude has not read, a resumed pending batch first) come before the
+// refinement of the lessons, each labelled with what it carries. This is the user's privacy check,
+// so nothing is summarised or elided.
 import { useEffect, useState } from 'react';
 import type { ClaudePreview } from '../../../shared/contract';
 import { api } from '../api';
@@ -38,6 +40,7 @@ export function ClaudePreviewDialog({ full, onClose }: { full: boolean; onClose:
   }, [full]);
   const tokens = preview?.requests.map((r) => ({ prefix: estimateTokens(JSON.stringify(r.tools ?? []) + JSON.stringify(r.system ?? [])), messages: estimateTokens(JSON.stringify(r.messages ?? [])) })) ?? [];
   const total = tokens.reduce((n, t) => n + t.prefix + t.messages, 0);
+  const discovery = preview?.batches.filter((b) => b.kind === 'discovery') ?? [];
   return (
     <Dialog
       wide
@@ -45,7 +48,7 @@ export function ClaudePreviewDialog({ full, onClose }: { full: boolean; onClose:
       description={<>Nothing has been sent. {full ? 'A full re-dream' : 'A dream over the new sessions'} would send these request bodies to Anthropic exactly as shown, secrets already redacted.</>}
       onClose={onClose}
       footer={<>
-        {preview && <span className="muted" aria-label="Preview totals">{plural(preview.requests.length, 'request')} to {preview.model} · ≈{total.toLocaleString()} input tokens</span>}
+        {preview && <span className="muted" aria-label="Preview totals">{plural(preview.requests.length, 'request')} to {preview.model} · ≈{total.toLocaleString()} input tokens{discovery.length ? ` · ${plural(discovery.length, 'discovery batch', 'discovery batches')} reading ${plural(discovery.reduce((n, b) => n + b.items, 0), 'session')}` : ''}</span>}
         <button type="button" className="btn" onClick={onClose}>Close</button>
       </>}
     >
@@ -56,6 +59,12 @@ export function ClaudePreviewDialog({ full, onClose }: { full: boolean; onClose:
         <section key={i} className="preview-req" aria-label={`Request ${i + 1}`}>
           <header>
             <h3>Request {i + 1} of {preview.requests.length}</h3>
+            {preview.batches[i] && (
+              <span className="tag" aria-label="What it carries">
+                {preview.batches[i].kind === 'discovery' ? `discovery · ${plural(preview.batches[i].items, 'session digest')}` : `refinement · ${plural(preview.batches[i].items, 'cluster')}`}
+              </span>
+            )}
+            {preview.batches[i]?.resumed && <span className="tag amber" title={preview.batches[i].resumed}>resumed: pending since a failed dream</span>}
             <span className="tag">model {String(r.model)}</span>
             <span className="tag">max_tokens {String(r.max_tokens)}</span>
             <span className="tag accent" title="system + tools are the cached prefix">≈{(tokens[i].prefix + tokens[i].messages).toLocaleString()} input tokens</span>

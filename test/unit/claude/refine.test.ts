@@ -65,7 +65,7 @@ describe('refineWithClaude', () => {
     expect(r.usage.cacheReadTokens).toBe(u[1].cache_read_input_tokens);
     expect(u[1].cache_read_input_tokens).toBeGreaterThan(0);
     expect(r.usage.costUsd).toBeGreaterThan(0);
-    expect(r.output.message).toMatch(/Claude \(claude-sonnet-5-5\) refined 2 of 2 batch/);
+    expect(r.output.message).toMatch(/Claude \(claude-sonnet-5-5\): cost \$0\.\d+\. Refined 2 of 2 batch/);
     // Every request: the configured model, max_tokens, and the cached prefix.
     for (const q of fake.requests) expect(q.body).toMatchObject({ model: 'claude-sonnet-5-5', max_tokens: 4096, tool_choice: { type: 'auto' } });
   });
@@ -92,8 +92,8 @@ describe('refineWithClaude', () => {
     expect(fake.requests.length).toBe(4); // two batches × (answer + one retry)
     expect(r.fellBack).toBe(true);
     expect(r.output.changes).toEqual(heuristic(input).changes);
-    expect(r.output.message).toMatch(/gave no usable answer .*batch 1 dropped after a retry.*Kept the heuristic result/);
-    expect(logs.filter((l) => /^batch \d dropped after a retry/.test(l)).length).toBe(2);
+    expect(r.output.message).toMatch(/gave no usable answer: refinement batch 1 of 2 dropped after a retry.*Still pending: 0 discovery and 2 refinement batch\(es\).*Kept the heuristic result/);
+    expect(logs.filter((l) => /^refinement batch \d of 2 dropped after a retry/.test(l)).length).toBe(2);
     // Tokens were spent all the same, and are recorded.
     expect(r.usage.outputTokens).toBeGreaterThan(0);
   });
@@ -138,7 +138,7 @@ describe('refineWithClaude', () => {
     const r = await run('429', makeInput(), { maxRetryWaitMs: 10 });
     expect(fake.requests.length).toBe(1);
     expect(r.fellBack).toBe(true);
-    expect(r.output.message).toMatch(/rate limit was hit \(429\); it asks to retry after 1 s\. Kept the heuristic result/);
+    expect(r.output.message).toMatch(/rate limit was hit \(429\); it asks to retry after 1 s\. Still pending: .* Kept the heuristic result/);
   });
 
   it('retries a 500 a bounded number of times, then falls back with the heuristic result', async () => {
@@ -147,7 +147,7 @@ describe('refineWithClaude', () => {
     expect(fake.requests.length).toBe(3);
     expect(r).toMatchObject({ fellBack: true, requests: 1 });
     expect(r.output.changes).toEqual(heuristic(input).changes);
-    expect(r.output.message).toMatch(/Claude engine stopped at batch 1 of 2: Anthropic's API failed \(500\): Internal server error\. Kept the heuristic result/);
+    expect(r.output.message).toMatch(/Claude engine stopped at refinement batch 1 of 2: Anthropic's API failed \(500\): Internal server error\. Still pending: 0 discovery and 2 refinement batch\(es\); the next Claude dream resumes them first\. Kept the heuristic result/);
   });
 
   it('recovers from one 500', async () => {
@@ -171,7 +171,7 @@ describe('refineWithClaude', () => {
     const r = await run('slow', makeInput(), { timeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(r.fellBack).toBe(true);
-    expect(r.output.message).toMatch(/Claude engine stopped at batch 1 of 2: Anthropic did not answer within 0\.3 s\. Kept the heuristic result/);
+    expect(r.output.message).toMatch(/Claude engine stopped at refinement batch 1 of 2: Anthropic did not answer within 0\.3 s\. Still pending: .* Kept the heuristic result/);
   });
 
   it('says the network is down when nothing listens', async () => {
@@ -190,7 +190,7 @@ describe('refineWithClaude', () => {
     const signals = [signal('tool_error', 'k', 'one-off failure', 1)];
     const r = await run('good', makeInput({ signals }), {}, signals);
     expect(fake.requests.length).toBe(0);
-    expect(r.output.message).toMatch(/nothing new to refine/);
+    expect(r.output.message).toMatch(/nothing new to refine, so nothing was sent/);
   });
 
   it('stops before a batch that could pass the per-dream cap, keeping what was done', async () => {
@@ -202,7 +202,7 @@ describe('refineWithClaude', () => {
     const r = await run('good', makeInput({ settings: { costCapUsd: { perDream: cap, monthly: 5 } } }));
     expect(fake.requests.length).toBe(1);
     expect(r.fellBack).toBe(false);
-    expect(r.output.message).toMatch(/Stopped before batch 2 of 2: the next request could cost up to \$0\.0\d\d, .* per-dream cap of \$0\.0\d\d\..*remaining clusters keep the heuristic result/);
+    expect(r.output.message).toMatch(/Claude engine stopped before refinement batch 2 of 2: the next request could cost up to \$0\.0\d\d, .* per-dream cap of \$0\.0\d\d\. Still pending: 0 discovery and 1 refinement batch/);
     expect(r.usage.costUsd).toBeLessThanOrEqual(cap);
   });
 
@@ -210,7 +210,7 @@ describe('refineWithClaude', () => {
     const r = await run('good', makeInput({ settings: { costCapUsd: { perDream: 0.5, monthly: 5 } } }), { monthSpentUsd: 4.99 });
     expect(fake.requests.length).toBe(0);
     expect(r.fellBack).toBe(true);
-    expect(r.output.message).toMatch(/Stopped before batch 1 of 2: .*\$4\.99 spent this month .* monthly cap of \$5\.00/);
+    expect(r.output.message).toMatch(/Claude engine stopped before refinement batch 1 of 2: .*\$4\.99 spent this month .* monthly cap of \$5\.00/);
   });
 
   it('undo of a Claude dream restores the lessons exactly', async () => {
@@ -225,5 +225,14 @@ describe('refineWithClaude', () => {
     expect(sharpen.after!.text).toMatch(/Vague old wording/);
     const applied = applyChanges(input.lessons, r.output.changes);
     expect(revertChanges(applied, r.output.changes)).toEqual(input.lessons);
+  });
+
+  it('never sends a request larger than the model\'s context: it stops before it, and the batch is pending', async () => {
+    // 3,000 learned lessons make a refinement prefix of about 300,000 estimated tokens.
+    const many = Array.from({ length: 3_000 }, (_, i) => lesson(`big${i}`, { text: `Keep the configuration of service ${i} in sync with its deployment manifest, its documentation page and the dashboards that read it; check all three before a release, and after any rename of its environment variables.` }));
+    const r = await run('good', makeInput({ lessons: many }));
+    expect(fake.requests.length).toBe(0);
+    expect(r.output.message).toMatch(/stopped before refinement batch 1 of \d+: the next request would take about [\d,]+ tokens, more than the model's context of 200,000/);
+    expect(r.ledger.pending[0]).toMatchObject({ kind: 'refine', reason: expect.stringMatching(/context/) });
   });
 });

@@ -6,12 +6,18 @@
 import type { Change, Evidence, Lesson, Support } from '../../../../shared/model';
 import { applyChanges } from '../changes';
 import { confidenceOf, lessonIdFor } from '../heuristic';
+import { lessonKeys, tombstoneCheck } from '../tombstones';
 import type { DreamInput, DreamOutput } from '../types';
 import { isLocked, type Cluster, type Material } from './prompt';
-import { claudePatternKey, coveredKeys } from './keys';
+import { claudePatternKey } from './keys';
+import { meaningOver, type Meaning } from './meaning';
+import type { Recounted } from './recount';
 import type { Proposal } from './schema';
 
 const MAX_EVIDENCE = 8;
+
+/** The pattern key of a lesson the discovery pass found: stable while its support grows. */
+export const discoveredKey = (candidateId: string) => `claude-found|${candidateId}`;
 
 export class Curation {
   readonly changes: Change[];
@@ -19,15 +25,30 @@ export class Curation {
   private readonly addedHere = new Map<string, number>();
   private readonly touched = new Set<string>();
   private readonly claimed = new Set<string>();
-  private readonly tombstoned: Set<string>;
+  /** Same rule as the heuristic engine: a hard tombstone forever, an 'undone' one until the pattern recurs in more sessions. */
+  private readonly tombstoned: (keys: string[], sessions: number) => boolean;
+  /** Texts of deleted seeded and user-written lessons: a pattern that reads like one is not learned either. */
+  private readonly deletedTexts: string[];
   readonly dropped: string[] = [];
+  /** Lessons Claude wrote in this dream (discovery or refinement adds): in its own words already. */
+  readonly claudeAdded: string[] = [];
   applied = 0;
 
   constructor(private readonly input: DreamInput, heuristic: DreamOutput, private readonly material: Material) {
     this.changes = heuristic.changes.map((c) => ({ ...c, related: [...c.related] }));
     this.working = new Map(applyChanges(input.lessons, heuristic.changes).map((l) => [l.id, l]));
     this.changes.forEach((c, i) => { if (c.op === 'add') this.addedHere.set(c.lessonId, i); });
-    this.tombstoned = new Set(input.tombstones.flatMap((t) => coveredKeys(t.patternKey)));
+    this.tombstoned = tombstoneCheck(input.tombstones);
+    this.deletedTexts = input.tombstones.filter((t) => t.text && t.reason !== 'undone').map((t) => t.text!);
+  }
+
+  /** A retirement or merge the user undid waits until the lesson's pattern recurs in more sessions (as in the heuristic engine). */
+  private undoneStill(op: 'retire' | 'merge', l: Lesson): boolean {
+    return (this.input.undone ?? []).some((u) => u.op === op && u.lessonId === l.id && l.support.sessions <= u.sessions);
+  }
+
+  private readsLikeDeleted(text: string, meaning: Meaning): boolean {
+    return this.deletedTexts.some((t) => meaning.readsLike(t, text));
   }
 
   apply(proposals: Proposal[]): void {
@@ -36,6 +57,11 @@ export class Curation {
       if (refusal) this.dropped.push(`${p.op}${'lesson' in p ? ` ${p.lesson}` : p.op === 'merge' ? ` ${p.into}` : ''}: ${refusal}`);
       else this.applied++;
     }
+  }
+
+  /** A lesson as it stands after the changes so far. */
+  current(id: string): Lesson | undefined {
+    return this.working.get(id);
   }
 
   private lesson(handle: string): Lesson | undefined {
@@ -81,6 +107,7 @@ export class Curation {
       if (cur.status === 'retired') return 'the lesson is already retired';
       if (this.touched.has(cur.id)) return 'the lesson was already changed in this dream';
       if (p.conflictsWith && !this.lesson(p.conflictsWith)) return 'unknown conflicting lesson handle';
+      if (this.undoneStill('retire', cur)) return 'you undid its retirement; it stays until its pattern recurs in more sessions';
       this.touched.add(cur.id);
       this.push({ op: 'retire', lessonId: cur.id, before: cur, after: { ...cur, status: 'retired', updatedAt: now }, related: [], reason: p.reason });
       return null;
@@ -96,6 +123,7 @@ export class Curation {
         if (l.id === into.id) return 'a lesson cannot absorb itself';
         if (isLocked(l)) return `${h} is locked and cannot be merged away`;
         if (l.status === 'retired' || this.touched.has(l.id)) return `${h} is retired or already changed in this dream`;
+        if (this.undoneStill('merge', into) || this.undoneStill('retire', l)) return `you undid a merge or retirement of ${h}; it stays until its pattern recurs in more sessions`;
         absorbed.push(l);
       }
       const group = [into, ...absorbed];
@@ -143,9 +171,11 @@ export class Curation {
     const { minSessions, minAgentsForTeam } = this.input.settings;
     if (sessions.size < minSessions) return `the cited clusters span ${sessions.size} session(s), fewer than the minimum of ${minSessions}`;
     const patternKey = claudePatternKey(keys);
-    if (keys.some((k) => this.tombstoned.has(k)) || this.tombstoned.has(patternKey)) return 'the pattern was deleted by the user (tombstone)';
+    if (this.tombstoned([...keys, patternKey], sessions.size)) return 'the pattern was deleted or undone by the user (tombstone)';
+    if (this.deletedTexts.length && this.readsLikeDeleted(p.text, meaningOver([...this.deletedTexts, p.text]))) return 'it reads like a lesson the user deleted';
     const id = lessonIdFor(patternKey);
     if (this.working.has(id) || this.material.knownKeys.has(patternKey)) return 'the pattern is already a lesson';
+    if (this.ownerOf(keys)) return 'the pattern is already a lesson (found by the discovery pass)';
     const stamps = clusters.flatMap((c) => [c.firstSeen, c.lastSeen]).filter((t): t is string => !!t).sort();
     const support: Support = {
       sessions: sessions.size, agents: agents.size, occurrences: clusters.reduce((n, c) => n + c.occurrences, 0),
@@ -160,8 +190,75 @@ export class Curation {
     };
     for (const c of clusters) this.claimed.add(c.handle);
     this.touched.add(id);
+    this.claudeAdded.push(id);
     this.push({ op: 'add', lessonId: id, before: null, after: lesson, related: [], reason: p.reason });
     return null;
+  }
+
+  private ownerOf(keys: string[]): Lesson | undefined {
+    const wanted = new Set(keys);
+    return [...this.working.values()].find((l) => lessonKeys(l).some((k) => wanted.has(k)));
+  }
+
+  /**
+   * Patterns the discovery pass found, with support recounted by Reverie. One meaning is one
+   * lesson: a pattern whose signal keys a lesson already owns, or that says what a lesson says,
+   * reinforces that lesson; one with enough support becomes a lesson in Claude's wording with
+   * Reverie's evidence; the rest stay candidates (returned, kept in the ledger for later dreams).
+   */
+  discovered(found: Recounted[]): { added: number; reinforced: number; waiting: Recounted[] } {
+    const { minSessions, minAgentsForTeam, maxLessonsPerAgent } = this.input.settings;
+    const now = this.input.now;
+    const meaning = meaningOver([...[...this.working.values()].map((l) => l.text), ...found.map((f) => f.candidate.text), ...this.deletedTexts]);
+    let added = 0, reinforced = 0;
+    const waiting: Recounted[] = [];
+    for (const r of found) {
+      const c = r.candidate;
+      const patternKey = discoveredKey(c.id);
+      if (this.tombstoned([patternKey, ...r.ownedKeys], r.support.sessions)) { this.dropped.push(`found "${c.title}": deleted or undone by the user (tombstone)`); continue; }
+      if (this.readsLikeDeleted(c.text, meaning)) { this.dropped.push(`found "${c.title}": reads like a lesson the user deleted`); continue; }
+      const match = this.ownerOf([patternKey, ...r.ownedKeys]) ?? [...this.working.values()].find((l) => l.status !== 'retired' && meaning.same(l.text, c.text));
+      if (match) {
+        // A retired lesson stays retired, a pinned one untouched; otherwise only support and evidence grow.
+        if (match.status === 'retired' || match.pinned || r.support.sessions <= match.support.sessions) continue;
+        const evidence = [...r.evidence, ...match.evidence.filter((e) => !r.evidence.some((x) => x.eventId === e.eventId))].slice(0, MAX_EVIDENCE);
+        const after: Lesson = {
+          ...match, support: r.support, confidence: confidenceOf(r.support, minSessions), evidence,
+          signalKeys: [...new Set([...(match.signalKeys ?? []), patternKey, ...r.ownedKeys])].sort(), updatedAt: now,
+        };
+        const reason = `Claude found it again as "${c.title}"; Reverie counts ${r.support.sessions} sessions.`;
+        const at = this.addedHere.get(match.id);
+        if (at !== undefined) {
+          const add = this.changes[at];
+          this.changes[at] = { ...add, after: { ...add.after!, ...after, status: add.after!.status }, reason: `${add.reason} ${reason}` };
+          this.working.set(match.id, this.changes[at].after!);
+        } else {
+          this.push({ op: 'reinforce', lessonId: match.id, before: match, after, related: [], reason });
+        }
+        reinforced++;
+        continue;
+      }
+      if (r.support.sessions < minSessions) { waiting.push(r); continue; }
+      const id = lessonIdFor(patternKey);
+      if (this.working.has(id)) continue;
+      const agents = r.agents.length >= minAgentsForTeam ? ['all'] : r.agents;
+      // The same cap as the heuristic engine's: beyond it a new lesson waits as a candidate.
+      const full = (agents[0] === 'all' ? [...new Set([...this.working.values()].flatMap((l) => l.agents))] : agents).some((a) =>
+        [...this.working.values()].filter((l) => l.origin === 'learned' && l.status === 'active' && (l.agents.includes(a) || l.agents.includes('all'))).length >= maxLessonsPerAgent);
+      const lesson: Lesson = {
+        id, kind: c.kind, title: c.title, text: c.text, agents, support: r.support, confidence: confidenceOf(r.support, minSessions), evidence: r.evidence,
+        origin: 'learned', status: full ? 'candidate' : 'active', pinned: false, patternKey, signalKeys: [...r.ownedKeys].sort(), userEdited: false,
+        createdAt: now, updatedAt: now, activatedAt: full ? null : now,
+      };
+      this.touched.add(id);
+      this.push({
+        op: 'add', lessonId: id, before: null, after: lesson, related: [],
+        reason: `Found by Claude across sessions; Reverie counts ${r.support.sessions} sessions (${r.support.occurrences} times) across ${r.support.agents} agent(s).${full ? ` Waits as a candidate: the lesson cap of ${maxLessonsPerAgent} is reached.` : ''}`,
+      });
+      added++;
+      this.claudeAdded.push(id);
+    }
+    return { added, reinforced, waiting };
   }
 
   /** The final changeset, numbered in order (undo reverts in reverse of this order). */

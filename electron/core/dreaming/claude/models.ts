@@ -5,6 +5,8 @@
 import type { Dream } from '../../../../shared/model';
 
 export const DEFAULT_CLAUDE_MODEL = 'claude-sonnet-5-5';
+/** Input + output tokens one request may take: the smallest context window of the models Reverie knows. */
+export const CONTEXT_TOKENS = 200_000;
 
 export interface ModelPrice {
   input: number;

@@ -5,6 +5,7 @@ import type { Evidence, Lesson, Signal } from '../../../../shared/model';
 import { redact } from '../../redaction';
 import { applyChanges } from '../changes';
 import type { DreamInput, DreamOutput } from '../types';
+import { fingerprint } from '../heuristic';
 import { coveredKeys } from './keys';
 import { priceOf } from './models';
 import { TOOL_NAME, toolDefinition } from './schema';
@@ -63,7 +64,7 @@ export interface RequestBody {
   model: string;
   max_tokens: number;
   system: { type: 'text'; text: string; cache_control?: { type: 'ephemeral' } }[];
-  tools: ReturnType<typeof toolDefinition>[];
+  tools: { name: string; description: string; input_schema: Record<string, unknown> & { type: 'object' } }[];
   tool_choice: { type: 'auto' };
   messages: { role: 'user'; content: { type: 'text'; text: string }[] }[];
   output_config?: { effort: 'low' };
@@ -74,6 +75,8 @@ const clean = (text: string, max = EXCERPT_CHARS) => {
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 };
 
+const opOf = (h: DreamOutput, id: string) => h.changes.find((c) => c.after?.id === id)?.op;
+
 /** Locked lessons are shown (so Claude can merge into them or see conflicts) but never reworded. */
 export const isLocked = (l: Lesson) => l.pinned || l.userEdited || l.origin !== 'learned';
 
@@ -82,7 +85,12 @@ function distinctBy<T>(items: T[], key: (t: T) => string): T[] {
   return items.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
 }
 
-export function gatherMaterial(input: DreamInput, heuristic: DreamOutput, signals: Signal[]): Material {
+/**
+ * `refined`: lesson id → fingerprint of the wording Claude last saw (the ledger). A lesson whose
+ * wording Claude has seen is not sent again for a mere reinforcement; one it has never seen (a
+ * dream that fell back, a store older than the engine) is, even when this dream did not touch it.
+ */
+export function gatherMaterial(input: DreamInput, heuristic: DreamOutput, signals: Signal[], refined: Record<string, string> = {}): Material {
   const all = applyChanges(input.lessons, heuristic.changes);
   const knownKeys = new Set([...all, ...input.tombstones].flatMap((x) => coveredKeys(x.patternKey)));
   const lessons: LessonRef[] = all.filter((l) => l.status !== 'retired').map((lesson, i) => ({ handle: `L${i + 1}`, lesson, locked: isLocked(lesson) }));
@@ -95,10 +103,16 @@ export function gatherMaterial(input: DreamInput, heuristic: DreamOutput, signal
     return ref;
   };
 
-  // 1. The patterns behind this dream's new and reinforced lessons: what sharpening works from.
-  for (const c of heuristic.changes) {
-    const l = c.after;
-    if (!l || l.status === 'retired' || !handleOf.has(l.id)) continue;
+  // 1. The patterns behind this dream's new and reinforced lessons, and lessons Claude has not seen
+  // in their current wording: what sharpening works from.
+  const changed = new Set(heuristic.changes.map((c) => c.after?.id));
+  const unseen = (l: Lesson) => refined[l.id] !== fingerprint(l);
+  const toRefine = [
+    ...heuristic.changes.map((c) => c.after).filter((l): l is Lesson => !!l && (opOf(heuristic, l.id) === 'add' || unseen(l))),
+    ...all.filter((l) => !changed.has(l.id) && !isLocked(l) && l.status !== 'retired' && unseen(l)),
+  ];
+  for (const l of distinctBy(toRefine, (x) => x.id)) {
+    if (l.status === 'retired' || !handleOf.has(l.id)) continue;
     const handle = `C${clusters.length + 1}`;
     clusters.push({
       handle, lesson: handleOf.get(l.id), kind: l.kind, sessions: new Set(l.evidence.map((e) => e.sessionId)), agents: new Set(),
@@ -247,7 +261,7 @@ export function buildRequest(material: Material, batch: Batch, opts: BuildOption
 export interface Estimate { prefixTokens: number; batchTokens: number; maxCostUsd: number; expectedCostUsd: number; expectedOutputTokens: number }
 
 /** Input tokens of the cached prefix and of the batch part, and what the request may cost. */
-export function estimateRequest(body: RequestBody, clusters: number, firstOfDream: boolean): Estimate {
+export function estimateRequest(body: RequestBody, clusters: number, firstOfDream: boolean, expectedOutput?: number): Estimate {
   const prefixTokens = estimateTokens(JSON.stringify(body.tools) + JSON.stringify(body.system));
   const batchTokens = estimateTokens(JSON.stringify(body.messages));
   const price = priceOf(body.model);
@@ -256,7 +270,7 @@ export function estimateRequest(body: RequestBody, clusters: number, firstOfDrea
   const prefixExpected = prefixTokens * (!cached ? price.input : firstOfDream ? price.cacheWrite : price.cacheRead);
   // About 80 tokens per proposed change plus the call's framing; thinking at low effort is extra
   // and unpredictable, which is what the worst case (max_tokens) covers.
-  const expectedOutputTokens = Math.min(body.max_tokens, 150 + 80 * clusters);
+  const expectedOutputTokens = Math.min(body.max_tokens, expectedOutput ?? 150 + 80 * clusters);
   return {
     prefixTokens,
     batchTokens,

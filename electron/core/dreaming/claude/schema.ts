@@ -1,6 +1,7 @@
 // What Claude may answer: one tool call whose input is a list of proposed changes. The zod schema
 // is the single source: the tool's JSON schema is generated from it (so Claude sees exactly what
 // is validated) and every answer is parsed with it before anything touches a lesson.
+import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
 /** Short handles (L3, C7, E12) stand in for ids: cheaper to send, and Claude cannot invent a real id. */
@@ -50,13 +51,25 @@ export type ToolInput = z.infer<typeof ToolInput>;
 
 export const TOOL_NAME = 'record_changes';
 
-/** The tool definition sent with every request (part of the cached prefix: tools come first). */
-export function toolDefinition() {
-  const schema = z.toJSONSchema(ToolInput, { target: 'draft-2020-12' }) as Record<string, unknown>;
+/** A tool definition whose JSON schema is generated from the zod schema its input is parsed with. */
+export function toolFor(name: string, description: string, input: z.ZodType) {
+  const schema = z.toJSONSchema(input, { target: 'draft-2020-12' }) as Record<string, unknown>;
   delete schema.$schema;
-  return {
-    name: TOOL_NAME,
-    description: 'Record the changes you propose to the lesson set. Call it exactly once; an empty list means "no change".',
-    input_schema: { ...schema, type: 'object' as const },
-  };
+  return { name, description, input_schema: { ...schema, type: 'object' as const } };
+}
+
+/** The tool definition sent with every refinement request (part of the cached prefix: tools come first). */
+export const toolDefinition = () => toolFor(TOOL_NAME, 'Record the changes you propose to the lesson set. Call it exactly once; an empty list means "no change".', ToolInput);
+
+/** Every call of tool `name` in the answer, validated; or what was wrong with the answer. */
+export function parseToolCalls<T>(message: Message, name: string, input: z.ZodType<T>): { ok: true; values: T[] } | { ok: false; problem: string } {
+  const calls = (message.content ?? []).filter((b): b is Extract<typeof b, { type: 'tool_use' }> => b.type === 'tool_use' && b.name === name);
+  if (!calls.length) return { ok: false, problem: message.stop_reason === 'max_tokens' ? 'the answer was cut off at max_tokens' : `no ${name} call in the answer (stop reason: ${message.stop_reason ?? 'none'})` };
+  const values: T[] = [];
+  for (const call of calls) {
+    const r = input.safeParse(call.input);
+    if (!r.success) return { ok: false, problem: `the ${name} input does not match its schema (${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')})` };
+    values.push(r.data);
+  }
+  return { ok: true, values };
 }
