@@ -29,12 +29,22 @@ const RULES: { type: SlotType; re: RegExp }[] = [
 
 const COMMON_DIRS = /^(?:src|lib|libs|app|apps|test|tests|spec|docs|doc|packages|components|scripts|bin|config|public|pages|api|server|client|web|internal|cmd|pkg|dist|build|assets|styles|utils|models|views|routes|static|templates|migrations|crates|modules|tools|examples|data)$/i;
 
+/**
+ * Text typed in capitals (shouting, or caps lock: "dON'T USE NPM") is read in lower case, so its
+ * words are words, not code names. Mixed text keeps its case: `getUserById` stays a name.
+ */
+export function unshout(text: string): string {
+  const upper = (text.match(/\p{Lu}/gu) ?? []).length;
+  const lower = (text.match(/\p{Ll}/gu) ?? []).length;
+  return upper > 4 && upper > 2 * lower ? text.toLowerCase() : text;
+}
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Replaces what varies with `<type>` placeholders and keeps the values, in order of appearance. */
 export function abstractText(text: string, ctx: AbstractContext = {}): Abstracted {
   const found: { at: number; slot: Slot }[] = [];
-  let form = text;
+  let form = unshout(text);
   const project = ctx.project ? ctx.project.replace(/[\\/]+$/, '').split(/[\\/]/).pop() : undefined;
   const rules = project && project.length >= 3 && !/^(src|app|code|repo|work|home|tmp|dev)$/i.test(project)
     ? [{ type: 'project' as const, re: new RegExp(`(?<![\\w/.-])${escape(project)}(?![\\w-])`, 'gi') }, ...RULES]

@@ -66,6 +66,14 @@ describe('one meaning in real wordings is one pattern', () => {
   });
 });
 
+describe('shouting and caps lock', () => {
+  it('read as the same words: "DON\'T USE NPM", "dON\'T USE NPM" and "don\'t use npm" are one instruction', () => {
+    const keys = ["DON'T USE NPM", "dON'T USE NPM", "don't use npm"].map((t) => said('s', t)[0].key.replace(/^\w+\|/, ''));
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/!npm/);
+  });
+});
+
 describe('what is not a lesson', () => {
   it('task requests that open or drive a session (real ones, several languages) give no signal', () => {
     const tasks = group('TASK REQUESTS').phrasings;

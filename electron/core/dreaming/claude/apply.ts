@@ -11,7 +11,7 @@ import type { DreamInput, DreamOutput } from '../types';
 import { isLocked, type Cluster, type Material } from './prompt';
 import { claudePatternKey } from './keys';
 import { meaningOver, type Meaning } from './meaning';
-import type { Recounted } from './recount';
+import { citeKey, type Recounted } from './recount';
 import type { Proposal } from './schema';
 
 const MAX_EVIDENCE = 8;
@@ -201,30 +201,56 @@ export class Curation {
   }
 
   /**
+   * The lesson a found pattern belongs to by its signal keys: the one whose keys cover more than
+   * half of the pattern's sessions. One cited event the heuristics filed under another lesson (a
+   * pnpm wish clustered with "only change the files you are asked to") does not make the pattern
+   * that lesson's; a pattern whose sessions are mostly another lesson's is that lesson.
+   */
+  private keyOwnerOf(r: Recounted): Lesson | undefined {
+    let best: { lesson: Lesson; covered: number } | undefined;
+    for (const l of this.working.values()) {
+      const owned = new Set(lessonKeys(l));
+      const covered = new Set(r.keys.filter((k) => owned.has(k)).flatMap((k) => r.sessionsOfKey[k] ?? [])).size;
+      if (covered * 2 > r.sessions.size && covered > (best?.covered ?? 0)) best = { lesson: l, covered };
+    }
+    return best?.lesson;
+  }
+
+  /** Keys no other lesson owns: one key, one lesson (a key shared with another lesson stays that lesson's). */
+  private unownedKeys(keys: string[], self?: string): string[] {
+    const others = new Set([...this.working.values()].filter((l) => l.id !== self).flatMap(lessonKeys));
+    return keys.filter((k) => !others.has(k));
+  }
+
+  /**
    * Patterns the discovery pass found, with support recounted by Reverie. One meaning is one
    * lesson: a pattern whose signal keys a lesson already owns, or that says what a lesson says,
    * reinforces that lesson; one with enough support becomes a lesson in Claude's wording with
    * Reverie's evidence; the rest stay candidates (returned, kept in the ledger for later dreams).
    */
-  discovered(found: Recounted[]): { added: number; reinforced: number; waiting: Recounted[] } {
+  discovered(found: Recounted[]): { added: number; reinforced: number; known: string[]; waiting: Recounted[] } {
     const { minSessions, minAgentsForTeam, maxLessonsPerAgent } = this.input.settings;
     const now = this.input.now;
     const meaning = meaningOver([...[...this.working.values()].map((l) => l.text), ...found.map((f) => f.candidate.text), ...this.deletedTexts]);
     let added = 0, reinforced = 0;
     const waiting: Recounted[] = [];
+    /** Titles of lessons a found pattern turned out to be, with nothing new to add to them. */
+    const known: string[] = [];
     for (const r of found) {
       const c = r.candidate;
       const patternKey = discoveredKey(c.id);
       if (this.tombstoned([patternKey, ...r.ownedKeys], r.support.sessions)) { this.dropped.push(`found "${c.title}": deleted or undone by the user (tombstone)`); continue; }
       if (this.readsLikeDeleted(c.text, meaning)) { this.dropped.push(`found "${c.title}": reads like a lesson the user deleted`); continue; }
-      const match = this.ownerOf([patternKey, ...r.ownedKeys]) ?? [...this.working.values()].find((l) => l.status !== 'retired' && meaning.same(l.text, c.text));
+      // Its own lesson from an earlier dream (by the keys only it has), else a lesson holding most of
+      // its sessions, else one that says the same thing.
+      const match = this.ownerOf([patternKey, ...c.cites.map(citeKey)]) ?? this.keyOwnerOf(r) ?? [...this.working.values()].find((l) => l.status !== 'retired' && meaning.same(l.text, c.text));
       if (match) {
         // A retired lesson stays retired, a pinned one untouched; otherwise only support and evidence grow.
-        if (match.status === 'retired' || match.pinned || r.support.sessions <= match.support.sessions) continue;
+        if (match.status === 'retired' || match.pinned || r.support.sessions <= match.support.sessions) { known.push(match.title); continue; }
         const evidence = [...r.evidence, ...match.evidence.filter((e) => !r.evidence.some((x) => x.eventId === e.eventId))].slice(0, MAX_EVIDENCE);
         const after: Lesson = {
           ...match, support: r.support, confidence: confidenceOf(r.support, minSessions), evidence,
-          signalKeys: [...new Set([...(match.signalKeys ?? []), patternKey, ...r.ownedKeys])].sort(), updatedAt: now,
+          signalKeys: [...new Set([...(match.signalKeys ?? []), patternKey, ...this.unownedKeys(r.ownedKeys, match.id)])].sort(), updatedAt: now,
         };
         const reason = `Claude found it again as "${c.title}"; Reverie counts ${r.support.sessions} sessions.`;
         const at = this.addedHere.get(match.id);
@@ -247,7 +273,7 @@ export class Curation {
         [...this.working.values()].filter((l) => l.origin === 'learned' && l.status === 'active' && (l.agents.includes(a) || l.agents.includes('all'))).length >= maxLessonsPerAgent);
       const lesson: Lesson = {
         id, kind: c.kind, title: c.title, text: c.text, agents, support: r.support, confidence: confidenceOf(r.support, minSessions), evidence: r.evidence,
-        origin: 'learned', status: full ? 'candidate' : 'active', pinned: false, patternKey, signalKeys: [...r.ownedKeys].sort(), userEdited: false,
+        origin: 'learned', status: full ? 'candidate' : 'active', pinned: false, patternKey, signalKeys: this.unownedKeys(r.ownedKeys).sort(), userEdited: false,
         createdAt: now, updatedAt: now, activatedAt: full ? null : now,
       };
       this.touched.add(id);
@@ -258,7 +284,7 @@ export class Curation {
       added++;
       this.claudeAdded.push(id);
     }
-    return { added, reinforced, waiting };
+    return { added, reinforced, known, waiting };
   }
 
   /** The final changeset, numbered in order (undo reverts in reverse of this order). */

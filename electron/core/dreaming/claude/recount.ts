@@ -26,6 +26,8 @@ export interface Recounted {
   keys: string[];
   /** keys + one per cited event: what a lesson made from it owns. */
   ownedKeys: string[];
+  /** For each of `keys`, the sessions the index files under it: how much of the pattern a lesson owning that key covers. */
+  sessionsOfKey: Record<string, string[]>;
   sessions: Set<string>;
   /** Agent ids behind those sessions, for a lesson's scope. */
   agents: string[];
@@ -59,7 +61,9 @@ export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
     if (prev) { prev.n++; continue; }
     per.set(c.sessionId, { agent: doc.session.agentId, t0: event.timestamp ?? doc.session.startedAt, t1: event.timestamp ?? doc.session.startedAt, n: 1, eventId: event.id, excerpt: eventExcerpt(event), cited: true });
   }
+  const sessionsOfKey: Record<string, string[]> = {};
   for (const k of keys) {
+    sessionsOfKey[k] = Object.keys(ctx.index.keys[k]?.per ?? {});
     for (const [sid, o] of Object.entries(ctx.index.keys[k]?.per ?? {})) {
       const prev = per.get(sid);
       if (prev) { if (!prev.cited) prev.n += o.n; continue; }
@@ -81,7 +85,7 @@ export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
     .map(([sessionId, s]) => ({ sessionId, eventId: s.eventId, agent: ctx.agentNames[s.agent] ?? s.agent, excerpt: s.excerpt, timestamp: s.t1 }));
   const sortedKeys = [...keys].sort();
   return {
-    candidate, keys: sortedKeys, ownedKeys: [...sortedKeys, ...candidate.cites.map(citeKey)],
+    candidate, keys: sortedKeys, ownedKeys: [...sortedKeys, ...candidate.cites.map(citeKey)], sessionsOfKey,
     sessions: new Set(per.keys()), agents: [...new Set([...per.values()].map((s) => s.agent))].sort(), support, evidence,
   };
 }
