@@ -52,12 +52,15 @@ function generalWords(words: string[], command: boolean): string[] {
     // `make test FILTER=x`: a variable set for one run is one of its arguments.
     if (out.length && /^[A-Za-z_]\w*=/.test(w)) continue;
     if ((out.length || !command) && VOLATILE.test(w)) {
-      // The flag whose value this was (`-m "msg"`, `-c file.yml`) says nothing without it.
-      if (/^-\w$/.test(out[out.length - 1] ?? '')) out.pop();
+      // The flag whose value this was (`-m "msg"`, `-c file.yml`, `--port 3012`) says nothing without it.
+      // (A long flag only in a command: among added flags, `--run src/a.test.ts` keeps `--run`.)
+      if (/^-\w$/.test(out[out.length - 1] ?? '') || (command && /^--[a-z][\w-]*$/.test(out[out.length - 1] ?? ''))) out.pop();
       continue;
     }
     out.push(out.length || !command ? w : base(w));
   }
+  // `npm run dev --` with nothing after the separator: the separator goes too.
+  while (out.length > 1 && out[out.length - 1] === '--') out.pop();
   return out;
 }
 
@@ -73,7 +76,8 @@ export function programOf(part: string): string {
   if (/^(npx|bunx|pnpx)$/.test(head)) return base(w[1] ?? head);
   if (/^(pnpm|yarn|bun|uv|poetry|pipenv|pdm|rye|bundle)$/.test(head) && /^(exec|run|dlx|x)$/.test(w[1] ?? '') && w[2]) return base(w[2]);
   if (/^python[\d.]*$/.test(head) && w[1] === '-m' && w[2]) return w[2];
-  if (/^python[\d.]*$/.test(head) && w[1]) return base(w[1]);
+  // `python manage.py migrate` is not `python manage.py runserver`: a script's verb is part of it.
+  if (/^python[\d.]*$/.test(head) && w[1]) return /\.py$/.test(w[1]) && /^[a-z][\w-]*$/.test(w[2] ?? '') ? `${base(w[1])} ${w[2]}` : base(w[1]);
   if (/^(npm|pnpm|yarn|bun)$/.test(head) && w[1]) return w[1] === 'run' && w[2] ? w[2] : w[1];
   // `git pull` is not `git push`: for these the sub-command is the program.
   if (SUBCOMMANDS.test(head) && w[1] && /^[a-z][\w-]*$/.test(w[1])) return `${head} ${w[1]}`;
