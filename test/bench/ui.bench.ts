@@ -63,6 +63,27 @@ const SCROLL_SCRIPT = `(async () => {
   return { longTasks, rows: Number(el.getAttribute('aria-rowcount')), frames, ms: Math.round(performance.now() - started) };
 })()`;
 
+/** Lessons paint on the store in `dir` (median of three after a warm-up), beside the same on a small store generated here. */
+export async function measureLessonsPaint(dir: string): Promise<{ ms: number; smallMs: number }> {
+  const work = tempDir('reverie-bench-ui-');
+  const small = path.join(work, 'small');
+  generateStore(small, { sessions: 10, lessons: 12 });
+  const browser = await launch();
+  const bigServed = await serve(dir);
+  const smallServed = await serve(small);
+  try {
+    await lessonsPaint(browser, smallServed.url);
+    await lessonsPaint(browser, bigServed.url);
+    const median = async (url: string) => [await lessonsPaint(browser, url), await lessonsPaint(browser, url), await lessonsPaint(browser, url)].sort((a, b) => a - b)[1]!;
+    return { smallMs: await median(smallServed.url), ms: await median(bigServed.url) };
+  } finally {
+    await browser.close();
+    await bigServed.stop();
+    await smallServed.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export default async function uiBench(): Promise<void> {
   const work = tempDir('reverie-bench-ui-');
   const big = path.join(work, 'big');
