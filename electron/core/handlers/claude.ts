@@ -43,6 +43,7 @@ function snapshot(ctx: CoreContext, full: boolean): DreamInput {
     settings: store.data.settings,
     now: new Date().toISOString(),
     agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+    locations: store.index.data.locations,
     undone: undoneChanges(store.data.dreams),
   };
 }
