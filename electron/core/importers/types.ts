@@ -26,6 +26,8 @@ export interface ParseContext {
   skip(reason: string): void;
   /** Bytes read so far (streaming readers report as they go, for progress). */
   onBytes?(n: number): void;
+  /** Read only from here: the file grew since it was imported and its prefix is unchanged (importers marked `appendable`). */
+  from?: { offset: number; line: number };
 }
 
 export interface FormatImporter {
