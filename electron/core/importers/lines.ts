@@ -50,11 +50,14 @@ function fitsInOneChunk(file: string, from: number): boolean {
  * Raw text lines with their 1-based numbers (CRLF tolerated), handed out one chunk's worth at a time:
  * a million-line file then costs a few hundred async steps, not a million.
  */
-export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom): AsyncGenerator<TextLine[]> {
+export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom, onReached?: (at: ReadFrom) => void): AsyncGenerator<TextLine[]> {
   const start0 = from?.offset ?? 0;
   const input: AsyncIterable<Buffer> | Iterable<Buffer> & { destroy?: () => void } = fitsInOneChunk(file, start0) ? wholeChunk(file, start0) : fs.createReadStream(file, { highWaterMark: CHUNK, start: start0 });
   let carry: Buffer[] = [];
   let line = from?.line ?? 0;
+  // Byte offset of the current chunk, and the end of the last newline-terminated line.
+  let chunkAt = start0;
+  let reached: ReadFrom = { offset: start0, line };
   const decode = (buf: Buffer, start: number, end: number) => {
     if (end > start && buf[end - 1] === 13) end--;
     return buf.toString('utf8', start, end);
@@ -72,10 +75,14 @@ export async function* readLineBatches(file: string, onBytes?: (n: number) => vo
           batch.push({ line, text: decode(joined, 0, joined.length) });
         } else batch.push({ line, text: decode(chunk, start, nl) });
         start = nl + 1;
+        reached = { offset: chunkAt + start, line };
       }
       if (start < chunk.length) carry.push(chunk.subarray(start));
+      chunkAt += chunk.length;
       if (batch.length) yield batch;
     }
+    // A last line without its newline may still be being written: the next read starts before it.
+    onReached?.(reached);
     if (carry.length) {
       const joined = Buffer.concat(carry);
       yield [{ line: line + 1, text: decode(joined, 0, joined.length) }];
@@ -88,7 +95,7 @@ export async function* readLineBatches(file: string, onBytes?: (n: number) => vo
 export async function* readJsonLines(file: string, ctx: ParseContext): AsyncGenerator<JsonLine> {
   // A bad line is reported once the next line shows whether it was the last one (truncated) or not.
   let pending: { line: number; reason: string } | null = null;
-  for await (const batch of readLineBatches(file, ctx.onBytes, ctx.from)) for (const { line, text } of batch) {
+  for await (const batch of readLineBatches(file, ctx.onBytes, ctx.from, ctx.onReached)) for (const { line, text } of batch) {
     if (pending) ctx.warn(pending), (pending = null);
     // Blank lines are skipped (checked without copying a multi-MB line).
     if (!text.length || (text.charCodeAt(0) <= 32 && !text.trim())) continue;
