@@ -5,11 +5,12 @@
 // the ratios more than the seconds.
 //   1. many small sessions: 10,000 Claude Code sessions of ~12 KB   import ≥ 0.5× the loop, peak < 300 MB
 //   2. few large sessions:  a Claude Code corpus of 3 MB sessions  import ≥ 0.5× the loop, peak < 300 MB
+//   2b. a big ChatGPT export (one conversations.json of 200 MB, streamed) import ≥ 0.5× the loop, peak < 300 MB
 //   3. a 20,000-session mixed corpus (Claude Code, Codex, ChatGPT export): import as above; full dream < 400 MB
 //   4. a 100,000-session store from the generator: full dream < 2 min and < 1 GB, incremental dream after
 //      500 new sessions < 5 s, open → lesson list < 500 ms, Lessons paint < 1 s, bridge p95 during a dream < 100 ms
-// Sizes: REVERIE_BENCH_SCALE_SMALL (10000), REVERIE_BENCH_SCALE_LARGE_MB (100), REVERIE_BENCH_SCALE_MIXED (20000),
-// REVERIE_BENCH_SCALE_STORE (100000); REVERIE_BENCH_SCALE_ONLY=small,large,mixed,store runs a part.
+// Sizes: REVERIE_BENCH_SCALE_SMALL (10000), REVERIE_BENCH_SCALE_LARGE_MB (100), REVERIE_BENCH_SCALE_EXPORT_MB (200),
+// REVERIE_BENCH_SCALE_MIXED (20000), REVERIE_BENCH_SCALE_STORE (100000); REVERIE_BENCH_SCALE_ONLY=small,large,export,mixed,store runs a part.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeQualityCorpus } from './dream-corpus';
 import { generateStore } from './generate-store';
-import { ensureCorpus, ensureSmallCorpus, type Corpus } from './import-corpus';
+import { ensureChatgptExport, ensureCorpus, ensureSmallCorpus, type Corpus } from './import-corpus';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -149,10 +150,11 @@ async function storeAtScale(sessions: number): Promise<void> {
 }
 
 export default async function scaleBench(): Promise<void> {
-  const only = (process.env.REVERIE_BENCH_SCALE_ONLY ?? 'small,large,mixed,store').split(',');
+  const only = (process.env.REVERIE_BENCH_SCALE_ONLY ?? 'small,large,export,mixed,store').split(',');
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs; peak RSS from ${fs.existsSync('/usr/bin/time') ? '/usr/bin/time -v' : '/proc/<pid>/status VmHWM'}`);
   if (only.includes('small')) await importShape('many small sessions', ensureSmallCorpus(Number(process.env.REVERIE_BENCH_SCALE_SMALL ?? 10_000), 12, console.log));
   if (only.includes('large')) await importShape('few large sessions', ensureCorpus(Number(process.env.REVERIE_BENCH_SCALE_LARGE_MB ?? 100), console.log));
+  if (only.includes('export')) await importShape('a big ChatGPT export', ensureChatgptExport(Number(process.env.REVERIE_BENCH_SCALE_EXPORT_MB ?? 200), console.log));
   if (only.includes('mixed')) {
     const { store } = await importShape('mixed corpus', ensureMixedCorpus(Number(process.env.REVERIE_BENCH_SCALE_MIXED ?? 20_000)), true);
     try {

@@ -18,6 +18,16 @@ const events = (n: number, text = 'x'): SessionEvent[] => Array.from({ length: n
 const segments = (dir: string) => listSegments(path.join(dir, SESSIONS_DIR));
 const segFile = (dir: string, n: number) => path.join(dir, SESSIONS_DIR, segmentName(n));
 
+/** Stores sessions of `n` events each and commits them, as an import does; returns the still open store. */
+async function commit(s: Store, ...sessions: [id: string, n: number][]): Promise<Store> {
+  for (const [id, n] of sessions) {
+    await s.writeSessionDoc({ session: session(id, n), events: events(n), signals: [] });
+    s.index.data.sessions.push(session(id, n));
+  }
+  await s.writeIndex();
+  return s;
+}
+
 describe('segment storage', () => {
   it('a batch of sessions lands in one segment file, each read back by its own record', async () => {
     const dir = tempDir();
@@ -41,11 +51,7 @@ describe('segment storage', () => {
 
   it('a torn record at the end (a kill mid-write) is cut off; committed sessions are intact and writing goes on', async () => {
     const dir = tempDir();
-    const s = await Store.open(dir);
-    await s.writeSessionDoc({ session: session('a', 2), events: events(2), signals: [] });
-    s.index.data.sessions.push(session('a', 2));
-    await s.writeIndex();
-    await s.close();
+    await (await commit(await Store.open(dir), ['a', 2])).close();
     const committed = fs.statSync(segFile(dir, 1)).size;
     const torn = encodeRecord(JSON.stringify({ session: session('b', 1), events: events(1), signals: [] }));
     fs.appendFileSync(segFile(dir, 1), torn.subarray(0, torn.length - 7));
@@ -53,10 +59,7 @@ describe('segment storage', () => {
     const again = await Store.open(dir);
     expect(again.sessions.map((x) => x.id)).toEqual(['a']);
     expect(fs.statSync(segFile(dir, 1)).size).toBe(committed);
-    await again.writeSessionDoc({ session: session('c', 3), events: events(3), signals: [] });
-    again.index.data.sessions.push(session('c', 3));
-    await again.writeIndex();
-    await again.close();
+    await (await commit(again, ['c', 3])).close();
     const third = await Store.open(dir, { readOnly: true });
     expect(third.sessions.map((x) => x.id)).toEqual(['a', 'c']);
     expect(third.readSessionDoc('c')!.events).toHaveLength(3);
@@ -66,10 +69,7 @@ describe('segment storage', () => {
 
   it('a record whose bytes do not match its hash ends the roll-forward there; nothing committed is lost', async () => {
     const dir = tempDir();
-    const s = await Store.open(dir);
-    await s.writeSessionDoc({ session: session('a', 1), events: events(1), signals: [] });
-    s.index.data.sessions.push(session('a', 1));
-    await s.writeIndex();
+    const s = await commit(await Store.open(dir), ['a', 1]);
     await s.writeSessionDoc({ session: session('b', 1), events: events(1), signals: [] });
     await s.writeSessionDoc({ session: session('c', 1), events: events(1), signals: [] });
     await s.close();
@@ -114,11 +114,7 @@ describe('segment storage', () => {
 
   it('an index naming records that are gone (an old backup after a compaction) is rebuilt from the segments', async () => {
     const dir = tempDir();
-    const s = await Store.open(dir);
-    s.index.data.sessions.push(session('a', 3));
-    await s.writeSessionDoc({ session: session('a', 3), events: events(3), signals: [] });
-    await s.writeIndex();
-    await s.close();
+    await (await commit(await Store.open(dir), ['a', 3])).close();
     const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8'));
     index.locations.a = [7, 0, 100];
     fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index));
