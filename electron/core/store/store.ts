@@ -210,7 +210,10 @@ export class Store {
       } else {
         this.checkLocations();
         this.rollForwardSegments();
-        if (!this.readOnly) this.removeDeadSegments();
+        if (!this.readOnly) {
+          this.removeDeadSegments();
+          if (legacyShards(this.dir).length) this.moveLegacyFilesToBackups();
+        }
       }
     }
     return this.indexDoc;
@@ -314,13 +317,19 @@ export class Store {
     }
     delete index.legacyFiles;
     writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    const backup = this.moveLegacyFilesToBackups();
+    this.notices.push(`Sessions were converted to the segment layout (${Object.keys(locations).length} sessions${missing ? `, ${missing} without a readable file left as they were` : ''}); the old files are kept in ${backup}.`);
+  }
+
+  /** The v2 layout's session folders, once converted, go to backups/sessions-v2-<time>/ (also what a conversion killed after its commit left). */
+  private moveLegacyFilesToBackups(): string {
     const backup = path.join(this.dir, 'backups', `sessions-v2-${fileStamp()}`);
     const shards = legacyShards(this.dir);
     if (shards.length) {
       fs.mkdirSync(backup, { recursive: true });
       for (const shard of shards) fs.renameSync(path.join(this.sessionsDir, shard), path.join(backup, shard));
     }
-    this.notices.push(`Sessions were converted to the segment layout (${Object.keys(locations).length} sessions${missing ? `, ${missing} without a readable file left as they were` : ''}); the old files are kept in ${path.relative(this.dir, backup)}.`);
+    return path.relative(this.dir, backup);
   }
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<Store> {
@@ -346,7 +355,8 @@ export class Store {
         store.backupAtOpen(MAIN_FILE);
       }
       // A pending journal means an import was interrupted: settle it now rather than on first use.
-      if (fs.existsSync(path.join(abs, JOURNAL_FILE))) void store.index;
+      // Session folders of the v2 layout: convert them now (the first writable open), not on first use.
+      if (fs.existsSync(path.join(abs, JOURNAL_FILE)) || (!readOnly && legacyShards(abs).length)) void store.index;
       return store;
     } catch (err) {
       await lock?.release();

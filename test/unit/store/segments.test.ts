@@ -169,6 +169,22 @@ describe('a store in the v2 layout (one file per session)', () => {
     expect(listing()).toEqual(files);
   });
 
+  it('killed after the conversion committed but before the old files moved, the next open moves them to backups', async () => {
+    const dir = copy();
+    const before = v2Events(dir);
+    const s = await Store.open(dir);
+    await s.close();
+    // Put the old folders back where a kill right after the index write would have left them.
+    const kept = fs.readdirSync(path.join(dir, 'backups')).find((n) => n.startsWith('sessions-v2-'))!;
+    fs.renameSync(path.join(dir, 'backups', kept, '00'), path.join(dir, SESSIONS_DIR, '00'));
+    fs.rmSync(path.join(dir, 'backups', kept), { recursive: true });
+    const again = await Store.open(dir);
+    for (const [id, texts] of before) expect(again.readSessionDoc(id)!.events.map((e) => e.text)).toEqual(texts);
+    await again.close();
+    expect(fs.readdirSync(path.join(dir, SESSIONS_DIR))).toEqual([segmentName(1)]);
+    expect(fs.readdirSync(path.join(dir, 'backups')).filter((n) => n.startsWith('sessions-v2-'))).toHaveLength(1);
+  });
+
   it('killed during the conversion (segments written, index not yet), the next open converts from the old files again', async () => {
     const dir = copy();
     fs.writeFileSync(path.join(dir, SESSIONS_DIR, segmentName(1)), encodeRecord('{"half": true}').subarray(0, 9));
