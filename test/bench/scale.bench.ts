@@ -135,7 +135,7 @@ async function storeAtScale(sessions: number): Promise<void> {
     for (const s of index.sessions.slice(-500)) s.dreamt = false;
     fs.writeFileSync(indexFile, JSON.stringify(index));
     const inc = await dream(dir, false);
-    console.log(`  incremental dream   ${s1(inc.p.wallS).padStart(8)} after 500 new sessions, whole process (target < ${TARGET.incrementalS} s) ${ok(inc.p.wallS < TARGET.incrementalS)}; peak ${mb(inc.p.peakMB)}; ${inc.read} sessions read`);
+    console.log(`  incremental dream   ${s1(inc.p.wallS).padStart(8)} after 500 new sessions, whole process (target < ${TARGET.incrementalS} s) ${ok(inc.p.wallS < TARGET.incrementalS)}; peak ${mb(inc.p.peakMB)}; ${inc.read} sessions read${cpuSplit(inc.p)}`);
     const { measureStore } = await import('./store.bench');
     const figures = await measureStore(dir);
     console.log(`  open → lesson list ${figures.openToListMs.toFixed(0)} ms (target < ${TARGET.openToListMs} ms) ${ok(figures.openToListMs < TARGET.openToListMs)}; bridge p95 during a dream ${figures.bridgeP95Ms.toFixed(0)} ms (target < ${TARGET.bridgeP95Ms} ms) ${ok(figures.bridgeP95Ms < TARGET.bridgeP95Ms)}`);
