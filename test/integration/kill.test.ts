@@ -204,8 +204,9 @@ describe('SIGKILL at random points', () => {
     for (let i = 0; i < COMPACTION_KILLS; i++) {
       const store = path.join(work, `compact-${i}`);
       fs.cpSync(prepared, store, { recursive: true });
-      // Killed in the second half of the work, where the commit and the compaction are.
-      const r = await cli(['import', grown, '--store', store], timed.workMs, timed.workMs * 0.4);
+      // Killed in the later part of the work, where the commit and the compaction are (not too close
+      // to its end: on a shared machine the same run can be faster than the timed one).
+      const r = await cli(['import', grown, '--store', store], timed.workMs * 0.85, timed.workMs * 0.3);
       if (r.killed) compactionKills++;
       else expect(r.code, r.stderr).toBe(0);
       const snap = await snapshot(store);
@@ -221,6 +222,6 @@ describe('SIGKILL at random points', () => {
       const after = segmentBytes(store);
       expect(after.total).toBeLessThanOrEqual(2 * after.live);
     }
-    expect(compactionKills).toBeGreaterThanOrEqual(Math.ceil(COMPACTION_KILLS / 3));
+    expect(compactionKills, `killed ${compactionKills} of ${COMPACTION_KILLS} runs (timed run: ${timed.workMs} ms of work)`).toBeGreaterThanOrEqual(Math.ceil(COMPACTION_KILLS / 3));
   }, 300_000);
 });
