@@ -239,6 +239,8 @@ export const ImportResult = z.object({
   sessions: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
+  /** Grown files read only from where the last import ended (their earlier part unchanged). */
+  resumed: z.number().int().nonnegative().optional(),
   errors: z.array(ImportError),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
@@ -250,6 +252,9 @@ export const LedgerEntry = z.object({
   headHash: z.string(),
   /** Bytes already imported (line formats resume from here when the file grew). */
   offset: z.number().int().nonnegative(),
+  /** Lines before `offset`, and a hash of the bytes before it: a grown file whose prefix still hashes the same is read from `offset` on. */
+  lines: z.number().int().nonnegative().optional(),
+  prefixHash: z.string().optional(),
   format: z.string(),
   sessionIds: z.array(z.string()),
   importedAt: IsoDate,

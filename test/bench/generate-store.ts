@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent, Lesson, Session, SessionEvent, Signal } from '../../shared/model';
 import { emptyIndex, emptyMain } from '../../electron/core/store/schema';
-import { INDEX_FILE, MAIN_FILE, sessionFilePath } from '../../electron/core/store/store';
+import { SegmentWriter } from '../../electron/core/store/segments';
+import { INDEX_FILE, MAIN_FILE, SESSIONS_DIR } from '../../electron/core/store/store';
 import { prng } from '../helpers/prng';
 
 export interface GenerateOptions {
@@ -41,7 +42,8 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
 
-  fs.mkdirSync(path.join(dir, 'sessions'), { recursive: true });
+  fs.mkdirSync(path.join(dir, SESSIONS_DIR), { recursive: true });
+  const writer = new SegmentWriter(path.join(dir, SESSIONS_DIR), 1);
   const agents: Agent[] = Array.from({ length: nAgents }, (_, i) => ({ id: `claude-code:/home/dev/src/project-${i}`, tool: 'claude-code', project: `/home/dev/src/project-${i}`, name: `Claude Code · project-${i}` }));
   const keys = Array.from({ length: keyPool }, (_, i) => ({ key: `k${i}:${words(3).replace(/ /g, '-')}`, kind: KINDS[i % KINDS.length]!, text: `${words(6)} failed: ${words(4)}` }));
   const index = emptyIndex();
@@ -78,15 +80,16 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
       eventCount: perSession, errorCount: errors, correctionCount: signals.filter((x) => x.kind === 'correction' || x.kind === 'rejection').length,
       files: [file], importedAt: new Date(start + 3_600_000).toISOString(), dreamt: false,
     };
-    const target = sessionFilePath(dir, id);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
     const text = JSON.stringify({ session, events, signals });
-    fs.writeFileSync(target, text);
+    index.locations[id] = writer.append(text);
     bytes += text.length;
     index.sessions.push(session);
     index.ledger[file] = { path: file, size: text.length, mtimeMs: start, headHash: id, offset: text.length, format: 'claude-code', sessionIds: [id], importedAt: session.importedAt };
   }
 
+  writer.sync();
+  index.tail = { segment: writer.segment, length: writer.length };
+  writer.close();
   const main = emptyMain();
   main.agents = agents;
   main.lessons = Array.from({ length: nLessons }, (_, i): Lesson => {

@@ -33,6 +33,11 @@ export function ensureCorpus(mb: number, log: (s: string) => void = () => {}): C
     generate(dir, mb * 1024 * 1024);
     fs.writeFileSync(marker, new Date().toISOString());
   }
+  return listCorpus(dir);
+}
+
+/** The session files of a generated corpus (one folder per project). */
+function listCorpus(dir: string): Corpus {
   const files: string[] = [];
   for (const p of fs.readdirSync(dir)) {
     const sub = path.join(dir, p);
@@ -41,11 +46,27 @@ export function ensureCorpus(mb: number, log: (s: string) => void = () => {}): C
   return { dir, files, bytes: files.reduce((n, f) => n + fs.statSync(f).size, 0) };
 }
 
-function generate(dir: string, targetBytes: number): void {
+/**
+ * Many small Claude Code sessions (the common shape: ~/.claude/projects after months of short sessions):
+ * `sessions` files of about `kb` KB each, cut from the same real transcripts. Cached like the large corpus.
+ */
+export function ensureSmallCorpus(sessions: number, kb: number, log: (s: string) => void = () => {}): Corpus {
+  const dir = path.join(os.tmpdir(), `reverie-bench-claude-${sessions}x${kb}kb`);
+  const marker = path.join(dir, '.complete');
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    log(`generating ${sessions} Claude Code sessions of ~${kb} KB in ${dir} …`);
+    generate(dir, Infinity, kb * 1024, sessions);
+    fs.writeFileSync(marker, new Date().toISOString());
+  }
+  return listCorpus(dir);
+}
+
+function generate(dir: string, targetBytes: number, fileBytes = FILE_TARGET_BYTES, maxFiles = Infinity): void {
   const sources = SOURCES.map((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>));
   let total = 0;
   let n = 0;
-  while (total < targetBytes) {
+  while (total < targetBytes && n < maxFiles) {
     const project = `/home/dev/src/project-${n % PROJECTS}`;
     const folder = path.join(dir, project.replace(/[^A-Za-z0-9]/g, '-'));
     fs.mkdirSync(folder, { recursive: true });
@@ -54,12 +75,14 @@ function generate(dir: string, targetBytes: number): void {
     let size = 0;
     let previousLeaf: string | null = null;
     let day = Date.parse('2026-01-01T09:00:00Z') + n * 3_600_000;
-    for (let k = 0; size < FILE_TARGET_BYTES; k++) {
+    for (let k = 0; size < fileBytes; k++) {
       const src = sources[(n + k) % sources.length];
       const ids = new Map<string, string>();
       const map = (u: unknown) => (typeof u === 'string' ? (ids.get(u) ?? (ids.set(u, randomUUID()), ids.get(u)!)) : u);
       let last: string | null = null;
       for (const rec of src) {
+        // A small session ends within a transcript (every line stays a whole record).
+        if (size >= fileBytes) break;
         const r = { ...rec };
         if ('sessionId' in r) r.sessionId = sessionId;
         if (typeof r.cwd === 'string') r.cwd = project;

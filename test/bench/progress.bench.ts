@@ -8,6 +8,8 @@ import { createClient } from '../../shared/contract/client';
 import { openCore } from '../../electron/core/core';
 import { PROJECT_ROOT, sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { progressReport } from '../../electron/core/progress/load';
+import { readRecord } from '../../electron/core/store/segments';
+import { SESSIONS_DIR } from '../../electron/core/store/store';
 import { agent } from '../helpers/lessons';
 import { writeCorpus } from '../helpers/progress-corpus';
 
@@ -29,13 +31,13 @@ export default async function bench(): Promise<void> {
 
     const ids = core.store.sessions.map((s) => s.id);
     const t0 = performance.now();
-    for (const id of ids) JSON.parse(fs.readFileSync(core.store.sessionFile(id), 'utf8'));
+    for (const id of ids) JSON.parse(readRecord(path.join(core.store.dir, SESSIONS_DIR), core.store.index.data.locations[id]!));
     const baseline = performance.now() - t0;
     const t1 = performance.now();
     const r = progressReport(core.store, {});
     const took = performance.now() - t1;
     console.log(`progress: ${r.overall.sessions} sessions, ${r.lessons.length} lessons, ${r.agents.length} agents in ${took.toFixed(0)} ms`);
-    console.log(`  baseline (read + JSON.parse the session files): ${baseline.toFixed(0)} ms → ratio ${(took / baseline).toFixed(1)}×`);
+    console.log(`  baseline (read + JSON.parse the session records): ${baseline.toFixed(0)} ms → ratio ${(took / baseline).toFixed(1)}×`);
   } finally {
     await core.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -33,11 +33,22 @@ async function hammer(origin: string, token: string, method: string, stop: { don
 export default async function storeBench(): Promise<void> {
   const sessions = Number(process.env.REVERIE_BENCH_SESSIONS ?? 10_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-store-bench-'));
-  let child: ChildProcess | null = null;
   try {
     const g = generateStore(dir, { sessions, eventsPerSession: 200 });
     console.log(`generated: ${g.sessions} sessions, ${g.events.toLocaleString('en')} events, ${g.signals} signals, ${g.lessons} lessons, ${(g.bytes / 1048576).toFixed(0)} MB in ${(g.ms / 1000).toFixed(1)} s (${dir})`);
+    await measureStore(dir);
+    if (sessions < 10_000) console.log(`  (quick run at ${sessions} sessions; the issue's figures are at 10,000: unset REVERIE_BENCH_SESSIONS)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
+export interface StoreFigures { openToListMs: number; bridgeP95Ms: number; pinP95Ms: number; rssMB: number }
+
+/** Opens the store in dir in a separate "main process" (store-host.ts), prints every figure beside its target, and returns the main ones. */
+export async function measureStore(dir: string): Promise<StoreFigures> {
+  let child: ChildProcess | null = null;
+  try {
     child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, 'store-host.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
     // One reader for the whole run (breaking out of a for-await would close the interface).
     const queue: { type: string }[] = [];
@@ -89,12 +100,11 @@ export default async function storeBench(): Promise<void> {
     console.log(`  RSS with store open    ${f(rss.rssMB).padStart(7)} MB  (JS heap ${f(rss.heapMB)} MB; the same process before opening, Node + tsx + modules: ${f(rss.rssBeforeOpenMB)} MB → ${(rss.rssMB / rss.rssBeforeOpenMB).toFixed(2)}×)  target < 200 MB ${verdict(rss.rssMB < 200)}`);
     console.log(`  bridge during a dream  ${f(busyP95).padStart(7)} ms p95 over ${during.length} app.info calls (no dream: ${f(idleP95)} ms p95 → ${f(busyP95 / idleP95)}×; max ${f(Math.max(...during))} ms)  target < 100 ms ${verdict(busyP95 < 100)}`);
     console.log(`  the dream              ${(Number(dream.ms) / 1000).toFixed(1).padStart(7)} s   ${dream.status}, ${dream.changes} changes, read ${dream.sessionsRead} sessions / ${dream.signalsRead} signals; process peak RSS during it ${f(Number(dream.peakRssMB))} MB (worker included)`);
-    if (sessions < 10_000) console.log(`  (quick run at ${sessions} sessions; the issue's figures are at 10,000: unset REVERIE_BENCH_SESSIONS)`);
+    return { openToListMs: open.openToListMs, bridgeP95Ms: busyP95, pinP95Ms: edits.pinP95, rssMB: rss.rssMB };
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGKILL');
       await new Promise((r) => child!.once('exit', r));
     }
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

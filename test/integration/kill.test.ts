@@ -1,19 +1,22 @@
 // Crash safety with real processes: the CLI's `import` and `dream` are killed with SIGKILL at random
 // points, many times. After every kill the store must open cleanly (nothing to repair: every write is
 // atomic), no dream may be half-applied, no lesson may be lost, and re-running the import must end
-// with exactly the counts of an uninterrupted run. Bounded for CI (KILL_ROUNDS, KILL_DREAMS).
+// with exactly the counts of an uninterrupted run. An import that ends in a compaction of the session
+// segments is killed too (mid-compaction). Bounded for CI (KILL_ROUNDS, KILL_DREAMS, KILL_COMPACTIONS).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lesson } from '../../shared/model';
 import { applyChanges } from '../../electron/core/dreaming/changes';
-import { Store } from '../../electron/core/store/store';
+import { listSegments, segmentName } from '../../electron/core/store/segments';
+import { SESSIONS_DIR, Store } from '../../electron/core/store/store';
 import { fixture, PROJECT_ROOT, replayClaudeSession, runCli, tempDir } from '../helpers/env';
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 4); // each: 3 killed imports, then one to completion
 const KILLS_PER_ROUND = 3;
 const DREAM_KILLS = Number(process.env.KILL_DREAMS ?? 12);
+const COMPACTION_KILLS = Number(process.env.KILL_COMPACTIONS ?? 8);
 
 interface Outcome { killed: boolean; code: number | null; ms: number; workMs: number; stderr: string }
 
@@ -24,7 +27,7 @@ const WORK_STARTS = /^(Importing|Dreaming)/m;
  * Runs the CLI. With `killWithinMs`, sends SIGKILL at a random moment of the work itself: startup
  * (loading TypeScript) is most of a short run and killing it there tests nothing.
  */
-function cli(args: string[], killWithinMs?: number): Promise<Outcome> {
+function cli(args: string[], killWithinMs?: number, killAfterMs = 0): Promise<Outcome> {
   const started = Date.now();
   let workStarted = 0;
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reverie.mjs'), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -34,7 +37,7 @@ function cli(args: string[], killWithinMs?: number): Promise<Outcome> {
     stderr += d.toString();
     if (!workStarted && WORK_STARTS.test(stderr)) {
       workStarted = Date.now();
-      if (killWithinMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), Math.random() * killWithinMs);
+      if (killWithinMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs + Math.random() * (killWithinMs - killAfterMs));
     }
   });
   return new Promise((resolve) => {
@@ -61,6 +64,28 @@ async function snapshot(dir: string): Promise<Snapshot> {
     lessons: s.data.lessons,
     dreams: s.data.dreams.length,
     notices: s.notices,
+  };
+}
+
+/** Appends one more user turn to every Claude Code log in `dir` (an agent still writing its sessions). */
+function grow(dir: string, round: number): void {
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+    const next = { ...last, type: 'user', uuid: `grown-${round}-${name}`, parentUuid: last.uuid, timestamp: new Date(Date.parse(String(last.timestamp)) + 60_000).toISOString(), message: { role: 'user', content: `one more thing (${round})` } };
+    delete (next as { toolUseResult?: unknown }).toolUseResult;
+    fs.appendFileSync(file, `${JSON.stringify(next)}\n`);
+  }
+}
+
+/** Bytes of the session segments and of the live records the index names. */
+function segmentBytes(dir: string): { total: number; live: number } {
+  const root = path.join(dir, SESSIONS_DIR);
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { locations: Record<string, [number, number, number]> };
+  return {
+    total: listSegments(root).reduce((n, seg) => n + fs.statSync(path.join(root, segmentName(seg))).size, 0),
+    live: Object.values(index.locations).reduce((n, l) => n + l[2], 0),
   };
 }
 
@@ -151,4 +176,52 @@ describe('SIGKILL at random points', () => {
     expect(finalRun.code, finalRun.stderr).toBe(0);
     console.log(`kill test: ${kills} SIGKILLs survived (import ${kills - dreamKills}, dream ${dreamKills})`);
   }, 240_000);
+
+  it(`compaction: ${COMPACTION_KILLS} kills of an import that compacts, then a full run ends with the uninterrupted counts`, async () => {
+    // Every session re-imported twice (its log grew twice): the second import's commit finds the
+    // replaced records outweighing the live ones and compacts the segments.
+    const grown = path.join(work, 'grown');
+    fs.cpSync(logs, grown, { recursive: true });
+    const prepared = path.join(work, 'compact-prepared');
+    expect((await cli(['import', grown, '--store', prepared])).code).toBe(0);
+    const first = await snapshot(prepared);
+    grow(grown, 1);
+    expect((await cli(['import', grown, '--store', prepared])).code).toBe(0);
+    const middle = await snapshot(prepared);
+    grow(grown, 2);
+    expect(segmentBytes(prepared).total).toBeLessThan(2 * segmentBytes(prepared).live + 1); // not yet compacted
+
+    const reference = path.join(work, 'compact-reference');
+    fs.cpSync(prepared, reference, { recursive: true });
+    const timed = await cli(['import', grown, '--store', reference]);
+    expect(timed.code, timed.stderr).toBe(0);
+    const done = await snapshot(reference);
+    const bytes = segmentBytes(reference);
+    expect(bytes.total, 'the uninterrupted run compacted: only live records are left').toBe(bytes.live);
+    for (const [id, n] of done.sessions) expect(n).toBe(middle.sessions.get(id)! + 1);
+
+    let compactionKills = 0;
+    for (let i = 0; i < COMPACTION_KILLS; i++) {
+      const store = path.join(work, `compact-${i}`);
+      fs.cpSync(prepared, store, { recursive: true });
+      // Killed in the later part of the work, where the commit and the compaction are (not too close
+      // to its end: on a shared machine the same run can be faster than the timed one).
+      const r = await cli(['import', grown, '--store', store], timed.workMs * 0.85, timed.workMs * 0.3);
+      if (r.killed) compactionKills++;
+      else expect(r.code, r.stderr).toBe(0);
+      const snap = await snapshot(store);
+      for (const n of snap.notices) expect(n).toMatch(/^An import was interrupted; the \d+ session\(s\) it had completed were kept/);
+      expect(snap.sessions.size).toBe(first.sessions.size);
+      // Each session is as the last import left it or as the killed one had completed it, never less.
+      for (const [id, n] of snap.sessions) expect([middle.sessions.get(id), done.sessions.get(id)], `session ${id}`).toContain(n);
+      const again = await cli(['import', grown, '--store', store]);
+      expect(again.code, again.stderr).toBe(0);
+      const end = await snapshot(store);
+      expect({ sessions: end.sessions, events: end.events, agents: end.agents, ledger: end.ledger }).toEqual({ sessions: done.sessions, events: done.events, agents: done.agents, ledger: done.ledger });
+      // A writable open (the re-import) removed what a compaction killed after its commit left behind.
+      const after = segmentBytes(store);
+      expect(after.total).toBeLessThanOrEqual(2 * after.live);
+    }
+    expect(compactionKills, `killed ${compactionKills} of ${COMPACTION_KILLS} runs (timed run: ${timed.workMs} ms of work)`).toBeGreaterThanOrEqual(Math.ceil(COMPACTION_KILLS / 3));
+  }, 300_000);
 });

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Signal } from '../../../shared/model';
-import { readSessionFile } from '../store/store';
+import type { SessionDoc } from '../store/schema';
+import { readLegacySessionFile, readSessionAt } from '../store/store';
 import { dreamFromIndex } from './heuristic';
 import { extractSignals } from './signals';
 import { INDEX_FILE, emptyIndex, fold, loadIndex, writeIndexFile } from './observations';
@@ -14,10 +15,16 @@ import type { DreamInput, DreamOutput } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
+/** One session's record: one positioned read in the segments (or its file, in a store not yet converted). */
+function readSession(input: DreamInput, id: string): SessionDoc | null {
+  const loc = input.locations?.[id];
+  return loc ? readSessionAt(input.storeDir, id, loc) : readLegacySessionFile(input.storeDir, id);
+}
+
 export function readSignals(input: DreamInput, onProgress: ProgressFn = () => {}): Signal[] {
   const signals: Signal[] = [];
   input.sessionIds.forEach((id, i) => {
-    const doc = readSessionFile(input.storeDir, id);
+    const doc = readSession(input, id);
     if (doc) signals.push(...doc.signals);
     if (i % 200 === 0) onProgress('reading signals', i, input.sessionIds.length);
   });
@@ -43,7 +50,7 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
   }
   let signalsRead = 0;
   sessionIds.forEach((id, i) => {
-    const doc = readSessionFile(input.storeDir, id);
+    const doc = readSession(input, id);
     if (doc) {
       // A full dream re-reads what happened, so a better extraction reaches sessions imported before it.
       const signals = input.full ? extractSignals({ id, agentId: doc.session.agentId, events: doc.events, project: doc.session.project }) : doc.signals;

@@ -13,6 +13,8 @@ export interface DreamInput {
   agentNames: Record<string, string>;
   /** Where the worker writes the updated observation index (absent: a preview, nothing written). */
   indexOut?: string;
+  /** Where each session's record is in the store's segments (a store still in the v2 layout has none: its files are read). */
+  locations?: Record<string, [number, number, number]>;
   /** Every session in the store: an incremental dream falls back to these when the index is damaged. */
   allSessionIds?: string[];
   /**

@@ -48,6 +48,7 @@ function snapshot(ctx: CoreContext, full: boolean): DreamInput {
     settings: store.data.settings,
     now: new Date().toISOString(),
     agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+    locations: store.index.data.locations,
     undone: undoneChanges(store.data.dreams),
     // As dreams.run: only not-yet-dreamt sessions are new to the heuristics, but Claude also reads
     // every session it has not read before (the discovery pass keeps its own ledger).

@@ -45,6 +45,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
           indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
           allSessionIds: store.sessions.map((s) => s.id),
+          locations: store.index.data.locations,
           undone: undoneChanges(store.data.dreams),
         };
         try {

@@ -34,6 +34,8 @@ const obj = (v: unknown): Rec | undefined => (v && typeof v === 'object' && !Arr
 
 export const claudeCode: FormatImporter = {
   tool: 'claude-code',
+  // One session per file, appended to while the agent works: a grown file is read from where it ended.
+  appendable: true,
   detect(head) {
     // Any early line that carries the conversation envelope: sessionId + parentUuid + type.
     return head.split('\n').some((l) => l.startsWith('{') && l.includes('"sessionId"') && l.includes('"parentUuid"') && /"type"\s*:/.test(l));

@@ -12,7 +12,7 @@ import { cline, clineTaskPart } from './cline';
 import { codex } from './codex';
 import { cursor } from './cursor';
 import { cursorDb } from './cursor-db';
-import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, readHead } from './files';
+import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, prefixHash, readHead } from './files';
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
@@ -115,6 +115,21 @@ function detached(p: ParsedSession): ParsedSession {
   return { ...p, id: fresh(p.id), title: fresh(p.title), project: p.project === null ? null : fresh(p.project), ...(p.rootKey ? { rootKey: fresh(p.rootKey) } : {}) };
 }
 
+/**
+ * Where to read a grown file from: the end of what the last import read, when the format only ever
+ * appends to the file's one session, the file is larger, and the bytes before that point hash as
+ * they did (nothing was rewritten). Otherwise null: the file is read whole and merged as before.
+ */
+function resumeFrom(seen: LedgerEntry | undefined, importer: FormatImporter, size: number, hash: string, file: string): { offset: number; line: number } | null {
+  if (!seen || !importer.appendable || seen.format !== importer.tool || seen.headHash !== hash) return null;
+  if (seen.lines === undefined || !seen.prefixHash || seen.sessionIds.length !== 1 || seen.offset === 0 || size <= seen.offset) return null;
+  try {
+    return prefixHash(file, seen.offset) === seen.prefixHash ? { offset: seen.offset, line: seen.lines } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Root record key → session id, from the ledger: how a conversation continued in a new file is found. */
 function rootIndex(store: Store): Map<string, string> {
   const roots = new Map<string, string>();
@@ -154,17 +169,22 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   }
 
   const warnings: ImportError[] = [];
-  const sessionIds: string[] = [];
-  const fileRoots: Record<string, string> = {};
+  const from = resumeFrom(seen, importer, st.size, hash, file);
+  // Read from where it ended: what is parsed belongs to the one session the file held.
+  const sessionIds: string[] = from ? [...seen!.sessionIds] : [];
+  const fileRoots: Record<string, string> = from ? { ...seen!.roots } : {};
+  if (from) result.resumed = (result.resumed ?? 0) + 1;
+  let reached: { offset: number; line: number } | null = null;
   let skippedWhy: string | null = null;
   let failure: ImportError | null = null;
   try {
-    for await (const raw of importer.parse(file, { file, head: headText, warn: (w) => warnings.push({ file, ...w }), skip: (why) => (skippedWhy = why), onBytes })) {
+    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number }) => (reached = at), ...(from ? { from } : {}) };
+    for await (const raw of importer.parse(file, ctx)) {
       const parsed = detached(raw);
       // A conversation continued in another file (same root record) is stored as the session it continues.
-      const id = (parsed.rootKey && roots.get(parsed.rootKey)) || parsed.id;
+      const id = from ? seen!.sessionIds[0]! : (parsed.rootKey && roots.get(parsed.rootKey)) || parsed.id;
       const stored = await storeSession(store, writes, parsed, id, file, opts.agent);
-      if (parsed.rootKey) {
+      if (parsed.rootKey && !from) {
         roots.set(parsed.rootKey, id);
         fileRoots[parsed.rootKey] = id;
       }
@@ -184,6 +204,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     result.errors.push(failure, ...listed);
     return;
   }
+  const end = reached as { offset: number; line: number } | null;
   const entry: LedgerEntry = {
     path: file,
     size: st.size,
@@ -194,6 +215,8 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     sessionIds,
     importedAt: new Date().toISOString(),
     ...(Object.keys(fileRoots).length ? { roots: fileRoots } : {}),
+    // Where a grown file's next import may start: the end of its last complete line, and what came before.
+    ...(importer.appendable && end ? { offset: end.offset, lines: end.line, prefixHash: prefixHash(file, end.offset) } : {}),
   };
   if (!sessionIds.length && skippedWhy) {
     // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.

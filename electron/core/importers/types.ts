@@ -28,6 +28,10 @@ export interface ParseContext {
   skip(reason: string): void;
   /** Bytes read so far (streaming readers report as they go, for progress). */
   onBytes?(n: number): void;
+  /** Read only from here: the file grew since it was imported and its prefix is unchanged (importers marked `appendable`). */
+  from?: { offset: number; line: number };
+  /** Told where the last complete line read ends (line readers): where the next import of the grown file may start. */
+  onReached?(at: { offset: number; line: number }): void;
 }
 
 export interface FormatImporter {
@@ -35,4 +39,9 @@ export interface FormatImporter {
   /** Decide by content: `head` is the first ~64 KiB of the file as text. */
   detect(head: string, file: string): boolean;
   parse(file: string, ctx: ParseContext): AsyncIterable<ParsedSession>;
+  /**
+   * Appending lines to a file only appends to its one session (an agent still writing it): a grown
+   * file can be parsed from where the last import ended and merged into that session.
+   */
+  appendable?: boolean;
 }

@@ -12,10 +12,15 @@ const steps: Record<DocKind, Record<number, (doc: Raw) => Raw>> = {
   main: {
     // v2 adds the scheduler's persisted state; a v1 store has never run a scheduled dream.
     1: (doc) => ({ ...doc, schemaVersion: 2, scheduler: emptySchedulerState() }),
+    // v3 changed only the session storage; the version moves in step with the index.
+    2: (doc) => ({ ...doc, schemaVersion: 3 }),
   },
   index: {
     // Nothing changed in the index in v2; the version moves in step with the main document.
     1: (doc) => ({ ...doc, schemaVersion: 2 }),
+    // v3: sessions move into segment files. The documents only learn that their sessions are still in
+    // the old per-file layout; the store converts the files at its first writable open (store.ts).
+    2: (doc) => ({ ...doc, schemaVersion: 3, locations: {}, tail: { segment: 1, length: 0 }, legacyFiles: true }),
   },
 };
 

@@ -1,6 +1,7 @@
 // The store: a lowdb main document (settings, agents, lessons, tombstones, dreams, scheduler state),
-// a lowdb index (session summaries, import ledger) and one file per session (events + signals).
-// Opening the app reads only the two small documents; a dream reads only the session files it needs.
+// a lowdb index (session summaries, import ledger, where each session's record is) and append-only
+// segment files holding one record per session version (events + signals; segments.ts).
+// Opening the app reads only the two small documents; a dream reads only the session records it needs.
 // Every document is validated (and migrated) when read; a damaged one is repaired from a backup with
 // a notice (documents.ts); only one process writes (lock.ts).
 import fs from 'node:fs';
@@ -11,8 +12,10 @@ import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
 import { writeFileDurable, writeFileDurableSync } from './files';
+import { fileStamp } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
 import { IndexDoc, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
+import { listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 
 export interface OpenOptions {
   /** Who is opening (shown to a second writer). */
@@ -24,44 +27,125 @@ export interface OpenOptions {
 export const MAIN_FILE = 'reverie.json';
 export const INDEX_FILE = 'index.json';
 /**
- * Ids of session files written since index.json was last saved. index.json is the commit point of an
- * import; a process killed before it leaves complete (atomically written) session files the index
- * does not name. The next writable open reads this journal and adds them (roll forward), so an
- * interrupted import loses nothing and never leaves files the index cannot see.
+ * The v2 layout's journal: ids of session files written since index.json was last saved. Only a store
+ * written by an older Reverie and killed mid-import has one; it is rolled forward before the store is
+ * converted to segments. (In v3 the journal is the active segment's tail past its committed length.)
  */
 export const JOURNAL_FILE = 'sessions.journal';
+export const SESSIONS_DIR = 'sessions';
+/** Compaction runs once the garbage in the segments outweighs the live records and passes this size. */
+export const COMPACT_MIN_GARBAGE = 1024 * 1024;
 
-/** Two-level fan-out keeps folders small at 10,000 sessions; ids are sanitized for every OS. */
+/** The v2 layout: one file per session, two-level fan-out; ids are sanitized for every OS. */
 export function sessionFilePath(dir: string, id: string): string {
   const safe = id.replace(/[^A-Za-z0-9._-]/g, '_');
   return path.join(dir, 'sessions', safe.slice(0, 2), `${safe}.json`);
 }
 
-/** Reads and validates one session file; null when it does not exist. Safe without the lock (files are replaced atomically). */
-export function readSessionFile(dir: string, id: string): SessionDoc | null {
+function parseSessionDoc(text: string, where: string, id: string): SessionDoc {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ContractError('failed', `Session ${where} is not valid JSON (${(err as Error).message})`);
+  }
+  const r = SessionDoc.safeParse(raw);
+  if (!r.success) throw new ContractError('failed', `Session record for ${id} is damaged: ${describeZodError(r.error)}`);
+  return r.data;
+}
+
+/** Reads and validates one session file of the v2 layout; null when it does not exist. */
+export function readLegacySessionFile(dir: string, id: string): SessionDoc | null {
   let text: string;
   try {
     text = fs.readFileSync(sessionFilePath(dir, id), 'utf8');
   } catch {
     return null;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ContractError('failed', `Session file ${sessionFilePath(dir, id)} is not valid JSON (${(err as Error).message})`);
-  }
-  const r = SessionDoc.safeParse(raw);
-  if (!r.success) throw new ContractError('failed', `Session file for ${id} is damaged: ${describeZodError(r.error)}`);
-  return r.data;
+  return parseSessionDoc(text, `file ${sessionFilePath(dir, id)}`, id);
 }
 
-/** Rebuilds the session index from the session files (the last resort when index.json and its backups are unusable). */
+/**
+ * Reads one session record by its location (one positioned read, proportional to that session).
+ * Safe without the lock: committed bytes of a segment never change, and compacted segments are
+ * only deleted when the writer closes or opens.
+ */
+export function readSessionAt(dir: string, id: string, loc: Location): SessionDoc {
+  let text: string;
+  try {
+    text = readRecord(path.join(dir, SESSIONS_DIR), loc);
+  } catch (err) {
+    throw new ContractError('failed', `Session ${id} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `${segmentName(loc[0])} is gone (the store was compacted meanwhile; open it again)` : (err as Error).message}`);
+  }
+  return parseSessionDoc(text, `record ${segmentName(loc[0])}:${loc[1]}`, id);
+}
+
+/** Reads one session of the store in `dir` by id, loading its index.json (for tests and tools; the app goes through Store). */
+export function readSessionFile(dir: string, id: string): SessionDoc | null {
+  const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as Partial<IndexDoc>;
+  const loc = index.locations?.[id];
+  if (loc) return readSessionAt(dir, id, loc);
+  return readLegacySessionFile(dir, id);
+}
+
+/** The v2 layout's fan-out folders (two characters each) still under sessions/. */
+function legacyShards(dir: string): string[] {
+  const root = path.join(dir, SESSIONS_DIR);
+  try {
+    return fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every record of every segment in order, newest record per session winning: the index as the
+ * segments say it (sessions, locations, tail), for a rebuild or a roll-forward from `tail`.
+ */
+function scanRecords(dir: string, from: { segment: number; length: number } | null, onRecord: (doc: SessionDoc, loc: Location) => void, truncate: boolean): { segment: number; length: number } {
+  const root = path.join(dir, SESSIONS_DIR);
+  let tail = from ?? { segment: 1, length: 0 };
+  for (const seg of listSegments(root)) {
+    if (from && seg < from.segment) continue;
+    const start = from && seg === from.segment ? from.length : 0;
+    const it = scanSegment(root, seg, start);
+    let r = it.next();
+    while (!r.done) {
+      const { payload, loc } = r.value;
+      let doc: SessionDoc | null = null;
+      try {
+        const parsed = SessionDoc.safeParse(JSON.parse(payload));
+        if (parsed.success) doc = parsed.data;
+      } catch {
+        doc = null; // a record whose hash checks out but whose JSON does not: skipped, never fatal
+      }
+      if (doc) onRecord(doc, loc);
+      r = it.next();
+    }
+    const end = r.value;
+    // A torn record at the end (a kill mid-write) is cut off, so new records follow readable ones.
+    if (truncate && end < fs.statSync(path.join(root, segmentName(seg))).size) fs.truncateSync(path.join(root, segmentName(seg)), end);
+    tail = { segment: seg, length: end };
+  }
+  return tail;
+}
+
+/** Rebuilds the session index from the session records (the last resort when index.json and its backups are unusable). */
 export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
   const index = emptyIndex();
-  const root = path.join(dir, 'sessions');
-  const shards = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
-  for (const shard of shards) {
+  if (listSegments(path.join(dir, SESSIONS_DIR)).length) {
+    const at = new Map<string, number>();
+    index.tail = scanRecords(dir, null, (doc, loc) => {
+      const i = at.get(doc.session.id);
+      if (i !== undefined) index.sessions[i] = doc.session;
+      else at.set(doc.session.id, index.sessions.push(doc.session) - 1);
+      index.locations[doc.session.id] = loc;
+    }, false);
+    return index;
+  }
+  index.legacyFiles = true;
+  const root = path.join(dir, SESSIONS_DIR);
+  for (const shard of legacyShards(dir)) {
     for (const name of fs.readdirSync(path.join(root, shard)).sort()) {
       if (!name.endsWith('.json')) continue;
       try {
@@ -95,8 +179,8 @@ export class Store {
   /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
   readonly notices: string[] = [];
   private readonly lastBackupAt = new Map<string, number>();
-  /** Session ids written since the last index write (see JOURNAL_FILE). */
-  private readonly journaled = new Set<string>();
+  /** Appends session records; created on the first write. */
+  private writer: SegmentWriter | null = null;
 
   private indexDoc: Low<IndexDoc> | null = null;
 
@@ -118,10 +202,134 @@ export class Store {
       const i = loadDocument({ storeDir: this.dir, kind: 'index', file, schema: IndexDoc, empty: emptyIndex, readOnly: this.readOnly, rebuild: () => rebuildIndexFromSessionFiles(this.dir) });
       this.indexDoc = new Low(new DurableJsonFile<IndexDoc>(file), i.data);
       this.notices.push(...i.notices);
+      // A v2 store killed mid-import: its journal names session files to roll forward first.
       this.rollForwardJournal();
       if (!this.readOnly) this.backupAtOpen(INDEX_FILE);
+      if (this.indexDoc.data.legacyFiles) {
+        if (!this.readOnly) this.convertLegacyFiles();
+      } else {
+        this.checkLocations();
+        this.rollForwardSegments();
+        if (!this.readOnly) {
+          this.removeDeadSegments();
+          if (legacyShards(this.dir).length) this.moveLegacyFilesToBackups();
+        }
+      }
     }
     return this.indexDoc;
+  }
+
+  private get sessionsDir(): string { return path.join(this.dir, SESSIONS_DIR); }
+
+  /**
+   * Records appended after the last commit (an import killed before it wrote index.json) are complete
+   * sessions the index does not name yet: they are added (roll forward), later records winning, and a
+   * torn record at the end is cut off. A read-only open does the same in memory only.
+   */
+  private rollForwardSegments(): void {
+    const index = this.indexDoc!.data;
+    const at = new Map(index.sessions.map((x, i) => [x.id, i]));
+    let added = 0;
+    let seen = 0;
+    const tail = scanRecords(this.dir, index.tail, (doc, loc) => {
+      seen++;
+      const i = at.get(doc.session.id);
+      if (i !== undefined) index.sessions[i] = doc.session;
+      else {
+        at.set(doc.session.id, index.sessions.push(doc.session) - 1);
+        added++;
+      }
+      index.locations[doc.session.id] = loc;
+    }, !this.readOnly);
+    const moved = tail.segment !== index.tail.segment || tail.length !== index.tail.length;
+    index.tail = tail;
+    if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
+    if (this.readOnly || (!seen && !moved)) return;
+    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+  }
+
+  /**
+   * Every location must point into a segment that holds it: an index restored from an older backup
+   * may name records compaction has since moved. Then the index is rebuilt from the segments
+   * (keeping its ledger), which always hold every session's newest record.
+   */
+  private checkLocations(): void {
+    const index = this.indexDoc!.data;
+    const sizes = new Map<number, number>();
+    const size = (seg: number) => {
+      if (!sizes.has(seg)) {
+        try {
+          sizes.set(seg, fs.statSync(path.join(this.sessionsDir, segmentName(seg))).size);
+        } catch {
+          sizes.set(seg, -1);
+        }
+      }
+      return sizes.get(seg)!;
+    };
+    const bad = Object.values(index.locations).some(([seg, off, len]) => size(seg) < off + len);
+    if (!bad && index.sessions.every((x) => index.locations[x.id])) return;
+    const rebuilt = rebuildIndexFromSessionFiles(this.dir);
+    index.sessions = rebuilt.sessions;
+    index.locations = rebuilt.locations;
+    index.tail = rebuilt.tail;
+    this.notices.push(`The session index did not match the session records; it was rebuilt from them (${rebuilt.sessions.length} sessions).`);
+    if (!this.readOnly) writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+  }
+
+  /** Segments below the active one that hold no live record: what a finished (or interrupted) compaction left. */
+  private removeDeadSegments(): void {
+    const index = this.indexDoc!.data;
+    const live = new Set(Object.values(index.locations).map((l) => l[0]));
+    for (const seg of listSegments(this.sessionsDir)) if (seg < index.tail.segment && !live.has(seg)) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
+  }
+
+  /**
+   * A v2 store (one file per session) converts at its first writable open: every session file is
+   * appended to a segment, one fsync, then the index names the records (the commit point), then the
+   * old files move to backups/sessions-v2-<time>/. Killed before the commit, the next open starts over
+   * (segments of a store still in the old layout are leftovers of that attempt and are removed first).
+   */
+  private convertLegacyFiles(): void {
+    const index = this.indexDoc!.data;
+    for (const seg of listSegments(this.sessionsDir)) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
+    const writer = new SegmentWriter(this.sessionsDir, 1);
+    const locations: Record<string, Location> = {};
+    let missing = 0;
+    try {
+      for (const s of index.sessions) {
+        let doc: SessionDoc | null = null;
+        try {
+          doc = readLegacySessionFile(this.dir, s.id);
+        } catch {
+          doc = null;
+        }
+        if (!doc) {
+          missing++;
+          continue;
+        }
+        locations[s.id] = writer.append(JSON.stringify(doc));
+      }
+      writer.sync();
+      index.locations = locations;
+      index.tail = { segment: writer.segment, length: writer.length };
+    } finally {
+      writer.close();
+    }
+    delete index.legacyFiles;
+    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    const backup = this.moveLegacyFilesToBackups();
+    this.notices.push(`Sessions were converted to the segment layout (${Object.keys(locations).length} sessions${missing ? `, ${missing} without a readable file left as they were` : ''}); the old files are kept in ${backup}.`);
+  }
+
+  /** The v2 layout's session folders, once converted, go to backups/sessions-v2-<time>/ (also what a conversion killed after its commit left). */
+  private moveLegacyFilesToBackups(): string {
+    const backup = path.join(this.dir, 'backups', `sessions-v2-${fileStamp()}`);
+    const shards = legacyShards(this.dir);
+    if (shards.length) {
+      fs.mkdirSync(backup, { recursive: true });
+      for (const shard of shards) fs.renameSync(path.join(this.sessionsDir, shard), path.join(backup, shard));
+    }
+    return path.relative(this.dir, backup);
   }
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<Store> {
@@ -147,7 +355,8 @@ export class Store {
         store.backupAtOpen(MAIN_FILE);
       }
       // A pending journal means an import was interrupted: settle it now rather than on first use.
-      if (fs.existsSync(path.join(abs, JOURNAL_FILE))) void store.index;
+      // Session folders of the v2 layout: convert them now (the first writable open), not on first use.
+      if (fs.existsSync(path.join(abs, JOURNAL_FILE)) || (!readOnly && legacyShards(abs).length)) void store.index;
       return store;
     } catch (err) {
       await lock?.release();
@@ -169,7 +378,7 @@ export class Store {
     for (const id of ids) {
       let doc: SessionDoc | null = null;
       try {
-        doc = readSessionFile(this.dir, id);
+        doc = readLegacySessionFile(this.dir, id);
       } catch {
         doc = null; // damaged: left out; re-importing its source writes it again
       }
@@ -227,39 +436,101 @@ export class Store {
     await this.main.write();
   }
 
+  /**
+   * The commit point of an import: the records appended since the last commit are made durable with
+   * one fsync per segment (group commit), then index.json names them. Compaction follows when the
+   * garbage of replaced records has grown past the live data.
+   */
   async writeIndex(): Promise<void> {
     this.assertWritable();
-    this.backupIfDue(INDEX_FILE);
-    await this.index.write();
-    // Every journaled session is in the index now (it is the in-memory index that was written).
-    if (this.journaled.size) {
-      fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
-      this.journaled.clear();
+    const index = this.index;
+    if (this.writer) {
+      this.writer.sync();
+      index.data.tail = { segment: this.writer.segment, length: this.writer.length };
     }
+    this.backupIfDue(INDEX_FILE);
+    await index.write();
+    this.compactIfDue();
   }
 
-  sessionFile(id: string): string {
-    return sessionFilePath(this.dir, id);
+  /** Live and total bytes of the segments: how much of them is garbage. */
+  segmentUsage(): { live: number; total: number; segments: number } {
+    const index = this.index.data;
+    const live = Object.values(index.locations).reduce((n, l) => n + l[2], 0);
+    const segs = listSegments(this.sessionsDir);
+    const total = segs.reduce((n, seg) => n + fs.statSync(path.join(this.sessionsDir, segmentName(seg))).size, 0);
+    return { live, total, segments: segs.length };
   }
+
+  private compactIfDue(): void {
+    const { live, total } = this.segmentUsage();
+    const garbage = total - live;
+    if (garbage > live && garbage > COMPACT_MIN_GARBAGE) this.compact();
+  }
+
+  /**
+   * Copies every live record, in segment order, into new segments after the active one; one fsync;
+   * then index.json names the copies (the commit point). The old segments hold no live record from
+   * then on and are removed at close or the next writable open (a dream worker may still be reading
+   * them). Killed before the commit, the copies are rolled forward at the next open like any
+   * uncommitted tail: they are the same records, so nothing changes but where they are.
+   */
+  compact(): void {
+    this.assertWritable();
+    const index = this.index.data;
+    this.writer?.sync();
+    this.writer?.close();
+    const first = Math.max(0, ...listSegments(this.sessionsDir)) + 1;
+    const writer = new SegmentWriter(this.sessionsDir, first);
+    const moved: Record<string, Location> = {};
+    const order = Object.entries(index.locations).sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]);
+    try {
+      for (const [id, loc] of order) moved[id] = writer.append(readRecord(this.sessionsDir, loc));
+      writer.sync();
+    } catch (err) {
+      writer.close();
+      throw err;
+    }
+    index.locations = moved;
+    index.tail = { segment: writer.segment, length: writer.length };
+    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    this.writer = writer;
+    this.deadSegmentsBelow = first;
+  }
+
+  /** Segments below this number were compacted away; removed at close. */
+  private deadSegmentsBelow = 0;
 
   async writeSessionDoc(doc: SessionDoc): Promise<void> {
     this.assertWritable();
-    const file = this.sessionFile(doc.session.id);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (!this.journaled.has(doc.session.id)) {
-      // Intent first: a crash right after the file lands still leaves its id in the journal.
-      fs.appendFileSync(path.join(this.dir, JOURNAL_FILE), `${doc.session.id}\n`);
-      this.journaled.add(doc.session.id);
-    }
-    // The file must be on disk before index.json (the commit point) names it.
-    await writeFileDurable(file, JSON.stringify(doc));
+    const index = this.index.data;
+    this.writer ??= new SegmentWriter(this.sessionsDir, index.tail.segment);
+    // Appended, not yet durable: writeIndex syncs the batch before the index names it.
+    index.locations[doc.session.id] = this.writer.append(JSON.stringify(doc));
   }
 
   readSessionDoc(id: string): SessionDoc | null {
-    return readSessionFile(this.dir, id);
+    const index = this.index.data;
+    const loc = index.locations[id];
+    if (loc) return readSessionAt(this.dir, id, loc);
+    return index.legacyFiles ? readLegacySessionFile(this.dir, id) : null;
+  }
+
+  /** Where the records of these sessions are, for a reader in another thread (the dream worker). */
+  sessionLocations(ids: readonly string[]): Record<string, Location> {
+    const all = this.index.data.locations;
+    const out: Record<string, Location> = {};
+    for (const id of ids) if (all[id]) out[id] = all[id];
+    return out;
   }
 
   async close(): Promise<void> {
+    this.writer?.close();
+    this.writer = null;
+    if (this.deadSegmentsBelow && this.lock) {
+      for (const seg of listSegments(this.sessionsDir)) if (seg < this.deadSegmentsBelow) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
+      this.deadSegmentsBelow = 0;
+    }
     const lock = this.lock;
     this.lock = null;
     await lock?.release();

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../../electron/core/redaction';
+import { FILE_ONLY_MESSAGES, KEPT_RULES, OFF_BY_DEFAULT_MESSAGES, placeholderType } from '../../../electron/core/redaction-rules';
+import { KEPT_PLANTED } from './kept-secrets';
 import { importPaths } from '../../../electron/core/importers';
 import { clip } from '../../../electron/core/importers/text';
 import { Store } from '../../../electron/core/store/store';
@@ -43,6 +45,10 @@ export const PLANTED: Record<string, string> = {
   'json-api-key': j('JsonApiKey13', 'Xt1Yu0Zv9'),
   'mysql-p': j('MysqlDashP14', 'Aw8Bx7'),
   'dash-dash-password': j('DashDashPw15', 'Cy6Dz5'),
+  'redis-password': j('RedisPw16', 'Ez4Fa3'),
+  'npmrc-token': j('NpmrcTok17', 'Gb2Hc1Id0'),
+  // One per message of the kept rule set (Slack webhook, npm_, hf_ … every provider secretlint's preset knows).
+  ...Object.fromEntries(Object.entries(KEPT_PLANTED).map(([id, s]) => [`kept:${id}`, s.secret])),
 };
 
 function plantedOutput(): string {
@@ -61,6 +67,8 @@ function plantedOutput(): string {
     '-----BEGIN RSA PRIVATE KEY-----', p['private-key-body'], 'AbCdEf==', '-----END RSA PRIVATE KEY-----',
     `DB_PASSWORD=${p['env-secret']}`,
     `DATABASE_URL=postgres://app:${p['url-password']}@db.internal:5432/shop`,
+    `REDIS_URL=redis://app:${p['redis-password']}@cache.internal:6379/0`,
+    `//registry.npmjs.org/:_authToken=${p['npmrc-token']}`,
     `Server=db;User Id=app;Password=${p['connection-string-password']};`,
     `{"password": "${p['quoted-secret']}"}`,
     `DB_PASS=${p['db-pass']}`,
@@ -77,6 +85,7 @@ function plantedOutput(): string {
     `{"password": "${p['json-password-spaces']}", "secret": "${p['json-secret']}", "api_key": "${p['json-api-key']}"}`,
     `$ mysql -uroot -p${p['mysql-p']} shop < dump.sql`,
     `$ pg_dump --password=${p['dash-dash-password']} shop`,
+    ...Object.values(KEPT_PLANTED).map((s) => s.line),
   ].join('\n');
 }
 
@@ -114,18 +123,45 @@ describe('redaction at import', () => {
     const storeDir = tempDir();
     writeSession(src);
     const store = await Store.open(storeDir);
+    let doc = '';
     try {
       const r = await importPaths(store, [src]);
       expect(r.errors).toEqual([]);
       expect(r.sessions).toBe(1);
+      doc = JSON.stringify(store.readSessionDoc(store.sessions[0].id));
     } finally {
       await store.close();
     }
     for (const [kind, secret] of Object.entries(PLANTED)) expect(grepStore(storeDir, secret), kind).toEqual([]);
-    const all = fs.readdirSync(path.join(storeDir, 'sessions'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
-    const doc = fs.readFileSync(path.join(storeDir, 'sessions', all[0]), 'utf8');
-    for (const type of ['anthropic-key', 'openai-key', 'aws-access-key', 'aws-secret', 'github-token', 'google-api-key', 'slack-token', 'stripe-key', 'jwt', 'bearer-token', 'private-key', 'env-secret', 'url-password', 'connection-string-password', 'quoted-secret', 'azure-key', 'api-key-header', 'basic-auth', 'cli-password', 'config-secret', 'yaml-secret']) {
+    for (const type of ['anthropic-key', 'openai-key', 'aws-access-key', 'aws-secret', 'github-token', 'google-api-key', 'slack-token', 'slack-incoming-webhook', 'npm-access-token', 'huggingface-user-access-token', 'stripe-key', 'jwt', 'bearer-token', 'private-key', 'env-secret', 'url-password', 'connection-string-password', 'quoted-secret', 'azure-key', 'api-key-header', 'basic-auth', 'cli-password', 'config-secret', 'yaml-secret']) {
       expect(doc, type).toContain(`«redacted:${type}»`);
+    }
+  });
+
+  it('every message of the kept rule set (secretlint recommended preset) has a planted secret that is replaced by its own placeholder', () => {
+    const messages = KEPT_RULES.flatMap((r) => Object.keys(r.messages).map((m) => ({ rule: r.meta.id, m })));
+    expect(messages.length).toBeGreaterThan(40);
+    const known = new Set(messages.map((x) => x.m));
+    // The exception lists name real messages of the set (they go stale loudly when the preset changes).
+    for (const m of [...FILE_ONLY_MESSAGES, ...OFF_BY_DEFAULT_MESSAGES]) expect(known.has(m), m).toBe(true);
+    const missing: string[] = [];
+    for (const { rule, m } of messages) {
+      if (FILE_ONLY_MESSAGES.has(m) || OFF_BY_DEFAULT_MESSAGES.has(m)) continue;
+      const planted = KEPT_PLANTED[m];
+      if (!planted) { missing.push(m); continue; }
+      const out = redact(planted.line);
+      expect(out, m).not.toContain(planted.secret);
+      expect(out, m).toContain(`«redacted:${placeholderType(rule, m)}»`);
+      // Redaction is idempotent: outbound text is redacted again before it is sent.
+      expect(redact(out), m).toBe(out);
+    }
+    expect(missing, 'messages of the kept set without a planted secret in kept-secrets.ts').toEqual([]);
+  });
+
+  it('the three shapes a review found surviving import are caught: Slack webhook, npm_ and hf_ tokens', () => {
+    for (const m of ['IncomingWebhook', 'NPM_ACCESS_TOKEN', 'HUGGINGFACE_USER_ACCESS_TOKEN']) {
+      const { line, secret } = KEPT_PLANTED[m];
+      expect(redact(`Tool output:\n${line}\nexit 0`), m).not.toContain(secret);
     }
   });
 
