@@ -144,6 +144,21 @@ describe('what a found pattern becomes', () => {
     expect(pinned.changes).toEqual([]);
   });
 
+  it('a lesson that holds one of its events among other things is not the pattern; one holding most of its sessions is', () => {
+    const support = { sessions: 3, agents: 1, occurrences: 3, firstSeen: at(1), lastSeen: at(3) };
+    // Holds s3's wording and another wish: 1 of the pattern's 4 sessions.
+    const other = lesson('scope', { kind: 'preference', text: 'Only change the files you are asked to.', signalKeys: ['correction|no pip here, we use uv', 'correction|leave other files alone'], support });
+    const apart = curate([candidate([1, 2, 3])], { lessons: [other] });
+    expect(apart.changes.map((c) => [c.op, c.after!.title])).toEqual([['add', 'Install with uv']]);
+    expect(apart.changes[0].after!.support.sessions).toBe(4);
+    // One key, one lesson: the wording the other lesson holds stays its own.
+    expect(apart.changes[0].after!.signalKeys).not.toContain('correction|no pip here, we use uv');
+    expect(apart.changes[0].after!.signalKeys).toContain('correction|always use uv, never plain pip');
+    // Holds s1's and s2's wordings (s1, s2, s6: 3 of 4) besides another wish: that lesson is the pattern.
+    const most = lesson('most', { kind: 'preference', text: 'Mind the package tools.', signalKeys: ['correction|always use uv, never plain pip', 'correction|uv only for installs please', 'correction|leave other files alone'], support });
+    expect(curate([candidate([1, 2, 3])], { lessons: [most] }).changes.map((c) => [c.op, c.lessonId, c.after!.support.sessions])).toEqual([['reinforce', 'most', 4]]);
+  });
+
   it('honours tombstones like the heuristic engine: deleted forever, undone until it recurs in more sessions, deleted texts by wording', () => {
     const first = curate([candidate([1, 2, 3])]).changes[0].after!;
     const deleted: Tombstone[] = [{ patternKey: first.patternKey, title: first.title, deletedAt: at(10), reason: 'deleted' }];

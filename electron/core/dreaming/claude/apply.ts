@@ -201,17 +201,21 @@ export class Curation {
   }
 
   /**
-   * The lesson a found pattern belongs to by its signal keys: the one whose keys cover more than
-   * half of the pattern's sessions. One cited event the heuristics filed under another lesson (a
-   * pnpm wish clustered with "only change the files you are asked to") does not make the pattern
-   * that lesson's; a pattern whose sessions are mostly another lesson's is that lesson.
+   * The lesson a found pattern belongs to by its signal keys: one that shares a key with it and
+   * either stands for nothing else (each of its signal keys is one of the pattern's: a wording the
+   * pattern gathers with others) or covers more than half of the pattern's sessions. A lesson that
+   * holds one of the pattern's events among other things (a pnpm wish the heuristics filed under
+   * "only change the files you are asked to") is not the pattern.
    */
   private keyOwnerOf(r: Recounted): Lesson | undefined {
+    const mine = new Set(r.keys);
     let best: { lesson: Lesson; covered: number } | undefined;
     for (const l of this.working.values()) {
-      const owned = new Set(lessonKeys(l));
-      const covered = new Set(r.keys.filter((k) => owned.has(k)).flatMap((k) => r.sessionsOfKey[k] ?? [])).size;
-      if (covered * 2 > r.sessions.size && covered > (best?.covered ?? 0)) best = { lesson: l, covered };
+      const shared = lessonKeys(l).filter((k) => mine.has(k));
+      if (!shared.length) continue;
+      const covered = new Set(shared.flatMap((k) => r.sessionsOfKey[k] ?? [])).size;
+      const within = !!l.signalKeys?.length && l.signalKeys.every((k) => mine.has(k));
+      if ((within || covered * 2 > r.sessions.size) && covered > (best?.covered ?? -1)) best = { lesson: l, covered };
     }
     return best?.lesson;
   }
@@ -224,8 +228,9 @@ export class Curation {
 
   /**
    * Patterns the discovery pass found, with support recounted by Reverie. One meaning is one
-   * lesson: a pattern whose signal keys a lesson already owns, or that says what a lesson says,
-   * reinforces that lesson; one with enough support becomes a lesson in Claude's wording with
+   * lesson: a pattern a lesson already owns (by signal keys, see keyOwnerOf), or that says
+   * what a lesson says, reinforces that lesson (or, with no more sessions than it has, is counted
+   * as known); one with enough support becomes a lesson in Claude's wording with
    * Reverie's evidence; the rest stay candidates (returned, kept in the ledger for later dreams).
    */
   discovered(found: Recounted[]): { added: number; reinforced: number; known: string[]; waiting: Recounted[] } {

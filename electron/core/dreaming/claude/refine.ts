@@ -352,7 +352,7 @@ export async function refineWithClaude(input: DreamInput, heuristic: DreamOutput
   const priced = priceOf(model).known ? '' : ', unknown price: costed at the highest known rates';
   const parts = [
     `Claude (${model}${priced}): cost ${usd(usage.costUsd)}.`,
-    nDisc ? `Discovery read ${sessionsRead} session(s) in ${discAnswered + discCached} of ${nDisc} batch(es)${discCached ? ` (${discCached} answered from the cache)` : ''}: ${proposed} pattern(s) proposed${droppedCites.length ? `, ${droppedCites.length} citation(s) of events it was not shown dropped` : ''}; ${found.added} new lesson(s), ${found.reinforced} lesson(s) reinforced, ${found.waiting.length} candidate(s) below ${input.settings.minSessions} sessions kept for later.` : '',
+    nDisc ? `Discovery read ${sessionsRead} session(s) in ${discAnswered + discCached} of ${nDisc} batch(es)${discCached ? ` (${discCached} answered from the cache)` : ''}: ${proposed} pattern(s) proposed${droppedCites.length ? `, ${droppedCites.length} citation(s) of events it was not shown dropped` : ''}; ${found.added} new lesson(s), ${found.reinforced} lesson(s) reinforced, ${found.known.length ? `${found.known.length} already learned (${found.known.map((t) => `"${t}"`).join(', ')}), ` : ''}${found.waiting.length} candidate(s) below ${input.settings.minSessions} sessions kept for later.` : '',
     plan.batches.length ? `Refined ${refAnswered + refCached} of ${plan.batches.length} batch(es): ${curation.applied} change(s) applied${curation.dropped.length ? `, ${curation.dropped.length} refused by the lesson rules (e.g. ${curation.dropped[0]})` : ''}.` : '',
     ...pendingNotes.map(sentence),
     stop ? sentence(`Claude engine ${stop}`) : '',
