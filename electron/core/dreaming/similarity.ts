@@ -126,28 +126,44 @@ export function contradicts(a: string[], b: string[], idf: Map<string, number>, 
  */
 export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vector, b: Vector) => number = cosine, rareTokens = 3): number[] {
   const idf = idfOf(docs);
-  const vecs = docs.map((d) => vectorOf(d, idf));
-  const parent = docs.map((_, i) => i);
+  // Keys often differ only in what their tokens leave out (an exit code, a value): identical token
+  // lists are one document, compared once — at 10,000 sessions that is most of the work saved.
+  const distinct = new Map<string, number>();
+  const slot = docs.map((d) => {
+    const k = [...d].sort().join('\u0000');
+    let u = distinct.get(k);
+    if (u === undefined) distinct.set(k, (u = distinct.size));
+    return u;
+  });
+  const reps: string[][] = [];
+  docs.forEach((d, i) => { reps[slot[i]] ??= d; });
+  const n = reps.length;
+  const vecs = reps.map((d) => vectorOf(d, idf));
+  const parent = reps.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
   const postings = new Map<string, number[]>();
   const single = Math.log((1 + docs.length) / 2) + 1 - 1e-9;
-  docs.forEach((d, i) => {
+  reps.forEach((d, i) => {
     // The rarest tokens that another document shares (a token only this one has pairs it with nothing).
     const rare = [...new Set(d)].filter((t) => idf.get(t)! < single).sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
     for (const t of rare) (postings.get(t) ?? postings.set(t, []).get(t)!).push(i);
   });
-  const compared = new Set<string>();
+  const compared = new Set<number>();
   for (const list of postings.values()) {
-    if (list.length > 2000) continue; // a token this common says nothing about identity
+    if (list.length > 1000) continue; // a token this common says nothing about identity
     for (let x = 0; x < list.length; x++)
       for (let y = x + 1; y < list.length; y++) {
         const a = list[x], b = list[y];
-        const pair = `${a},${b}`;
+        if (find(a) === find(b)) continue; // already one group: nothing to learn from comparing
+        const pair = a * n + b;
         if (compared.has(pair)) continue;
         compared.add(pair);
         if (sim(vecs[a], vecs[b]) >= threshold) union(a, b);
       }
   }
-  return docs.map((_, i) => find(i));
+  // Each document's group, named by the first document in it: the same whatever order they came in.
+  const first = new Map<number, number>();
+  docs.forEach((_, i) => { const r = find(slot[i]); if (!first.has(r)) first.set(r, i); });
+  return docs.map((_, i) => first.get(find(slot[i]))!);
 }
