@@ -124,6 +124,9 @@ describe('reverie follow', () => {
     }
     // The next run finishes the job: exactly what the uninterrupted import stored.
     const f = follow([logs, '--store', store, '--debounce', '50']);
+    // Started first: the store may already be whole (a round can finish before its kill), and a
+    // SIGTERM before the process listens for it is not the clean stop under test.
+    await until('following to start', () => /Following/.test(f.err()), 60_000);
     await until('the whole folder', () => committed(store).size === baseline.size, 60_000);
     f.child.kill('SIGTERM');
     expect((await f.exited).code, f.err()).toBe(0);
