@@ -48,7 +48,7 @@ describe('discovery on a vendored real multi-session aider log', () => {
   it('previews one discovery batch of compact digests, then learns only what the store supports', async () => {
     const heuristic = runCli(['dream', '--engine', 'heuristic', '--store', store, '--json']).json as Dream;
     expect(heuristic.status).toBe('applied');
-    expect(heuristic.changes.map((c) => [c.op, c.after!.title, c.after!.status, c.after!.support.sessions])).toEqual([['add', "Check aider's model and provider setup before a session", 'candidate', 5]]);
+    expect(heuristic.changes.map((c) => [c.op, c.after!.title, c.after!.status, c.after!.support.sessions])).toEqual([['add', "Check aider's model and provider setup before a session", 'active', 5]]);
     const [providerLesson] = heuristic.changes;
 
     const preview = await withCore((api) => api.call('claude.preview'));
@@ -81,7 +81,7 @@ describe('discovery on a vendored real multi-session aider log', () => {
     const lessons = await withCore((api) => api.call('lessons.list', { all: true }));
     expect(lessons.map((l) => l.title).sort()).toEqual(["Check aider's model and provider setup before a session", 'No await inside loops']);
     const provider = lessons.find((l) => l.id === providerLesson.lessonId)!;
-    // Still what the heuristics made it (an agent failing on its own waits as a candidate).
+    // Still what the heuristics made it.
     expect(provider).toMatchObject({ kind: 'mistake', origin: 'learned', status: providerLesson.after!.status });
     // Five sessions really show the provider failure (Claude cited four of them); the answer said eleven.
     expect(provider.support.sessions).toBe(5);

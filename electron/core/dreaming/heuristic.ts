@@ -11,7 +11,7 @@ import { excerptOf, indexOfSignals, type ObservationIndex } from './observations
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import { tombstoneCheck } from './tombstones';
 import type { DreamInput, DreamOutput } from './types';
-import { lessonKindOf, namesNoFix, wordingOf as wordingOfUncached } from './wording';
+import { lessonKindOf, namesNoFix, retriedUnchanged, wordingOf as wordingOfUncached } from './wording';
 
 export type { Pattern } from './mine';
 
@@ -175,13 +175,10 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
         origin: 'learned', status: 'active', pinned: false, patternKey: p.key, signalKeys: p.keys, userEdited: false,
         createdAt: now, updatedAt: now, activatedAt: now, autoWording: fingerprint(wording),
       };
-      const noFix = namesNoFix(lesson);
-      // A failing call with no fix that worked the same way twice is ordinary work (a test failing
-      // while it is written, a compile error being fixed): not a lesson. An agent that fails on its
-      // own (its setup) waits as a candidate: there is nothing else to learn it from.
-      if (noFix && p.obs.some(({ o }) => o.c)) continue;
-      push('add', id, null, noFix ? { ...lesson, status: 'candidate', activatedAt: null } : lesson,
-        `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).${noFix ? ' Waits as a candidate: no fix has worked the same way twice yet.' : ''}`);
+      // A failure the agent got past by changing the code and running the same call again (a test
+      // failing while it is written, a compile error being fixed) is ordinary work, not a lesson.
+      if (namesNoFix(lesson) && retriedUnchanged(p)) continue;
+      push('add', id, null, lesson, `Seen in ${support.sessions} sessions (${support.occurrences} times) across ${support.agents} agent(s).`);
       continue;
     }
 
@@ -261,9 +258,7 @@ function applyCap(
   const cap = input.settings.maxLessonsPerAgent;
   const scopes = [...new Set([...working.values()].flatMap((l) => l.agents))].filter((a) => a !== 'all').sort();
   // Seeded and user-written lessons are the user's own choice: they never crowd out, nor are crowded out.
-  // A mistake waiting for its fix is not in the running: it must not crowd out lessons that can act.
-  const waitsForFix = (l: Lesson) => l.status === 'candidate' && namesNoFix(l) && l.autoWording === fingerprint(l);
-  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && !waitsForFix(l) && (l.agents.includes(agent) || l.agents.includes('all')));
+  const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
   for (const agent of scopes.length ? scopes : ['all']) {
     const ranked = lessonsOf(agent).sort((a, b) => scoreOf(b, newest) - scoreOf(a, newest) || a.id.localeCompare(b.id));
     ranked.forEach((l, rank) => {

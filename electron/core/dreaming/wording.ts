@@ -5,7 +5,7 @@ import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
 import { abstractText, fillForm, type Abstracted } from './abstract';
 import { canonicalTokens } from './instructions';
-import { fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
+import { commandParts, fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
 import type { Obs } from './observations';
 import { AIDER_CHAT_COMMAND, SHELL, commandWords, errorSignature } from './signals';
@@ -24,12 +24,26 @@ export function majority(values: (string | undefined)[]): string | undefined {
 
 /** How a mistake reads when no fix worked the same way twice: a warning, not yet a lesson. */
 const NO_FIX = "again and again: check why before running it, and don't retry it unchanged.";
-/**
- * Whether a mistake's wording names a fix. One without waits as a candidate: a failure that recurs
- * with nothing agreed after it is as often ordinary work (a test failing while it is written) as a
- * lesson, and the user can still promote it.
- */
+/** Whether a mistake's wording names no fix (only "don't retry it unchanged"). */
 export const namesNoFix = (l: { kind: string; text: string }) => l.kind === 'mistake' && l.text.endsWith(NO_FIX);
+
+/**
+ * Whether the failing call, in most sessions, was simply run again and passed (after an edit):
+ * that is work in progress — a test failing while the code is written — not a mistake to avoid.
+ * One whose call was never run again unchanged ("nothing to commit") is a lesson.
+ */
+export function retriedUnchanged(p: Pattern): boolean {
+  const obs = perSessionObs(p).filter((o) => o.c);
+  if (!obs.length) return false;
+  const same = obs.filter((o) => {
+    if (!o.f) return false;
+    const tool = o.tool ?? '';
+    if (!SHELL.test(tool)) return generalAction(o.c, tool) === generalAction(o.f, tool);
+    const last = (x: string) => commandParts(shellCommandOf(x, tool)).pop() ?? '';
+    return programOf(last(o.c!)) === programOf(last(o.f));
+  });
+  return same.length >= obs.length / 2;
+}
 
 export const lessonKindOf = (p: Pattern): LessonKind => (p.family === 'error' ? 'mistake' : p.family === 'workflow' ? 'workflow' : 'preference');
 

@@ -71,16 +71,21 @@ describe('curation rules', () => {
     expect(more.changes[0].after!.support.sessions).toBe(5);
     expect(more.changes[0].after!.confidence).toBeGreaterThan(lessons[0].confidence);
   });
-  it('a failure with no fix is no lesson; with its fix it is, and later dreams never reword Claude\'s or the user\'s words', () => {
-    expect(learned([1, 2, 3].map((s) => commitErr(s, { fix: undefined })))).toEqual([]);
+  it('sharpens its own wording when the fix becomes known, but never Claude\'s or the user\'s', () => {
+    const noFix = learned([1, 2, 3].map((s) => commitErr(s, { fix: undefined })));
+    expect(noFix[0].text).not.toMatch(/git status/);
     const signals = [1, 2, 3, 4].map((s) => commitErr(s));
-    const [withFix] = learned(signals);
-    expect(withFix.text).toMatch(/git status/);
-    const more = [...signals, commitErr(5)];
-    const claude: Lesson = { ...withFix, text: 'Check `git status` before committing.' };
-    expect(dream(more, { lessons: [claude] }).changes.map((c) => [c.op, c.after!.text])).toEqual([['reinforce', claude.text]]);
-    const edited: Lesson = { ...withFix, text: 'My words.', userEdited: true };
-    expect(dream(more, { lessons: [edited] }).changes[0].after!.text).toBe('My words.');
+    const sharp = dream(signals, { lessons: noFix }).changes;
+    expect(sharp.map((c) => c.op)).toEqual(['sharpen']);
+    expect(sharp[0].after!.text).toMatch(/git status/);
+    const claude: Lesson = { ...noFix[0], text: 'Check `git status` before committing.' };
+    expect(dream(signals, { lessons: [claude] }).changes.map((c) => [c.op, c.after!.text])).toEqual([['reinforce', claude.text]]);
+    const edited: Lesson = { ...noFix[0], text: 'My words.', userEdited: true };
+    expect(dream(signals, { lessons: [edited] }).changes[0].after!.text).toBe('My words.');
+  });
+  it('a failing call that was simply run again and passed is work in progress, not a lesson', () => {
+    const retried = [1, 2, 3].map((s) => commitErr(s, { fix: 'Bash git commit -m x' }));
+    expect(learned(retried)).toEqual([]);
   });
   it('leaves pinned lessons untouched', () => {
     const pinned = { ...base()[0], pinned: true };
