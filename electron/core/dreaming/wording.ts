@@ -190,7 +190,8 @@ function errorWording(p: Pattern): { title: string; text: string } {
     }
     // The agent's own run failed (no call of it did): its setup is what to check.
     if (!call && obs.every((o) => o.a.startsWith(`${tool}:`) || o.a === tool)) {
-      return { title: clip(`Check ${tool}'s setup: it keeps failing with "${gist}"`, 90), text: `${tool} fails with "${gist}" ${NO_FIX}` };
+      // The quote is shortened on its own, so the title never ends inside an open quote.
+      return { title: `Check ${tool}'s setup: it keeps failing with "${clip(gist, 50)}"`, text: `${tool} fails with "${gist}" ${NO_FIX}` };
     }
     return { title: clip(`Check why ${call ? code(call) : tool} fails before retrying it`, 90), text: `${call ? code(call) : tool} fails with "${gist}" ${NO_FIX}` };
   }
