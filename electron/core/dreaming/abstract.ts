@@ -41,14 +41,24 @@ export function unshout(text: string): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The project an agent works in (`claude-code:/home/me/shop` → `/home/me/shop`). */
+export const projectOfAgent = (agentId: string): string | null => (agentId.includes(':') ? agentId.slice(agentId.indexOf(':') + 1) : null);
+
+/**
+ * The project's folder name as a whole word, where it varies like a path: in `shop@1.2.0` or "Compiling
+ * shop". Not when the name is too short or a common word (`src`, `app`, `code`), which would eat text.
+ */
+export function projectPattern(project: string | null | undefined): RegExp | undefined {
+  const name = project?.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
+  return name && name.length >= 3 && !/^(src|app|code|repo|work|home|tmp|dev)$/i.test(name) ? new RegExp(`(?<![\\w/.-])${escape(name)}(?![\\w-])`, 'gi') : undefined;
+}
+
 /** Replaces what varies with `<type>` placeholders and keeps the values, in order of appearance. */
 export function abstractText(text: string, ctx: AbstractContext = {}): Abstracted {
   const found: { at: number; slot: Slot }[] = [];
   let form = unshout(text);
-  const project = ctx.project ? ctx.project.replace(/[\\/]+$/, '').split(/[\\/]/).pop() : undefined;
-  const rules = project && project.length >= 3 && !/^(src|app|code|repo|work|home|tmp|dev)$/i.test(project)
-    ? [{ type: 'project' as const, re: new RegExp(`(?<![\\w/.-])${escape(project)}(?![\\w-])`, 'gi') }, ...RULES]
-    : RULES;
+  const project = projectPattern(ctx.project);
+  const rules = project ? [{ type: 'project' as const, re: project }, ...RULES] : RULES;
   for (const { type, re } of rules) {
     form = form.replace(re, (m: string, ...rest: unknown[]) => {
       // A placeholder already put in is not a value (`<path>` must not become `<<id>>`).

@@ -56,16 +56,21 @@ const RULE_MARKERS = [
 /** The opening of a request for work: these sentences are the task, not a rule about the work. */
 const TASK_REQUEST = /^(?:(?:hi|hello|hey|ok(?:ay)?|great|thanks|now|next|so|and)[,!.]?\s+)*(?:(?:please\s+)?(?:can|could|would|will) you|i (?:need|want|would like|'d like) (?:you )?to|i(?:'m| am) (?:trying|looking|working)|let'?s|help me|we need to|i need|please (?:implement|add|create|build|write|fix|make|update|refactor|generate|set up|convert|change|rename|move|remove|delete|explain|help|review|check|look|investigate|find|show|give|tell))\b/i;
 /** Questions and acknowledgements are never rules. */
-const NOT_A_RULE = /^(?:can|could|would|will|what|how|where|which|who|why|is|are|does|do you|did)\b.*\?$|^(?:never ?mind|nevermind|no (?:problem|worries|thanks|rush|need)|thanks|thank you|ok(?:ay)?|great|perfect|yes|yep|sure|lgtm)\b/i;
+const QUESTION = /^(?:can|could|would|will|what|how|where|which|who|why|is|are|does|do you|did)\b.*\?$/i;
+/** "Never mind", "no problem": a dismissal, never a correction. */
+const NEVER_MIND = 'never ?mind|nevermind|no (?:problem|worries|thanks|rush|need)';
+export const DISMISSAL = new RegExp(`^(?:${NEVER_MIND})\\b`, 'i');
+/** …and acknowledgements: never a rule either. */
+const ACKNOWLEDGEMENT = new RegExp(`^(?:${NEVER_MIND}|thanks|thank you|ok(?:ay)?|great|perfect|yes|yep|sure|lgtm)\\b`, 'i');
 
 /** Whether a sentence states a standing instruction (independent of whether the agent acted). */
 export function isRule(sentence: string): boolean {
   const s = sentence.trim();
   // "Can you always run the tests?" is a rule asked politely; "Can you add a parser?" is the task.
   const body = s.replace(TASK_REQUEST, '').trim();
-  if (!s || !body || /^(?:never ?mind|nevermind|no (?:problem|worries|thanks|rush|need)|thanks|thank you|ok(?:ay)?|great|perfect|yes|yep|sure|lgtm)\b/i.test(s)) return false;
+  if (!s || !body || ACKNOWLEDGEMENT.test(s)) return false;
   const marked = RULE_MARKERS.some((r) => r.test(body));
-  return marked && !(NOT_A_RULE.test(s) && body === s);
+  return marked && !(QUESTION.test(s) && body === s);
 }
 
 /**

@@ -38,6 +38,7 @@ function patternOf(keys: string[], entries: Record<string, KeyEntry>, index?: Ob
   const sessions = new Map<string, Obs>();
   const agents = new Set<string>();
   const obs: Pattern['obs'] = [];
+  const counted = new Map<string, number>();
   let occurrences = 0;
   for (const k of sorted)
     for (const [sid, o] of Object.entries(entries[k].per).sort(([a], [b]) => a.localeCompare(b))) {
@@ -46,8 +47,10 @@ function patternOf(keys: string[], entries: Record<string, KeyEntry>, index?: Ob
       agents.add(o.a);
       occurrences += o.n;
       obs.push({ key: k, session: sid, o });
+      counted.set(k, (counted.get(k) ?? 0) + 1);
     }
-  const size = (k: string) => obs.filter((x) => x.key === k).length;
+  /** Sessions a key was seen in, copies left out. */
+  const size = (k: string) => counted.get(k) ?? 0;
   const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
   const kind = entries[key].kind;
   return { key, keys: sorted, family: familyOf(kind), kind, sessions, agents, occurrences, obs };
@@ -97,9 +100,10 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
  */
 function withoutRecoveries(patterns: Pattern[]): Pattern[] {
   const errors = patterns.filter((p) => p.family === 'error');
-  /** The steps of a mistake and its recovery: the failed call and what was run after it. */
-  const recovery = (e: Pattern) => new Set(e.obs.flatMap(({ o }) => [o.c, o.f]).filter((x): x is string => !!x)
-    .map((x) => commandStep(x.replace(/^\S+\s/, ''))).filter((s): s is string => !!s).map((s) => `run ${s}`));
+  /** The steps of a mistake and its recovery: the failed call and what was run after it (once per mistake). */
+  const recoveries = new Map<Pattern, Set<string>>();
+  const recovery = (e: Pattern) => recoveries.get(e) ?? recoveries.set(e, new Set(e.obs.flatMap(({ o }) => [o.c, o.f]).filter((x): x is string => !!x)
+    .map((x) => commandStep(x.replace(/^\S+\s/, ''))).filter((s): s is string => !!s).map((s) => `run ${s}`))).get(e)!;
   return patterns.filter((p) => p.family !== 'workflow' || !errors.some((e) => {
     let shared = 0;
     for (const s of p.sessions.keys()) if (e.sessions.has(s)) shared++;

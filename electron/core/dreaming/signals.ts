@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Agent, SessionEvent, Signal } from '../../../shared/model';
 import { clip } from '../importers/text';
-import { canonicalTokens, instructionKey, isRule, isTaskRequest, notTypedByUser, ruleSpan, sentencesOf } from './instructions';
+import { projectOfAgent, projectPattern } from './abstract';
+import { DISMISSAL, canonicalTokens, instructionKey, isRule, isTaskRequest, notTypedByUser, ruleSpan, sentencesOf } from './instructions';
 
 const META_LINE = /^(Exit code|Wall time|Process exited|Output:|Command:|Chunk ID:|Original token count:)/i;
 
@@ -80,8 +81,8 @@ export function errorSignature(text: string, ctx: { project?: string | null } = 
   // Whatever the model provider answered (bad request, no credentials, not found, rate limit), the
   // mistake is the same: the model call is set up wrong. One signature, so it recurs as one.
   if (PROVIDER_ERROR.test(firstLines)) return 'the model provider rejected the call';
-  const project = ctx.project?.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
-  if (project && project.length >= 3) firstLines = firstLines.replace(new RegExp(`(?<![\\w/.-])${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'gi'), '<project>');
+  const project = projectPattern(ctx.project);
+  if (project) firstLines = firstLines.replace(project, '<project>');
   const exit = EXIT_LINE.exec(text)?.[1];
   const body = clip(
     firstLines
@@ -199,14 +200,7 @@ export function commandStep(command: string): string | null {
 }
 
 /** `*.ts` for an edit of src/a.ts: the kind of file, which recurs, not the file, which varies. */
-function fileKind(call: SessionEvent): string {
-  let file: string | undefined;
-  try {
-    const j = JSON.parse(call.tool?.input ?? '') as Record<string, unknown>;
-    const v = j.file_path ?? j.path ?? j.filename ?? j.target_file ?? j.file;
-    if (typeof v === 'string') file = v;
-  } catch { /* not JSON */ }
-  file ??= /(?:^|\s)((?:[\w.@~+-]*\/)*[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5})(?=\s|$|:)/.exec(call.text)?.[1];
+function fileKind(file: string | undefined): string {
   const ext = file ? /\.([A-Za-z][A-Za-z0-9]{0,5})$/.exec(file.replace(/^.*[\\/]/, ''))?.[1]?.toLowerCase() : undefined;
   return ext ? `*.${ext}` : 'file';
 }
@@ -243,7 +237,7 @@ export function stepsOf(call: SessionEvent, project?: string | null): Step[] {
     const file = editedFile(call);
     // Named as the user would: relative to the project (`src/routes/index.ts`), else by its name.
     const root = project ? `${project.replace(/[\\/]+$/, '')}/` : null;
-    return [{ step: `edit ${fileKind(call)}`, target: !file ? '' : root && file.startsWith(root) ? file.slice(root.length) : file.replace(/^.*[\\/]/, '') }];
+    return [{ step: `edit ${fileKind(file)}`, target: !file ? '' : root && file.startsWith(root) ? file.slice(root.length) : file.replace(/^.*[\\/]/, '') }];
   }
   return [{ step: `use ${name.toLowerCase()}`, target: '' }];
 }
@@ -274,7 +268,7 @@ const ACKNOWLEDGED = /^(?:thanks?|thank you|thx|great|perfect|nice|awesome|looks
 function classifySentence(sentence: string, agentActedBefore: boolean, first: boolean): UserSignalKind {
   if (isTaskRequest(sentence)) return null;
   // A correction opens the reply ("no, use pnpm"); a rule can stand anywhere in a message.
-  if (agentActedBefore && first && CORRECTION.some((r) => r.test(sentence)) && !/^(?:never ?mind|nevermind|no (?:problem|worries|thanks|rush|need))\b/i.test(sentence)) return 'correction';
+  if (agentActedBefore && first && CORRECTION.some((r) => r.test(sentence)) && !DISMISSAL.test(sentence)) return 'correction';
   return isRule(sentence) ? 'preference' : null;
 }
 
@@ -322,7 +316,7 @@ export function extractSignals(sessionId: string, agent: Agent, events: SessionE
 export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: SessionEvent[]): Signal[] {
   const src: SignalSource = typeof a === 'string' ? { id: a, agentId: agent!.id, events: evs!, project: agent!.project } : a;
   const { id: sessionId, agentId } = src;
-  const ctx = { project: src.project ?? (agentId.includes(':') ? agentId.slice(agentId.indexOf(':') + 1) : null) };
+  const ctx = { project: src.project ?? projectOfAgent(agentId) };
   const signals: Signal[] = [];
   // Abandoned branches never happened; turns a fork copied from its parent session count there, once.
   const live = src.events.filter((e) => e.branch !== 'abandoned' && !e.copied);
@@ -426,8 +420,8 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       reportedDone = false;
       const found = userInstructions(e.text, acted);
       // Feedback on a reported completion corrects it, in any language and any wording.
-      const first = sentencesOf(e.text)[0];
-      if (afterDone && first && !found.some((f) => f.sentence === first) && !notTypedByUser(e.text) && !ACKNOWLEDGED.test(first)) found.unshift({ kind: 'correction', sentence: first });
+      const first = afterDone ? sentencesOf(e.text)[0] : undefined;
+      if (first && !found.some((f) => f.sentence === first) && !notTypedByUser(e.text) && !ACKNOWLEDGED.test(first)) found.unshift({ kind: 'correction', sentence: first });
       found.forEach(({ kind, sentence }, part) => {
         const key = preferenceKey(sentence, ctx);
         // Only context ("I review before committing"): nothing the agent is told to do or not to do.

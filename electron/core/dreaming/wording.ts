@@ -3,7 +3,7 @@
 // always reads the same way (and a full dream words a lesson exactly as incremental ones did).
 import type { LessonKind } from '../../../shared/model';
 import { clip } from '../importers/text';
-import { abstractText, fillForm, type Abstracted } from './abstract';
+import { abstractText, fillForm, projectOfAgent, type Abstracted } from './abstract';
 import { canonicalTokens } from './instructions';
 import { commandParts, fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
@@ -268,8 +268,6 @@ function workflowSteps(p: Pattern): string[] {
   });
 }
 
-/** The project an agent works in (`claude-code:/home/me/shop` → `/home/me/shop`): its name is a value. */
-const projectOfAgent = (agentId: string) => (agentId.includes(':') ? agentId.slice(agentId.indexOf(':') + 1) : null);
 
 /**
  * What the user keeps saying, in the words they use most, with what varies said generally: the
