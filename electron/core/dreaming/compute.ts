@@ -10,7 +10,8 @@ import type { SessionDoc } from '../store/schema';
 import { readLegacySessionFile, readSessionAt } from '../store/store';
 import { dreamFromIndex } from './heuristic';
 import { extractSignals } from './signals';
-import { INDEX_FILE, emptyIndex, fold, loadIndex, writeIndexFile } from './observations';
+import { INDEX_FILE, emptyIndex, fold } from './observations';
+import { loadIndex, writeIndexFile } from './observations-file';
 import type { DreamInput, DreamOutput } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;

@@ -8,6 +8,7 @@ import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../
 import { coveredKeys } from './claude/keys';
 import { minePatterns, type Pattern } from './mine';
 import { excerptOf, indexOfSignals, type ObservationIndex } from './observations';
+import { sessionCount } from './observations-file';
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import { tombstoneCheck } from './tombstones';
 import type { DreamInput, DreamOutput } from './types';
@@ -285,7 +286,7 @@ function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: num
   }
   if (sessions < minSessions) return `Nothing worth learning yet: only ${sessions} session(s) so far, and a pattern needs to recur in ${minSessions}. Import more sessions of the same kind of work.`;
   const keys = Object.values(index.keys);
-  const best = keys.reduce((m, k) => Math.max(m, Object.keys(k.per).length), 0);
+  const best = keys.reduce((m, k) => Math.max(m, sessionCount(k)), 0);
   const signals = keys.length;
   return signals
     ? `Nothing worth learning yet: the work is too varied. The ${signals} distinct mistakes, corrections and step sequences in ${sessions} sessions each recur in at most ${best} session(s); a lesson needs ${minSessions}. Reverie learns from repetition.`

@@ -3,6 +3,7 @@
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
 import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from './observations';
+import { sessionCount } from './observations-file';
 import { sameToolChoice } from './instructions';
 import { commandStep } from './signals';
 import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
@@ -86,6 +87,9 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {
+      // Most keys recur nowhere: a group that cannot reach the support is never looked into (a key
+      // read from the file then stays unparsed).
+      if (members.reduce((n, k) => n + sessionCount(index.keys[k]), 0) < minSupport) continue;
       const p = patternOf(members, index.keys, index);
       if (p.sessions.size >= minSupport) out.push(p);
     }
@@ -131,7 +135,7 @@ const scoped = (doc: string[]) => (doc.includes('scope:edit') ? ['scope:edit'] :
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
 function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: number): Pattern[] {
   const { keys: entries, grams } = index;
-  const support = (k: string) => (entries[k] ? Object.keys(entries[k].per).length : (grams[k] ?? 0));
+  const support = (k: string) => (entries[k] ? sessionCount(entries[k]) : (grams[k] ?? 0));
   // A routine is more than two habits that happened to follow each other: at every split point,
   // when either half shows up, the whole routine must follow at least half of the time.
   const cohesive = (k: string) => {

@@ -3,8 +3,6 @@
 // sessions not dreamt over yet, and mines patterns from the index. Folding a session first removes
 // what that session contributed before, so re-folding is idempotent and the index depends only on
 // the set of sessions folded — an incremental dream and a full one see the same index.
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { SignalKind, type Signal } from '../../../shared/model';
 import { clip } from '../importers/text';
@@ -40,89 +38,6 @@ export type ObservationIndex = z.infer<typeof ObservationIndex>;
 
 export const INDEX_FILE = 'patterns.json';
 export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: {}, keys: {}, grams: {} });
-
-/**
- * The index's outer shape; its entries are validated one by one in place (validateInPlace), so a large
- * index is not held twice (zod returns a validated copy of whatever it parses).
- */
-const IndexShell = z.object({
-  version: z.literal(1),
-  sessions: z.record(z.string(), z.unknown()),
-  keys: z.record(z.string(), z.unknown()),
-  grams: z.record(z.string(), z.number().int().positive()).default({}),
-});
-const SessionEntry = ObservationIndex.shape.sessions.valueType;
-
-/** Validates every entry of `record` with `schema`, replacing it by the validated copy as it goes. */
-function validateInPlace<T>(record: Record<string, unknown>, schema: z.ZodType<T>): boolean {
-  for (const k of Object.keys(record)) {
-    const r = schema.safeParse(record[k]);
-    if (!r.success) return false;
-    record[k] = r.data;
-  }
-  return true;
-}
-
-/** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
-export function loadIndex(storeDir: string): ObservationIndex {
-  const file = path.join(storeDir, INDEX_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return emptyIndex();
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); run \`reverie dream --full\` to rebuild it.`);
-  }
-  text = '';
-  const shell = IndexShell.safeParse(raw);
-  const ok = shell.success && validateInPlace(shell.data.sessions, SessionEntry) && validateInPlace(shell.data.keys, KeyEntry);
-  if (!ok) throw new Error(`${file} does not match the observation index schema; run \`reverie dream --full\` to rebuild it.`);
-  return shell.data as ObservationIndex;
-}
-
-/**
- * Writes the index to `file` atomically (temp file, fsync, rename) in pieces of about a megabyte, so
- * its JSON text is never one string as large as the index.
- */
-export function writeIndexFile(file: string, index: ObservationIndex): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}-${Date.now()}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    let buf = '';
-    const put = (s: string) => {
-      buf += s;
-      if (buf.length >= 1 << 20) fs.writeSync(fd, buf), (buf = '');
-    };
-    const record = (name: string, rec: Record<string, unknown>, last = false) => {
-      put(`${JSON.stringify(name)}:{`);
-      let first = true;
-      for (const k in rec) {
-        put(`${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(rec[k])}`);
-        first = false;
-      }
-      put(last ? '}' : '},');
-    };
-    put('{"version":1,');
-    record('sessions', index.sessions);
-    record('keys', index.keys);
-    record('grams', index.grams, true);
-    put('}');
-    fs.writeSync(fd, buf);
-    fs.fsyncSync(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
-}
 
 /**
  * Workflow n-gram lengths. Lessons need 4+ steps (kept as observations); the shorter grams are

@@ -137,31 +137,36 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
   });
   const reps: string[][] = [];
   docs.forEach((d, i) => { reps[slot[i]] ??= d; });
-  const n = reps.length;
-  const vecs = reps.map((d) => vectorOf(d, idf));
+  // Vectors only for documents that meet another in a posting list: at 100,000 sessions most keys
+  // are one-offs whose rare tokens nobody shares, and a Map per document is most of the memory.
+  const vecs: (Vector | undefined)[] = new Array(reps.length);
+  const vec = (i: number) => (vecs[i] ??= vectorOf(reps[i], idf));
   const parent = reps.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
   const postings = new Map<string, number[]>();
   const single = Math.log((1 + docs.length) / 2) + 1 - 1e-9;
-  reps.forEach((d, i) => {
+  const rareOf = reps.map((d, i) => {
     // The rarest tokens that another document shares (a token only this one has pairs it with nothing).
     const rare = [...new Set(d)].filter((t) => idf.get(t)! < single).sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
     for (const t of rare) (postings.get(t) ?? postings.set(t, []).get(t)!).push(i);
+    return rare;
   });
-  const compared = new Set<number>();
-  for (const list of postings.values()) {
-    if (list.length > 1000) continue; // a token this common says nothing about identity
+  // A token this common says nothing about identity: its list pairs nothing.
+  const lists = [...postings].filter(([, list]) => list.length > 1 && list.length <= 1000);
+  // A pair sharing several rare tokens is compared in the list of the first of them only: that
+  // replaces a set of every pair compared, which at 100,000 keys held millions of numbers.
+  const rank = new Map(lists.map(([t], r) => [t, r]));
+  const comparedBefore = (a: number, b: number, r: number) => rareOf[a].some((t) => (rank.get(t) ?? r) < r && rareOf[b].includes(t));
+  lists.forEach(([, list], r) => {
     for (let x = 0; x < list.length; x++)
       for (let y = x + 1; y < list.length; y++) {
         const a = list[x], b = list[y];
         if (find(a) === find(b)) continue; // already one group: nothing to learn from comparing
-        const pair = a * n + b;
-        if (compared.has(pair)) continue;
-        compared.add(pair);
-        if (sim(vecs[a], vecs[b]) >= threshold) union(a, b);
+        if (comparedBefore(a, b, r)) continue;
+        if (sim(vec(a), vec(b)) >= threshold) union(a, b);
       }
-  }
+  });
   // Each document's group, named by the first document in it: the same whatever order they came in.
   const first = new Map<number, number>();
   docs.forEach((_, i) => { const r = find(slot[i]); if (!first.has(r)) first.set(r, i); });

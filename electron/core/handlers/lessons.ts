@@ -1,7 +1,7 @@
 import { ContractError } from '../../../shared/contract/define';
 import type { Lesson } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
-import { loadIndex } from '../dreaming/observations';
+import { loadIndex } from '../dreaming/observations-file';
 import { tombstonesFor, withTombstones, withoutTombstonesOf } from '../dreaming/tombstones';
 import { whatIf } from '../dreaming/whatif';
 import { lessonMutation } from './mutate';

@@ -1,10 +1,11 @@
 // The observation index on disk: written in pieces (never one string as large as the index) and read
-// back validated entry by entry; a damaged file is a clear error naming the file, never a partial index.
+// back checked entry by entry, in place; a damaged file is a clear error naming the file, never a partial index.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
-import { INDEX_FILE, indexOfSignals, loadIndex, writeIndexFile } from '../../../electron/core/dreaming/observations';
+import { INDEX_FILE, fold, indexOfSignals } from '../../../electron/core/dreaming/observations';
+import { loadIndex, sessionCount, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
 import { tempDir } from '../../helpers/env';
 
 const signal = (i: number, session: string): Signal => ({
@@ -13,6 +14,9 @@ const signal = (i: number, session: string): Signal => ({
   ...(i % 2 ? { tool: 'Bash', fix: `fix ${i}` } : {}),
 });
 
+/** A key read from the file parses its observations on first use (a getter): compare what they hold. */
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+
 describe('observation index file', () => {
   it('round-trips: what is written is what is read', () => {
     const signals = Array.from({ length: 3000 }, (_, i) => signal(i, `s${i % 700}`));
@@ -20,7 +24,7 @@ describe('observation index file', () => {
     const index = indexOfSignals(signals);
     const dir = tempDir();
     writeIndexFile(path.join(dir, INDEX_FILE), index);
-    expect(loadIndex(dir)).toEqual(index);
+    expect(plain(loadIndex(dir))).toEqual(plain(index));
     expect(Object.keys(index.grams).length).toBeGreaterThan(0);
     expect(fs.readdirSync(dir)).toEqual([INDEX_FILE]);
   });
@@ -31,7 +35,59 @@ describe('observation index file', () => {
     (index.keys['key-1']!.per.a as unknown as { n: number }).n = -3;
     fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index));
     expect(() => loadIndex(dir)).toThrow(/patterns\.json does not match the observation index schema; run `reverie dream --full`/);
+    // Each part of the shape is checked, not only the one above: the fast in-place checks must refuse what zod refuses.
+    const damaged: [string, (i: Record<string, any>) => void][] = [
+      ['a kind that does not exist', (i) => (i.keys['key-1'].kind = 'mistake')],
+      ['an observation without its event', (i) => delete i.keys['key-1'].per.a.e],
+      ['a text that is a number', (i) => (i.keys['key-1'].per.a.x = 3)],
+      ['a fix that is null', (i) => (i.keys['key-1'].per.a.f = null)],
+      ['a session whose keys are not a list', (i) => (i.sessions.a.keys = 'key-1')],
+      ['a session without its agent', (i) => delete i.sessions.b.a],
+      ['a gram counted zero times', (i) => (i.grams = { 'workflow|a': 0 })],
+    ];
+    for (const [what, damage] of damaged) {
+      const raw = JSON.parse(JSON.stringify(indexOfSignals([signal(1, 'a'), signal(2, 'b')])));
+      damage(raw);
+      fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(raw));
+      expect(() => loadIndex(dir), what).toThrow(/does not match the observation index schema/);
+    }
     fs.writeFileSync(path.join(dir, INDEX_FILE), '{"version":1,"sessions":');
     expect(() => loadIndex(dir)).toThrow(/patterns\.json is not valid JSON/);
+  });
+
+  it('keeps what no dream touched as it was read, and what one touched as it is now', () => {
+    const signals = Array.from({ length: 900 }, (_, i) => signal(i, `s${i % 300}`));
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    writeIndexFile(file, indexOfSignals(signals));
+    const before = fs.readFileSync(file);
+    // Read and written back untouched: the same bytes (the observations were never parsed).
+    writeIndexFile(file, loadIndex(dir));
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    // A new session with a new agent, folded into the index read from the file, equals the index built in one go.
+    const extra = [signal(7, 'new'), { ...signal(8, 'new'), agentId: 'agent-new' }];
+    const read = loadIndex(dir);
+    expect(sessionCount(read.keys['key-7']!)).toBe(Object.keys(indexOfSignals(signals).keys['key-7']!.per).length);
+    fold(read, 'new', 'agent-new', null, extra);
+    writeIndexFile(file, read);
+    const direct = indexOfSignals([...signals]);
+    fold(direct, 'new', 'agent-new', null, extra);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
+    expect(sessionCount(loadIndex(dir).keys['key-7']!)).toBe(Object.keys(direct.keys['key-7']!.per).length);
+  });
+
+  it('a file cut short or altered is refused, with what to do', () => {
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    writeIndexFile(file, indexOfSignals(Array.from({ length: 50 }, (_, i) => signal(i, `s${i % 7}`))));
+    const good = fs.readFileSync(file);
+    fs.writeFileSync(file, good.subarray(0, good.length - 80));
+    expect(() => loadIndex(dir)).toThrow(/patterns\.json is cut short or was altered \(its checksum does not match\); run `reverie dream --full`/);
+    const altered = Buffer.from(good);
+    altered[Math.floor(good.length / 2)] ^= 1;
+    fs.writeFileSync(file, altered);
+    expect(() => loadIndex(dir)).toThrow(/checksum does not match/);
+    fs.writeFileSync(file, good);
+    expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(7);
   });
 });

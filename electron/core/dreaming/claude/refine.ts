@@ -9,7 +9,8 @@ import type { Signal } from '../../../../shared/model';
 import fs from 'node:fs';
 import { readSignals } from '../compute';
 import { fingerprint } from '../heuristic';
-import { indexOfSignals, loadIndex, ObservationIndex } from '../observations';
+import { indexOfSignals, type ObservationIndex } from '../observations';
+import { loadIndex, readIndexFile } from '../observations-file';
 import type { DreamInput, DreamOutput } from '../types';
 import { Curation } from './apply';
 import { ClaudeFailure, createSender, type Sender } from './client';
@@ -158,7 +159,7 @@ export function estimateLine(plan: Plan, caps: { perDream: number; monthly: numb
 
 /** The dream's fresh observation index (written by the worker), else the store's, else one built from the signals given. */
 function indexFor(input: DreamInput, signals: Signal[]): ObservationIndex {
-  if (input.indexOut && fs.existsSync(input.indexOut)) return ObservationIndex.parse(JSON.parse(fs.readFileSync(input.indexOut, 'utf8')));
+  if (input.indexOut && fs.existsSync(input.indexOut)) return readIndexFile(input.indexOut);
   if (fs.existsSync(input.storeDir)) return loadIndex(input.storeDir);
   return indexOfSignals(signals);
 }

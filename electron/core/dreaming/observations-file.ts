@@ -1,0 +1,194 @@
+// The observation index on disk (`<store>/patterns.json`). At 100,000 sessions the index holds
+// about 100,000 keys, most of them seen in one session only: a key that recurs nowhere is never
+// mined into a pattern, so its observations need not be parsed, validated or re-serialized at all.
+// The file therefore has one line per key, its header (name, kind, how many sessions) apart from
+// its observations; reading keeps the observations as text and parses them the first time a dream
+// touches the key (KeyEntry.per). Writing copies the text of a key nobody touched as it was read.
+//
+// Format (version 2), one record per line, fields separated by tabs (JSON text never holds a raw
+// tab or newline):
+//   H  {"version":2,"agents":[…]}                         agent ids, referred to by position
+//   K  <name as JSON>  <kind>  <sessions>  <observations as JSON: session id → observation, `a` a position in agents>
+//   G  <name as JSON>  <sessions>                          a short step sequence, counted only
+//   S  <session id as JSON>  {"a":…,"t":…,"k":[…],"f":…}   `k`: positions of its keys among the K then G lines
+//   E  <sha1 of every byte before this line>              the end: a file cut short or altered is refused
+// Version 1 (one JSON document, every name in full) is still read.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignalKind } from '../../../shared/model';
+import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex } from './observations';
+
+const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
+
+// In-place shape checks: zod builds a validated copy of every object it parses, and the index holds
+// one object per key and session. They test what the zod schemas in observations.ts declare.
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const optStr = (v: unknown) => v === undefined || typeof v === 'string';
+const isStamp = (v: unknown) => v === null || typeof v === 'string';
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const allOf = (record: unknown, check: (v: unknown) => boolean) => isRecord(record) && Object.values(record).every(check);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+const KINDS = new Set<string>(SignalKind.options);
+const isObs = (r: unknown) =>
+  isRecord(r) && isStr(r.a) && isCount(r.n) && isStamp(r.t0) && isStamp(r.t1) && isStr(r.x) && isStr(r.e) && optStr(r.c) && optStr(r.f) && optStr(r.ex) && optStr(r.tool);
+const isKeyEntry = (v: unknown) => isRecord(v) && isStr(v.kind) && KINDS.has(v.kind) && allOf(v.per, isObs);
+const isSessionEntry = (v: unknown) => isRecord(v) && isStr(v.a) && isStamp(v.t) && optStr(v.f) && Array.isArray(v.keys) && v.keys.every(isStr);
+
+/** A key read from the file: its observations stay text until first used (`per`). */
+class StoredKeyEntry implements KeyEntry {
+  #text: string | null;
+  #parsed: Record<string, Obs> | null = null;
+
+  constructor(
+    public kind: KeyEntry['kind'],
+    readonly storedCount: number,
+    text: string,
+    private readonly table: { agents: readonly string[]; file: string },
+  ) {
+    this.#text = text;
+  }
+
+  get per(): Record<string, Obs> {
+    return (this.#parsed ??= this.#parse());
+  }
+
+  set per(v: Record<string, Obs>) {
+    this.#parsed = v;
+    this.#text = null;
+  }
+
+  #parse(): Record<string, Obs> {
+    const { agents, file } = this.table;
+    let per: unknown;
+    try {
+      per = JSON.parse(this.#text!);
+    } catch {
+      throw rebuild(file, 'holds a damaged observation');
+    }
+    if (isRecord(per)) for (const o of Object.values(per)) if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
+    if (!allOf(per, isObs)) throw rebuild(file, 'does not match the observation index schema');
+    this.#text = null;
+    return per as Record<string, Obs>;
+  }
+
+  /** A plain copy (what tests compare and JSON shows): the getter lives on the prototype. */
+  toJSON(): KeyEntry { return { kind: this.kind, per: this.per }; }
+
+  /** How many sessions showed the key, without parsing what they showed. */
+  get sessionCount(): number { return this.#parsed ? Object.keys(this.#parsed).length : this.storedCount; }
+  /** The observations' text as read, while nothing has touched them (the writer copies it). */
+  get untouchedText(): string | null { return this.#parsed ? null : this.#text; }
+}
+
+/** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */
+export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntry ? e.sessionCount : Object.keys(e.per).length);
+
+/** The agent table an index was read with: untouched observations refer to it by position. */
+const agentTables = new WeakMap<ObservationIndex, readonly string[]>();
+
+/** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
+export function loadIndex(storeDir: string): ObservationIndex {
+  const file = path.join(storeDir, INDEX_FILE);
+  return fs.existsSync(file) ? readIndexFile(file) : emptyIndex();
+}
+
+export function readIndexFile(file: string): ObservationIndex {
+  const buf = fs.readFileSync(file);
+  return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readVersion2(file, buf);
+}
+
+function readVersion2(file: string, buf: Buffer): ObservationIndex {
+  const end = buf.lastIndexOf('\nE\t', buf.length - 2);
+  const sum = end >= 0 ? buf.toString('latin1', end + 3, buf.length).trim() : '';
+  if (end < 0 || createHash('sha1').update(buf.subarray(0, end + 1)).digest('hex') !== sum) throw rebuild(file, 'is cut short or was altered (its checksum does not match)');
+  const index = emptyIndex();
+  const names: string[] = [];
+  const table = { agents: [] as string[], file };
+  for (let at = 0; at <= end; ) {
+    const nl = buf.indexOf(10, at);
+    const field = (n: number) => { const f: string[] = []; let p = at + 2; for (let i = 0; i < n - 1; i++) { const t = buf.indexOf(9, p); f.push(buf.toString('utf8', p, t)); p = t + 1; } f.push(buf.toString('utf8', p, nl)); return f; };
+    const tag = String.fromCharCode(buf[at]!);
+    if (tag === 'H') table.agents = (JSON.parse(field(1)[0]!) as { agents: string[] }).agents;
+    else if (tag === 'K') {
+      const [name, kind, count, text] = field(4) as [string, string, string, string];
+      const key = JSON.parse(name) as string;
+      if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
+      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), text, table);
+      names.push(key);
+    } else if (tag === 'G') {
+      const [name, count] = field(2) as [string, string];
+      const key = JSON.parse(name) as string;
+      if (!isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
+      index.grams[key] = Number(count);
+      names.push(key);
+    } else if (tag === 'S') {
+      const [id, entry] = field(2) as [string, string];
+      const e = JSON.parse(entry) as { a: number; t: string | null; k: number[]; f?: string };
+      const session = { a: table.agents[e.a]!, t: e.t, keys: Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [], ...(e.f ? { f: e.f } : {}) };
+      if (!isSessionEntry(session)) throw rebuild(file, 'does not match the observation index schema');
+      index.sessions[JSON.parse(id) as string] = session;
+    }
+    at = nl + 1;
+  }
+  agentTables.set(index, table.agents);
+  return index;
+}
+
+/** Version 1: one JSON document. */
+function readVersion1(file: string, text: string): ObservationIndex {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw rebuild(file, `is not valid JSON (${(err as Error).message})`);
+  }
+  if (isRecord(raw) && raw.version === 1) raw.grams ??= {};
+  const ok = isRecord(raw) && raw.version === 1 && allOf(raw.sessions, isSessionEntry) && allOf(raw.keys, isKeyEntry) && allOf(raw.grams, isCount);
+  if (!ok) throw rebuild(file, 'does not match the observation index schema');
+  return raw as unknown as ObservationIndex;
+}
+
+/**
+ * Writes the index to `file` atomically (temp file, fsync, rename) in pieces of about a megabyte,
+ * so its text is never one string as large as the index.
+ */
+export function writeIndexFile(file: string, index: ObservationIndex): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Untouched observations name agents by their position in the table they were read with: it is kept, extended.
+  const agents = new Map((agentTables.get(index) ?? []).map((a, i) => [a, i]));
+  const agentOf = (a: string) => agents.get(a) ?? agents.set(a, agents.size).get(a)!;
+  const position = new Map<string, number>();
+  const tmp = `${file}.${process.pid}-${Date.now()}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  const hash = createHash('sha1');
+  try {
+    let buf = '';
+    const flush = () => { const b = Buffer.from(buf, 'utf8'); hash.update(b); fs.writeSync(fd, b); buf = ''; };
+    const put = (s: string) => { buf += s; if (buf.length >= 1 << 20) flush(); };
+    // The agent table comes first: complete it before writing anything (untouched keys are in it already).
+    for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouchedText !== null)) for (const o of Object.values(e.per)) agentOf(o.a);
+    for (const e of Object.values(index.sessions)) agentOf(e.a);
+    put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
+    for (const [k, e] of Object.entries(index.keys)) {
+      const untouched = e instanceof StoredKeyEntry ? e.untouchedText : null;
+      const per = untouched ?? `{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`;
+      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t${per}\n`);
+      position.set(k, position.size);
+    }
+    for (const [k, n] of Object.entries(index.grams)) put(`G\t${JSON.stringify(k)}\t${n}\n`), position.set(k, position.size);
+    for (const [id, e] of Object.entries(index.sessions)) {
+      const keys = e.keys.filter((k) => position.has(k)).map((k) => position.get(k));
+      put(`S\t${JSON.stringify(id)}\t${JSON.stringify({ a: agentOf(e.a), t: e.t, k: keys, ...(e.f ? { f: e.f } : {}) })}\n`);
+    }
+    flush();
+    fs.writeSync(fd, `E\t${hash.digest('hex')}\n`);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
