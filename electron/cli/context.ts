@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createClient, type Client, type Transport } from '../../shared/contract/client';
 import { ContractError } from '../../shared/contract/define';
 import { openCore, type Core } from '../core/core';
-import { DEMO_DIR, packageVersion, sourceWorkerLauncher } from '../core/platform/node';
+import { cliWorkerLauncher, DEMO_DIR, packageVersion } from '../core/platform/node';
 import { defaultStoreDir } from '../core/store/paths';
 
 export interface GlobalOpts { store?: string; json?: boolean }
@@ -37,7 +37,7 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
   const core = await openCore({
     storeDir,
     host: 'cli',
-    worker: sourceWorkerLauncher(),
+    worker: cliWorkerLauncher(),
     version: packageVersion(),
     demoDir: DEMO_DIR,
     readOnly: mode === 'read',

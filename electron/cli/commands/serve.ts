@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ContractError } from '../../../shared/contract/define';
 import { startBridge } from '../../bridge/server';
 import { openCore } from '../../core/core';
-import { DEMO_DIR, PROJECT_ROOT, packageVersion, sourceWorkerLauncher } from '../../core/platform/node';
+import { cliWorkerLauncher, DEMO_DIR, PROJECT_ROOT, packageVersion } from '../../core/platform/node';
 import { loadIdleProbe } from '../../core/scheduler/idle';
 import { defaultStoreDir } from '../../core/store/paths';
 import { log, UsageError, type GlobalOpts } from '../context';
@@ -25,7 +25,7 @@ export function registerServe(program: Command, common: (c: Command) => Command)
         const ui = await ensureUiBuilt(PROJECT_ROOT, RENDERER_DIR, log);
         if (ui.error) log(`Could not build the UI: ${ui.error}.`);
       }
-      const coreOptions = { storeDir: opts.store ?? defaultStoreDir(), host: 'browser' as const, worker: sourceWorkerLauncher(), version: packageVersion(), demoDir: DEMO_DIR };
+      const coreOptions = { storeDir: opts.store ?? defaultStoreDir(), host: 'browser' as const, worker: cliWorkerLauncher(), version: packageVersion(), demoDir: DEMO_DIR };
       let core: Awaited<ReturnType<typeof openCore>>;
       try {
         core = await openCore(coreOptions);
