@@ -9,14 +9,17 @@
 // verifying each frame's salts and running checksum (https://www.sqlite.org/fileformat.html#the_write_ahead_log);
 // a frame being written (torn, or from a transaction not yet committed) ends the replay there.
 import fs from 'node:fs';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 
 export const SQLITE_MAGIC = 'SQLite format 3\u0000';
 export const isSqlite = (head: Buffer) => head.length >= 16 && head.subarray(0, 16).toString('latin1') === SQLITE_MAGIC;
 
 let engine: Promise<SqlJsStatic> | null = null;
-/** sql.js finds its .wasm beside its own script in node_modules (externalized in the Electron build). */
-const sqlJs = () => (engine ??= initSqlJs());
+/**
+ * sql.js finds its .wasm beside its own script in node_modules (externalized in the Electron build).
+ * Loaded on the first database read: only Cursor's chats need it, and its script alone is ~11 MB.
+ */
+const sqlJs = () => (engine ??= import('sql.js').then((m) => m.default()));
 
 const WAL_HEADER = 32;
 const FRAME_HEADER = 24;

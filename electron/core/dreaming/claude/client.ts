@@ -2,7 +2,8 @@
 // would honour any Retry-After, even an hour, inside a dream the user is waiting for; here a 429
 // or 5xx is retried a bounded number of times with a bounded wait, and every failure becomes a
 // ClaudeFailure whose message a person can act on.
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { RequestBody } from './prompt';
 
@@ -48,8 +49,17 @@ function apiMessage(err: APIError): string {
   return (body?.error?.message ?? err.apiMessage ?? err.message ?? '').slice(0, 300);
 }
 
+/**
+ * The SDK, loaded when the first request is sent: most runs of Reverie (every import, every
+ * heuristic dream, every CLI query) never talk to Anthropic, and loading it costs ~25 MB.
+ */
+type Sdk = typeof import('@anthropic-ai/sdk');
+let sdkModule: Promise<Sdk> | null = null;
+const loadSdk = () => (sdkModule ??= import('@anthropic-ai/sdk'));
+
 /** Turns whatever the SDK threw into a failure with a plain message and a kind the UI can branch on. */
-export function classify(err: unknown, model: string, timeoutMs: number): ClaudeFailure {
+export function classify(err: unknown, sdk: Sdk, model: string, timeoutMs: number): ClaudeFailure {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError } = sdk;
   if (err instanceof ClaudeFailure) return err;
   if (err instanceof APIConnectionTimeoutError) return new ClaudeFailure('timeout', `Anthropic did not answer within ${timeoutMs < 10_000 ? (timeoutMs / 1000).toFixed(1) : Math.round(timeoutMs / 1000)} s.`);
   if (err instanceof APIConnectionError) {
@@ -77,23 +87,25 @@ export function classify(err: unknown, model: string, timeoutMs: number): Claude
 export interface Sender { send(body: RequestBody): Promise<Message> }
 
 export function createSender(opts: ClientOptions): Sender {
-  const client = new Anthropic({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? undefined,
-    timeout: opts.timeoutMs,
-    maxRetries: 0,
-    logLevel: 'off',
-    openTelemetry: false,
-  });
+  let client: Anthropic | null = null;
   const sleep = opts.sleep ?? defaultSleep;
   return {
     async send(body) {
+      const sdk = await loadSdk();
+      client ??= new sdk.default({
+        apiKey: opts.apiKey,
+        baseURL: opts.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? undefined,
+        timeout: opts.timeoutMs,
+        maxRetries: 0,
+        logLevel: 'off',
+        openTelemetry: false,
+      });
       for (let attempt = 0; ; attempt++) {
         try {
           // The body is built to the Messages API's shape; the SDK's param type is wider than ours.
           return (await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming)) as Message;
         } catch (err) {
-          const failure = classify(err, body.model, opts.timeoutMs);
+          const failure = classify(err, sdk, body.model, opts.timeoutMs);
           const retryable = failure.kind === 'rate-limit' || failure.kind === 'server';
           if (!retryable || attempt >= opts.maxRetries) throw failure;
           const wait = failure.retryAfterMs ?? Math.min(8_000, 500 * 2 ** attempt);
