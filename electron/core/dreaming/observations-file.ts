@@ -2,8 +2,8 @@
 // about 100,000 keys, most of them seen in one session only: a key that recurs nowhere is never
 // mined into a pattern, so its observations need not be parsed, validated or re-serialized at all.
 // The file therefore has one line per key, its header (name, kind, how many sessions) apart from
-// its observations; reading keeps the observations as text and parses them the first time a dream
-// touches the key (KeyEntry.per). Writing copies the text of a key nobody touched as it was read.
+// its observations; reading keeps the observations as the file's bytes and parses them the first
+// time a dream touches the key (KeyEntry.per). Writing copies the bytes of a key nobody touched.
 //
 // Format (version 2), one record per line, fields separated by tabs (JSON text never holds a raw
 // tab or newline):
@@ -35,18 +35,18 @@ const isObs = (r: unknown) =>
 const isKeyEntry = (v: unknown) => isRecord(v) && isStr(v.kind) && KINDS.has(v.kind) && allOf(v.per, isObs);
 const isSessionEntry = (v: unknown) => isRecord(v) && isStr(v.a) && isStamp(v.t) && optStr(v.f) && Array.isArray(v.keys) && v.keys.every(isStr);
 
-/** A key read from the file: its observations stay text until first used (`per`). */
+/** A key read from the file: its observations stay bytes (a view of the file read) until first used (`per`). */
 class StoredKeyEntry implements KeyEntry {
-  #text: string | null;
+  #bytes: Buffer | null;
   #parsed: Record<string, Obs> | null = null;
 
   constructor(
     public kind: KeyEntry['kind'],
     readonly storedCount: number,
-    text: string,
+    bytes: Buffer,
     private readonly table: { agents: readonly string[]; file: string },
   ) {
-    this.#text = text;
+    this.#bytes = bytes;
   }
 
   get per(): Record<string, Obs> {
@@ -55,20 +55,20 @@ class StoredKeyEntry implements KeyEntry {
 
   set per(v: Record<string, Obs>) {
     this.#parsed = v;
-    this.#text = null;
+    this.#bytes = null;
   }
 
   #parse(): Record<string, Obs> {
     const { agents, file } = this.table;
     let per: unknown;
     try {
-      per = JSON.parse(this.#text!);
+      per = JSON.parse(this.#bytes!.toString('utf8'));
     } catch {
       throw rebuild(file, 'holds a damaged observation');
     }
     if (isRecord(per)) for (const o of Object.values(per)) if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
     if (!allOf(per, isObs)) throw rebuild(file, 'does not match the observation index schema');
-    this.#text = null;
+    this.#bytes = null;
     return per as Record<string, Obs>;
   }
 
@@ -77,8 +77,8 @@ class StoredKeyEntry implements KeyEntry {
 
   /** How many sessions showed the key, without parsing what they showed. */
   get sessionCount(): number { return this.#parsed ? Object.keys(this.#parsed).length : this.storedCount; }
-  /** The observations' text as read, while nothing has touched them (the writer copies it). */
-  get untouchedText(): string | null { return this.#parsed ? null : this.#text; }
+  /** The observations' bytes as read, while nothing has touched them (the writer copies them). */
+  get untouched(): Buffer | null { return this.#parsed ? null : this.#bytes; }
 }
 
 /** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */
@@ -107,14 +107,26 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
   const table = { agents: [] as string[], file };
   for (let at = 0; at <= end; ) {
     const nl = buf.indexOf(10, at);
-    const field = (n: number) => { const f: string[] = []; let p = at + 2; for (let i = 0; i < n - 1; i++) { const t = buf.indexOf(9, p); f.push(buf.toString('utf8', p, t)); p = t + 1; } f.push(buf.toString('utf8', p, nl)); return f; };
+    // The line's first n fields after its tag; with `more`, the rest of the line starts at `rest`.
+    let rest = nl;
+    const field = (n: number, more = false) => {
+      const f: string[] = [];
+      let p = at + 2;
+      for (let i = 0; i < n; i++) {
+        const t = i < n - 1 || more ? buf.indexOf(9, p) : nl;
+        f.push(buf.toString('utf8', p, t));
+        p = t + 1;
+      }
+      rest = p;
+      return f;
+    };
     const tag = String.fromCharCode(buf[at]!);
     if (tag === 'H') table.agents = (JSON.parse(field(1)[0]!) as { agents: string[] }).agents;
     else if (tag === 'K') {
-      const [name, kind, count, text] = field(4) as [string, string, string, string];
+      const [name, kind, count] = field(3, true) as [string, string, string];
       const key = JSON.parse(name) as string;
       if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
-      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), text, table);
+      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table);
       names.push(key);
     } else if (tag === 'G') {
       const [name, count] = field(2) as [string, string];
@@ -163,17 +175,24 @@ export function writeIndexFile(file: string, index: ObservationIndex): void {
   const fd = fs.openSync(tmp, 'w');
   const hash = createHash('sha1');
   try {
-    let buf = '';
-    const flush = () => { const b = Buffer.from(buf, 'utf8'); hash.update(b); fs.writeSync(fd, b); buf = ''; };
-    const put = (s: string) => { buf += s; if (buf.length >= 1 << 20) flush(); };
+    // Pieces are gathered and written about a megabyte at a time; an untouched key's bytes go as they are.
+    let pieces: Buffer[] = [];
+    let size = 0;
+    let text = '';
+    const endText = () => { if (text) pieces.push(Buffer.from(text, 'utf8')), (size += text.length), (text = ''); };
+    const flush = () => { endText(); const b = Buffer.concat(pieces); hash.update(b); fs.writeSync(fd, b); pieces = []; size = 0; };
+    const put = (s: string) => { text += s; if (size + text.length >= 1 << 20) flush(); };
+    const putBytes = (b: Buffer) => { endText(); pieces.push(b); size += b.length; if (size >= 1 << 20) flush(); };
     // The agent table comes first: complete it before writing anything (untouched keys are in it already).
-    for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouchedText !== null)) for (const o of Object.values(e.per)) agentOf(o.a);
+    for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
     for (const e of Object.values(index.sessions)) agentOf(e.a);
     put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
     for (const [k, e] of Object.entries(index.keys)) {
-      const untouched = e instanceof StoredKeyEntry ? e.untouchedText : null;
-      const per = untouched ?? `{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`;
-      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t${per}\n`);
+      const untouched = e instanceof StoredKeyEntry ? e.untouched : null;
+      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
+      if (untouched) putBytes(untouched);
+      else put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`);
+      put('\n');
       position.set(k, position.size);
     }
     for (const [k, n] of Object.entries(index.grams)) put(`G\t${JSON.stringify(k)}\t${n}\n`), position.set(k, position.size);
