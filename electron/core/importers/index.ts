@@ -174,11 +174,11 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   const sessionIds: string[] = from ? [...seen!.sessionIds] : [];
   const fileRoots: Record<string, string> = from ? { ...seen!.roots } : {};
   if (from) result.resumed = (result.resumed ?? 0) + 1;
-  let reached: { offset: number; line: number } | null = null;
+  let reached: { offset: number; line: number; prefixHash?: string } | null = null;
   let skippedWhy: string | null = null;
   let failure: ImportError | null = null;
   try {
-    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number }) => (reached = at), ...(from ? { from } : {}) };
+    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number; prefixHash?: string }) => (reached = at), ...(from ? { from } : {}) };
     for await (const raw of importer.parse(file, ctx)) {
       const parsed = detached(raw);
       // A conversation continued in another file (same root record) is stored as the session it continues.
@@ -204,7 +204,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     result.errors.push(failure, ...listed);
     return;
   }
-  const end = reached as { offset: number; line: number } | null;
+  const end = reached as { offset: number; line: number; prefixHash?: string } | null;
   const entry: LedgerEntry = {
     path: file,
     size: st.size,
@@ -216,7 +216,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     importedAt: new Date().toISOString(),
     ...(Object.keys(fileRoots).length ? { roots: fileRoots } : {}),
     // Where a grown file's next import may start: the end of its last complete line, and what came before.
-    ...(importer.appendable && end ? { offset: end.offset, lines: end.line, prefixHash: prefixHash(file, end.offset) } : {}),
+    ...(importer.appendable && end ? { offset: end.offset, lines: end.line, prefixHash: end.prefixHash ?? prefixHash(file, end.offset) } : {}),
   };
   if (!sessionIds.length && skippedWhy) {
     // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.
