@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAY_HOLD_SECRET, MAY_HOLD_SECRET_FLAT, redact } from '../../../electron/core/redaction';
+import { MAY_HOLD_SECRET, MAY_HOLD_SECRET_FLAT, RULES, redact } from '../../../electron/core/redaction';
 import { FILE_ONLY_MESSAGES, KEPT_RULES, OFF_BY_DEFAULT_MESSAGES, placeholderType } from '../../../electron/core/redaction-rules';
 import { KEPT_PLANTED } from './kept-secrets';
 import { importPaths } from '../../../electron/core/importers';
@@ -231,5 +231,31 @@ describe('the one cheap pass before the rules', () => {
     for (const s of samples) expect(MAY_HOLD_SECRET.test(s), JSON.stringify(s)).toBe(MAY_HOLD_SECRET_FLAT.test(s));
     // Every planted secret's line is caught by the cheap pass.
     for (const p of Object.values(KEPT_PLANTED)) expect(MAY_HOLD_SECRET.test(p.line)).toBe(true);
+  });
+});
+
+describe("rules' cheap necessary conditions (need)", () => {
+  it('hold wherever their rule matches: skipping a rule whose need is absent changes nothing', () => {
+    const words = ['password', 'passwd', 'pass', 'pwd', 'secret', 'client_secret', 'token', 'api_key', 'apikey', 'api-key', 'access_token', 'access-token', 'auth_token', 'refresh-token', 'private_key', 'private-key', 'access_key', 'db_password', 'smtp_pass'];
+    const keys = [...words, ...words.map((w) => w.toUpperCase()), ...words.map((w) => w[0].toUpperCase() + w.slice(1)), 'DB_PASS', 'MYSQL_PWD', 'AUTH_KEY', 'GITHUB_CREDENTIALS', 'X_CREDENTIAL_FILE', 'APIKEY'];
+    const seps = ['=', ' = ', '\t=\t', ': ', ':\t', ':', '":"', '": "', "='", '="', ' =  "', "': '", '"=\'', ' :  '];
+    const values = ['S3cretValue99', 'hunter22', 'Pa55 word here', 'abc', "'quoted9999'", '"dq9999999"'];
+    const samples: string[] = [];
+    for (const k of keys) for (const sep of seps) for (const v of values) {
+      const line = `${k}${sep}${v}`;
+      samples.push(line, `  - ${line}`, `x;${line};y`, `{"${k}${sep}${v}"}`, `export ${line}`, `conf.${line}\n`, `Server=db;${line}`);
+    }
+    samples.push('Authorization: Basic dXNlcjpwYXNzd29yZA==', '"authorization":"Basic dXNlcjpwYXNzd29yZA=="', 'postgres://app:S3cr3tPw@db:5432/x', 'HTTPS://u:p4ss@h', 'redis://:RedisPw16@h', plantedOutput());
+    let matched = 0;
+    for (const rule of RULES) {
+      if (!rule.need) continue;
+      for (const s of samples) {
+        rule.pattern.lastIndex = 0;
+        const hit = rule.pattern.test(s);
+        rule.pattern.lastIndex = 0;
+        if (hit) matched++, expect(rule.need.test(s), `${rule.type}: ${JSON.stringify(s)}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(1000);
   });
 });
