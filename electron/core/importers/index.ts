@@ -172,6 +172,8 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   const from = resumeFrom(seen, importer, st.size, hash, file);
   // Read from where it ended: what is parsed belongs to the one session the file held.
   const sessionIds: string[] = from ? [...seen!.sessionIds] : [];
+  // An export holds tens of thousands of conversations: looked up in a set, not searched in the list.
+  const known = new Set(sessionIds);
   const fileRoots: Record<string, string> = from ? { ...seen!.roots } : {};
   if (from) result.resumed = (result.resumed ?? 0) + 1;
   let reached: { offset: number; line: number; prefixHash?: string } | null = null;
@@ -188,7 +190,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
         roots.set(parsed.rootKey, id);
         fileRoots[parsed.rootKey] = id;
       }
-      if (!sessionIds.includes(id)) sessionIds.push(id);
+      if (!known.has(id)) known.add(id), sessionIds.push(id);
       // A session met in several files of one batch counts once.
       if (stored.changed && !touched.has(id)) touched.add(id), result.sessions++;
       result.events += stored.added;
