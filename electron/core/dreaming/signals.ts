@@ -333,6 +333,16 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
   /** what each step touched: the file edited, the command as typed */
   const targets: string[] = [];
   const stepEvents: string[] = [];
+  /**
+   * Each call's steps, worked out once: a failure's fix is looked for among the next 40 results, so
+   * without this a call was parsed again for every failure before it (stepsOf parses the call's input).
+   */
+  const stepCache = new Map<SessionEvent, Step[]>();
+  const stepsFor = (call: SessionEvent): Step[] => {
+    let steps = stepCache.get(call);
+    if (!steps) stepCache.set(call, (steps = stepsOf(call, ctx.project)));
+    return steps;
+  };
 
   live.forEach((e, i) => {
     if (e.kind === 'assistant' || e.kind === 'tool_call') {
@@ -341,7 +351,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
     }
     if (e.kind === 'tool_result' && !e.isError && !e.rejected) {
       const call = e.tool?.callId ? calls.get(e.tool.callId) : undefined;
-      for (const { step, target } of call ? stepsOf(call, ctx.project) : []) {
+      for (const { step, target } of call ? stepsFor(call) : []) {
         // The same step again (two files edited in a row) is one step; it keeps every file it touched.
         if (steps[steps.length - 1] === step) {
           if (target && !targets[targets.length - 1].split(' + ').includes(target)) targets[targets.length - 1] = clip(`${targets[targets.length - 1]} + ${target}`, 120);
@@ -359,7 +369,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       const tool = e.tool?.name ?? call?.tool?.name ?? 'tool';
       const sig = errorSignature(e.text, ctx);
       if (!sig) return;
-      const fix = findFix(live, i, tool, calls);
+      const fix = findFix(live, i, tool, calls, stepsFor);
       add({
         kind: 'tool_error',
         // Every shell is one tool here: the same failing command is the same mistake in Bash or Codex's shell.
@@ -390,7 +400,7 @@ export function extractSignals(a: SignalSource | string, agent?: Agent, evs?: Se
       const call = e.tool?.callId ? calls.get(e.tool.callId) : e.interrupt ? lastCallBefore(live, i) : undefined;
       const kind = e.rejected ? 'rejection' : 'interrupt';
       // "Stop." after a refused `git commit` means "don't commit": the refused action is part of what was said.
-      const refused = call ? stepsOf(call, ctx.project)[0]?.step.split(' ').pop() : undefined;
+      const refused = call ? stepsFor(call)[0]?.step.split(' ').pop() : undefined;
       const said = preferenceKey(sentence, ctx);
       // "Stop." says nothing but "not that": the refused action is then the whole instruction.
       const bare = !canonicalTokens(sentence, ctx).length;
@@ -464,14 +474,15 @@ function lastCallBefore(events: SessionEvent[], at: number): SessionEvent | unde
 }
 
 /** The fix: the next call that succeeded after a failure, preferring the same tool. */
-function findFix(events: SessionEvent[], from: number, tool: string, calls: Map<string, SessionEvent>): SessionEvent | undefined {
+function findFix(events: SessionEvent[], from: number, tool: string, calls: Map<string, SessionEvent>, stepsFor: (call: SessionEvent) => Step[]): SessionEvent | undefined {
   let other: SessionEvent | undefined;
   for (let j = from + 1; j < events.length && j < from + 40; j++) {
     const r = events[j];
     if (r.kind === 'user' && !r.injected) break; // the user stepped in: what follows is their idea
     if (r.kind !== 'tool_result' || r.isError || r.rejected) continue;
     const call = r.tool?.callId ? calls.get(r.tool.callId) : undefined;
-    if (!call || stepOf(call) === null) continue;
+    // No step at all, as stepOf says (the project changes a step's target, never whether there is one).
+    if (!call || !stepsFor(call).length) continue;
     if (call.tool?.name === tool) return call;
     other ??= call;
   }

@@ -3,7 +3,7 @@
 // Other branches (regenerations, edited prompts) are kept, marked abandoned: they are where the
 // user disliked an answer. Exports can be hundreds of MB, so conversations are streamed one by one.
 import type { SessionEvent } from '../../../shared/model';
-import { ERROR_TEXT, EventList } from './events';
+import { ERROR_TEXT, EventList, type EventDraft } from './events';
 import { exportRecords, firstChar } from './json';
 import { clip } from './text';
 import type { FormatImporter, ParsedSession } from './types';
@@ -77,28 +77,35 @@ function addMessage(ev: EventList, msg: Rec, nodeId: string, convIndex: number, 
   const content = obj(msg.content) ?? {};
   const type = str(content.content_type) ?? 'text';
   const recipient = str(msg.recipient) ?? 'all';
-  const base = { id: nodeId, timestamp: isoTime(msg.create_time), record: `${convIndex}:${nodeId}`, ...(branch ? { branch } : {}) };
   if (role === 'system' || type === 'user_editable_context' || type === 'model_editable_context') return;
-  if (role === 'user') {
-    return void ev.add({ ...base, kind: 'user', text: partsText(content), ...(meta.is_user_system_message ? { injected: true } : {}) });
-  }
+  // The draft's fields in this order: id, timestamp, record, branch, kind, text, then the kind's own.
+  // Assigned one by one, not spread from a shared base: see copyDraft in events.ts.
+  const add = (kind: SessionEvent['kind'], text: string, own?: Partial<EventDraft>) => {
+    const d = { id: nodeId, timestamp: isoTime(msg.create_time), record: `${convIndex}:${nodeId}` } as EventDraft;
+    if (branch) d.branch = branch;
+    d.kind = kind;
+    d.text = text;
+    if (own) for (const k of Object.keys(own) as (keyof EventDraft)[]) (d as Record<string, unknown>)[k] = own[k];
+    ev.add(d);
+  };
+  if (role === 'user') return add('user', partsText(content), meta.is_user_system_message ? { injected: true } : undefined);
   if (role === 'assistant') {
     if (type === 'thoughts') {
       const text = recs(content.thoughts).map((t) => [str(t.summary), str(t.content)].filter(Boolean).join(': ')).join('\n') || partsText(content);
-      return void ev.add({ ...base, kind: 'thinking', text });
+      return add('thinking', text);
     }
     if (type === 'reasoning_recap') return;
     const text = type === 'code' ? (str(content.text) ?? '') : partsText(content);
     if (recipient !== 'all') {
       toolNames.set(recipient, recipient);
-      return void ev.add({ ...base, kind: 'tool_call', text: `${recipient} ${clip(text, 300)}`, tool: { name: recipient, callId: nodeId, input: text } });
+      return add('tool_call', `${recipient} ${clip(text, 300)}`, { tool: { name: recipient, callId: nodeId, input: text } });
     }
-    return void ev.add({ ...base, kind: 'assistant', text });
+    return add('assistant', text);
   }
   if (role === 'tool') {
     const agg = obj(meta.aggregate_result);
     const text = partsText(content);
     const failed = type === 'system_error' || (agg && (str(agg.status) ?? 'success') !== 'success') || !!agg?.in_kernel_exception || ERROR_TEXT.test(text);
-    ev.add({ ...base, kind: 'tool_result', text, tool: { name: authorName ?? 'tool' }, isError: !!failed });
+    add('tool_result', text, { tool: { name: authorName ?? 'tool' }, isError: !!failed });
   }
 }

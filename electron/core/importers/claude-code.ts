@@ -155,13 +155,16 @@ class EventBuilder {
   constructor(private readonly file: string) {}
 
   private push: Pusher = (n, suffix, e) => {
-    this.events.push({
+    const event = {
       id: suffix ? `${n.uuid}#${suffix}` : n.uuid,
       seq: this.events.length,
       timestamp: isoTime(n.rec.timestamp),
       source: { file: this.file, line: n.line, record: n.uuid },
-      ...e,
-    });
+    } as SessionEvent;
+    // Copied key by key rather than spread into the literal: see copyDraft in events.ts (V8 kept spread
+    // copies alive into the old generation).
+    for (const k of Object.keys(e) as (keyof typeof e)[]) (event as Record<string, unknown>)[k] = e[k];
+    this.events.push(event);
     this.origin.push(n.uuid);
   };
 

@@ -13,6 +13,19 @@ export type EventDraft = Omit<SessionEvent, 'seq' | 'source' | 'timestamp'> & {
 /** Stored text is for reading and mining, not archiving: long outputs keep their start (where errors are). */
 const LIMIT: Record<SessionEvent['kind'], number> = { user: 8000, assistant: 8000, thinking: 4000, tool_call: 600, tool_result: 4000, system: 2000 };
 
+/**
+ * A shallow copy of a draft's fields but line, record and timestamp, in their order (what
+ * `const { line, record, timestamp, ...rest } = draft` gives). Spread into a literal,
+ * once per event, made V8 keep a fifth of everything an import allocates alive past two young-generation
+ * collections: promoted to the old generation as garbage, it grew the heap by ~90 MB over a 14 MB ChatGPT
+ * export before a full collection. Copied key by key, the events die young like the rest.
+ */
+function copyDraft(d: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(d)) if (k !== 'line' && k !== 'record' && k !== 'timestamp') out[k] = (d as Record<string, unknown>)[k];
+  return out;
+}
+
 export class EventList {
   readonly list: SessionEvent[] = [];
   private readonly ids = new Set<string>();
@@ -21,18 +34,17 @@ export class EventList {
   /** Adds an event; a draft whose id was already added (a mirrored record) is dropped. Returns the stored event. */
   add(d: EventDraft): SessionEvent | undefined {
     if (this.ids.has(d.id)) return undefined;
-    const { line, record, timestamp, ...rest } = d;
-    const text = clip(rest.text ?? '', LIMIT[rest.kind]);
-    if (!text.trim() && rest.kind !== 'tool_result' && rest.kind !== 'tool_call') return undefined;
-    const tool = rest.tool ? { ...rest.tool, ...(rest.tool.input !== undefined ? { input: clip(rest.tool.input, 2000) } : {}) } : undefined;
-    const e: SessionEvent = {
-      ...rest,
-      ...(tool ? { tool } : {}),
-      text,
-      seq: this.list.length,
-      timestamp: timestamp ?? null,
-      source: { file: this.file, ...(line !== undefined ? { line } : {}), ...(record !== undefined ? { record } : {}) },
-    };
+    const { line, record, timestamp } = d;
+    const text = clip(d.text ?? '', LIMIT[d.kind]);
+    if (!text.trim() && d.kind !== 'tool_result' && d.kind !== 'tool_call') return undefined;
+    const tool = d.tool ? { ...d.tool, ...(d.tool.input !== undefined ? { input: clip(d.tool.input, 2000) } : {}) } : undefined;
+    // The draft's own fields in their order, less where it came from (line, record) and when (set below).
+    const e = copyDraft(d) as SessionEvent;
+    if (tool) e.tool = tool;
+    e.text = text;
+    e.seq = this.list.length;
+    e.timestamp = timestamp ?? null;
+    e.source = { file: this.file, ...(line !== undefined ? { line } : {}), ...(record !== undefined ? { record } : {}) };
     this.ids.add(d.id);
     this.list.push(e);
     return e;

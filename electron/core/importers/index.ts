@@ -172,13 +172,15 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   const from = resumeFrom(seen, importer, st.size, hash, file);
   // Read from where it ended: what is parsed belongs to the one session the file held.
   const sessionIds: string[] = from ? [...seen!.sessionIds] : [];
+  // An export holds tens of thousands of conversations: looked up in a set, not searched in the list.
+  const known = new Set(sessionIds);
   const fileRoots: Record<string, string> = from ? { ...seen!.roots } : {};
   if (from) result.resumed = (result.resumed ?? 0) + 1;
-  let reached: { offset: number; line: number } | null = null;
+  let reached: { offset: number; line: number; prefixHash?: string } | null = null;
   let skippedWhy: string | null = null;
   let failure: ImportError | null = null;
   try {
-    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number }) => (reached = at), ...(from ? { from } : {}) };
+    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number; prefixHash?: string }) => (reached = at), ...(from ? { from } : {}) };
     for await (const raw of importer.parse(file, ctx)) {
       const parsed = detached(raw);
       // A conversation continued in another file (same root record) is stored as the session it continues.
@@ -188,7 +190,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
         roots.set(parsed.rootKey, id);
         fileRoots[parsed.rootKey] = id;
       }
-      if (!sessionIds.includes(id)) sessionIds.push(id);
+      if (!known.has(id)) known.add(id), sessionIds.push(id);
       // A session met in several files of one batch counts once.
       if (stored.changed && !touched.has(id)) touched.add(id), result.sessions++;
       result.events += stored.added;
@@ -204,7 +206,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     result.errors.push(failure, ...listed);
     return;
   }
-  const end = reached as { offset: number; line: number } | null;
+  const end = reached as { offset: number; line: number; prefixHash?: string } | null;
   const entry: LedgerEntry = {
     path: file,
     size: st.size,
@@ -216,7 +218,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     importedAt: new Date().toISOString(),
     ...(Object.keys(fileRoots).length ? { roots: fileRoots } : {}),
     // Where a grown file's next import may start: the end of its last complete line, and what came before.
-    ...(importer.appendable && end ? { offset: end.offset, lines: end.line, prefixHash: prefixHash(file, end.offset) } : {}),
+    ...(importer.appendable && end ? { offset: end.offset, lines: end.line, prefixHash: end.prefixHash ?? prefixHash(file, end.offset) } : {}),
   };
   if (!sessionIds.length && skippedWhy) {
     // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.

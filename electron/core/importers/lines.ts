@@ -3,6 +3,7 @@
 // sequence) and decoded one by one, which is markedly cheaper than readline's decode-then-regex-split
 // on multi-MB transcripts. Bad lines (garbage, a truncated last line written while the agent was
 // still appending) are reported with their line number and skipped.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { ParseContext } from './types';
 
@@ -14,6 +15,12 @@ export interface TextLine { line: number; text: string }
 
 /** Where to start reading: a byte offset at a line start and the number of lines before it (an appended file, read from where it ended). */
 export interface ReadFrom { offset: number; line: number }
+
+/**
+ * Where the last complete line ends; read from the start, also the sha1 of every byte before that point
+ * (what prefixHash in files.ts would compute), hashed as the chunks go by instead of reading the file again.
+ */
+export interface Reached extends ReadFrom { prefixHash?: string }
 
 /**
  * A file that fits in one chunk is read with one synchronous positioned read: the common session log
@@ -50,10 +57,14 @@ function fitsInOneChunk(file: string, from: number): boolean {
  * Raw text lines with their 1-based numbers (CRLF tolerated), handed out one chunk's worth at a time:
  * a million-line file then costs a few hundred async steps, not a million.
  */
-export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom, onReached?: (at: ReadFrom) => void): AsyncGenerator<TextLine[]> {
+export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom, onReached?: (at: Reached) => void): AsyncGenerator<TextLine[]> {
   const start0 = from?.offset ?? 0;
+  // Bytes of complete lines go into the hash in file order: a line's carried start, then the chunk up to its last newline.
+  const prefix = start0 === 0 && onReached ? createHash('sha1') : null;
   const input: AsyncIterable<Buffer> | Iterable<Buffer> & { destroy?: () => void } = fitsInOneChunk(file, start0) ? wholeChunk(file, start0) : fs.createReadStream(file, { highWaterMark: CHUNK, start: start0 });
   let carry: Buffer[] = [];
+  /** The bytes after the last newline, not hashed yet (the same pieces as carry, kept apart since carry is emptied when its line is decoded). */
+  let hashed: Buffer[] = [];
   let line = from?.line ?? 0;
   // Byte offset of the current chunk, and the end of the last newline-terminated line.
   let chunkAt = start0;
@@ -77,12 +88,20 @@ export async function* readLineBatches(file: string, onBytes?: (n: number) => vo
         start = nl + 1;
         reached = { offset: chunkAt + start, line };
       }
-      if (start < chunk.length) carry.push(chunk.subarray(start));
+      if (prefix && start > 0) {
+        for (const c of hashed) prefix.update(c);
+        hashed = [];
+        prefix.update(chunk.subarray(0, start));
+      }
+      if (start < chunk.length) {
+        carry.push(chunk.subarray(start));
+        if (prefix) hashed.push(chunk.subarray(start));
+      }
       chunkAt += chunk.length;
       if (batch.length) yield batch;
     }
     // A last line without its newline may still be being written: the next read starts before it.
-    onReached?.(reached);
+    onReached?.(prefix ? { ...reached, prefixHash: prefix.digest('hex') } : reached);
     if (carry.length) {
       const joined = Buffer.concat(carry);
       yield [{ line: line + 1, text: decode(joined, 0, joined.length) }];

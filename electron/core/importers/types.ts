@@ -30,8 +30,11 @@ export interface ParseContext {
   onBytes?(n: number): void;
   /** Read only from here: the file grew since it was imported and its prefix is unchanged (importers marked `appendable`). */
   from?: { offset: number; line: number };
-  /** Told where the last complete line read ends (line readers): where the next import of the grown file may start. */
-  onReached?(at: { offset: number; line: number }): void;
+  /**
+   * Told where the last complete line read ends (line readers): where the next import of the grown file may
+   * start; read from the start, with the sha1 of the bytes before it (files.ts prefixHash).
+   */
+  onReached?(at: { offset: number; line: number; prefixHash?: string }): void;
 }
 
 export interface FormatImporter {

@@ -7,7 +7,7 @@ import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import { ContractError } from '../../../shared/contract/define';
 import { describeZodError } from '../rpc';
-import { fileStamp, writeFileDurable, writeFileDurableSync } from './files';
+import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { migrate, type DocKind } from './migrations';
 
 export const BACKUPS_KEPT = 5;
@@ -24,19 +24,24 @@ export class DurableJsonFile<T> implements Adapter<T> {
     throw new Error('Store documents are loaded through loadDocument(), which validates and repairs them.');
   }
   async write(data: T): Promise<void> {
-    await writeFileDurable(this.file, JSON.stringify(data), { syncDir: true });
+    await writeJsonDurable(this.file, data as object);
   }
 }
 
+/** What a document is validated with: a zod schema, or one that answers like it (IndexDocInPlace). */
+export interface DocSchema<T> { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }
+
 type Parsed<T> = { ok: true; data: T; migratedFrom: number | null } | { ok: false; why: string };
 
-function parseDocument<T>(kind: DocKind, file: string, text: string, schema: z.ZodType<T>): Parsed<T> {
+/** `source.text` is emptied once parsed: the index's text is megabytes, and only the parsed document is kept. */
+function parseDocument<T>(kind: DocKind, file: string, source: { text: string }, schema: DocSchema<T>): Parsed<T> {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(source.text);
   } catch (err) {
-    return { ok: false, why: text.trim() ? `not valid JSON (${(err as Error).message})` : 'empty' };
+    return { ok: false, why: source.text.trim() ? `not valid JSON (${(err as Error).message})` : 'empty' };
   }
+  source.text = '';
   const { doc, from } = migrate(kind, raw, file); // throws for a newer version: that is not damage
   const r = schema.safeParse(doc);
   if (!r.success) return { ok: false, why: `does not match the store schema: ${describeZodError(r.error).slice(0, 300)}` };
@@ -65,13 +70,34 @@ export function backupDocument(storeDir: string, file: string): string | null {
   return target;
 }
 
+/** Whether two files of the same size hold the same bytes, compared a megabyte at a time (the index is tens of MB). */
+function sameBytes(a: string, b: string): boolean {
+  const fa = fs.openSync(a, 'r');
+  const fb = fs.openSync(b, 'r');
+  try {
+    const ba = Buffer.allocUnsafe(1 << 20);
+    const bb = Buffer.allocUnsafe(1 << 20);
+    for (let at = 0; ; ) {
+      const n = fs.readSync(fa, ba, 0, ba.length, at);
+      const m = fs.readSync(fb, bb, 0, bb.length, at);
+      if (n !== m) return false;
+      if (n === 0) return true;
+      if (!ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+      at += n;
+    }
+  } finally {
+    fs.closeSync(fa);
+    fs.closeSync(fb);
+  }
+}
+
 /** True when the newest backup already holds exactly this file (mtimes are too coarse to tell). */
 export function newestBackupMatches(storeDir: string, file: string): boolean {
   const newest = listBackups(storeDir, path.basename(file))[0];
   if (!newest) return false;
   try {
     if (fs.statSync(newest).size !== fs.statSync(file).size) return false;
-    return fs.readFileSync(newest).equals(fs.readFileSync(file));
+    return sameBytes(newest, file);
   } catch {
     return false;
   }
@@ -81,7 +107,7 @@ export interface LoadOptions<T> {
   storeDir: string;
   kind: DocKind;
   file: string;
-  schema: z.ZodType<T>;
+  schema: DocSchema<T>;
   empty: () => T;
   readOnly: boolean;
   /** Last resort when the document and every backup are unusable (the index can be rebuilt from session files). */
@@ -93,27 +119,28 @@ export interface Loaded<T> { data: T; notices: string[] }
 export function loadDocument<T>(o: LoadOptions<T>): Loaded<T> {
   const name = path.basename(o.file);
   const notices: string[] = [];
-  let text: string | null;
+  let read: { text: string } | null;
   try {
-    text = fs.readFileSync(o.file, 'utf8');
+    read = { text: fs.readFileSync(o.file, 'utf8') };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ContractError('failed', `Cannot read ${o.file}: ${(err as Error).message}`);
-    text = null;
+    read = null;
   }
+  const present = read !== null;
 
   let why: string;
-  if (text === null) {
+  if (read === null) {
     // A brand-new store has neither the file nor backups; a missing file *with* backups was lost.
     if (!listBackups(o.storeDir, name).length) return { data: o.empty(), notices };
     why = 'missing';
   } else {
-    const parsed = parseDocument(o.kind, o.file, text, o.schema);
+    const parsed = parseDocument(o.kind, o.file, read, o.schema);
     if (parsed.ok) {
       if (parsed.migratedFrom !== null && !o.readOnly) {
         // Keep the file exactly as the old version wrote it before replacing it.
         fs.mkdirSync(backupsDir(o.storeDir), { recursive: true });
         fs.copyFileSync(o.file, path.join(backupsDir(o.storeDir), `${name}.v${parsed.migratedFrom}-before-migration.json`));
-        writeFileDurableSync(o.file, JSON.stringify(parsed.data));
+        writeJsonDurableSync(o.file, parsed.data as object);
         notices.push(`${name} was upgraded from store version ${parsed.migratedFrom}; the old file is kept in backups/.`);
       }
       return { data: parsed.data, notices };
@@ -124,7 +151,7 @@ export function loadDocument<T>(o: LoadOptions<T>): Loaded<T> {
   // Damaged: find the newest backup that still validates.
   let restored: { data: T; from: string } | null = null;
   for (const b of listBackups(o.storeDir, name)) {
-    const p = parseDocument(o.kind, o.file, fs.readFileSync(b, 'utf8'), o.schema);
+    const p = parseDocument(o.kind, o.file, { text: fs.readFileSync(b, 'utf8') }, o.schema);
     if (p.ok) {
       restored = { data: p.data, from: b };
       break;
@@ -140,12 +167,12 @@ export function loadDocument<T>(o: LoadOptions<T>): Loaded<T> {
     return { data, notices };
   }
   let movedTo = '';
-  if (text !== null) {
+  if (present) {
     fs.mkdirSync(corruptDir(o.storeDir), { recursive: true });
     movedTo = path.join(corruptDir(o.storeDir), `${name}.${fileStamp()}`);
     fs.renameSync(o.file, movedTo);
   }
-  writeFileDurableSync(o.file, JSON.stringify(data));
+  writeJsonDurableSync(o.file, data as object);
   notices.push(`${name} was ${why === 'missing' ? 'missing' : `damaged (${why})`}${movedTo ? `; it was moved to ${movedTo}` : ''} and the store was ${source}.`);
   return { data, notices };
 }

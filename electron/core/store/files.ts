@@ -1,7 +1,9 @@
-// Durable file writes. write-file-atomic writes a temp file, fsyncs it and renames it over the old
-// one (a reader or a crash sees the old file or the new one, never half of either); we also fsync the
-// folder where the platform allows it, so the rename itself survives a power cut. Used for the two
-// documents that are commit points (reverie.json, index.json) and the per-session files.
+// Durable file writes: a temp file, fsync, rename over the old one (a reader or a crash sees the old
+// file or the new one, never half of either), then an fsync of the folder where the platform allows it,
+// so the rename itself survives a power cut. write-file-atomic does this for small texts (the lock's
+// owner file); the two documents that are commit points (reverie.json, index.json) are written the same
+// way in pieces by writeJsonDurable, since the index's text is tens of MB at 20,000 sessions.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -20,11 +22,6 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export async function writeFileDurable(file: string, text: string, opts: { syncDir?: boolean } = {}): Promise<void> {
-  await writeFileAtomic(file, text, { fsync: true });
-  if (opts.syncDir) fsyncDir(path.dirname(file));
-}
-
 export function writeFileDurableSync(file: string, text: string): void {
   writeFileAtomic.sync(file, text, { fsync: true });
   fsyncDir(path.dirname(file));
@@ -32,3 +29,97 @@ export function writeFileDurableSync(file: string, text: string): void {
 
 /** A time stamp that sorts as text and is safe in file names on every OS. */
 export const fileStamp = (d = new Date()) => d.toISOString().replace(/[:.]/g, '-');
+
+/**
+ * The JSON text of `doc` in pieces: every element of a top-level array and every entry of a top-level
+ * object on its own, so a document of many entries (the index: tens of MB at 20,000 sessions) is never
+ * one string as large as itself. Joined, the pieces are exactly JSON.stringify(doc).
+ */
+export function* jsonPieces(doc: object): Generator<string> {
+  const container = (v: unknown): v is object => !!v && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+  let first = true;
+  yield '{';
+  for (const [key, value] of Object.entries(doc)) {
+    const whole = container(value) ? '' : JSON.stringify(value);
+    if (whole === undefined) continue; // undefined, a function: JSON leaves the key out
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (Array.isArray(value)) {
+      yield '[';
+      for (let i = 0; i < value.length; i++) yield `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
+      yield ']';
+    } else if (container(value)) {
+      yield '{';
+      let firstEntry = true;
+      for (const [k, v] of Object.entries(value)) {
+        const text = JSON.stringify(v);
+        if (text === undefined) continue;
+        yield `${firstEntry ? '' : ','}${JSON.stringify(k)}:${text}`;
+        firstEntry = false;
+      }
+      yield '}';
+    } else yield whole;
+  }
+  yield '}';
+}
+
+/** The pieces gathered into writes of about a megabyte. */
+function* jsonBatches(doc: object): Generator<Buffer> {
+  let buf = '';
+  for (const piece of jsonPieces(doc)) {
+    buf += piece;
+    if (buf.length >= 1 << 20) yield Buffer.from(buf, 'utf8'), (buf = '');
+  }
+  if (buf) yield Buffer.from(buf, 'utf8');
+}
+
+/** A temp file beside `file` that a killed writer's leftovers sweep recognizes (`<name>.<pid>-<hex>.tmp`). */
+const tempOf = (file: string) => `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+
+/**
+ * `doc` as JSON, written like writeFileDurable (temp file, fsync, rename, folder fsync) but in pieces
+ * (jsonPieces): write-file-atomic takes the whole text as one string, which for the index was the
+ * largest allocation at the end of an import. The pieces are written without yielding to the event
+ * loop, so the file is the document as it was at the call, like JSON.stringify's snapshot; only the
+ * fsync waits off the thread in the async form.
+ */
+function writePieces(file: string, doc: object): { tmp: string; fd: number } {
+  const tmp = tempOf(file);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const b of jsonBatches(doc)) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  return { tmp, fd };
+}
+
+export function writeJsonDurableSync(file: string, doc: object): void {
+  const { tmp, fd } = writePieces(file, doc);
+  try {
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+export async function writeJsonDurable(file: string, doc: object): Promise<void> {
+  const { tmp, fd } = writePieces(file, doc);
+  try {
+    await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  await fs.promises.rename(tmp, file);
+  fsyncDir(path.dirname(file));
+}

@@ -35,9 +35,16 @@ export function listSegments(dir: string): number[] {
   return names.map((n) => SEGMENT_FILE.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
 }
 
+/** A record's bytes, the payload encoded once straight into place (a session's payload can be megabytes). */
 export function encodeRecord(payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  return Buffer.concat([Buffer.from(`${MAGIC} ${body.length} ${hash(body)}\n`), body, Buffer.from('\n')]);
+  const size = Buffer.byteLength(payload, 'utf8');
+  // The header's length is known before the hash is: `RVS1 <size> <16 hex>\n`.
+  const at = MAGIC.length + 1 + String(size).length + 1 + 16 + 1;
+  const rec = Buffer.allocUnsafe(at + size + 1);
+  rec.write(payload, at, 'utf8');
+  rec.write(`${MAGIC} ${size} ${hash(rec.subarray(at, at + size))}\n`, 0, 'latin1');
+  rec[at + size] = 10;
+  return rec;
 }
 
 /** The payload of a record buffer, or null when it is torn or damaged. */

@@ -11,10 +11,10 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
-import { writeFileDurable, writeFileDurableSync } from './files';
+import { writeJsonDurableSync } from './files';
 import { fileStamp } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
-import { IndexDoc, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
+import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
 import { listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 
 export interface OpenOptions {
@@ -199,7 +199,7 @@ export class Store {
   get index(): Low<IndexDoc> {
     if (!this.indexDoc) {
       const file = path.join(this.dir, INDEX_FILE);
-      const i = loadDocument({ storeDir: this.dir, kind: 'index', file, schema: IndexDoc, empty: emptyIndex, readOnly: this.readOnly, rebuild: () => rebuildIndexFromSessionFiles(this.dir) });
+      const i = loadDocument({ storeDir: this.dir, kind: 'index', file, schema: IndexDocInPlace, empty: emptyIndex, readOnly: this.readOnly, rebuild: () => rebuildIndexFromSessionFiles(this.dir) });
       this.indexDoc = new Low(new DurableJsonFile<IndexDoc>(file), i.data);
       this.notices.push(...i.notices);
       // A v2 store killed mid-import: its journal names session files to roll forward first.
@@ -245,7 +245,7 @@ export class Store {
     index.tail = tail;
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
     if (this.readOnly || (!seen && !moved)) return;
-    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
   }
 
   /**
@@ -273,7 +273,7 @@ export class Store {
     index.locations = rebuilt.locations;
     index.tail = rebuilt.tail;
     this.notices.push(`The session index did not match the session records; it was rebuilt from them (${rebuilt.sessions.length} sessions).`);
-    if (!this.readOnly) writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    if (!this.readOnly) writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
   }
 
   /** Segments below the active one that hold no live record: what a finished (or interrupted) compaction left. */
@@ -316,7 +316,7 @@ export class Store {
       writer.close();
     }
     delete index.legacyFiles;
-    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
     const backup = this.moveLegacyFilesToBackups();
     this.notices.push(`Sessions were converted to the segment layout (${Object.keys(locations).length} sessions${missing ? `, ${missing} without a readable file left as they were` : ''}); the old files are kept in ${backup}.`);
   }
@@ -398,7 +398,7 @@ export class Store {
     }
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
     if (this.readOnly) return;
-    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(this.indexDoc!.data));
+    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), this.indexDoc!.data);
     fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
   }
 
@@ -493,7 +493,7 @@ export class Store {
     }
     index.locations = moved;
     index.tail = { segment: writer.segment, length: writer.length };
-    writeFileDurableSync(path.join(this.dir, INDEX_FILE), JSON.stringify(index));
+    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
     this.writer = writer;
     this.deadSegmentsBelow = first;
   }

@@ -31,6 +31,28 @@ describe('streamJsonArray', () => {
     expect(await read(JSON.stringify(elements))).toEqual(elements);
   });
 
+  it('strings full of escaped quotes and backslash runs, cut at every kind of place by the 1 MB chunks', async () => {
+    // Strings are skipped by searching for the next quote; its escaping is told by the backslash run before it.
+    let seed = 3;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pieces = ['\\', '"', '\\"', '\\\\', 'x', '}', ']', ',', '[', '{', ' ', 'é'];
+    const elements: unknown[] = [];
+    let size = 0;
+    while (size < 2.5 * 1024 * 1024) {
+      const text = Array.from({ length: 1 + rand(400) }, () => pieces[rand(pieces.length)]).join('');
+      const el = rand(3) === 0 ? text : { [text.slice(0, 20)]: text, n: rand(1000), list: [text.slice(0, 5), { q: '\\' }] };
+      elements.push(el);
+      size += JSON.stringify(el).length;
+    }
+    // Backslash runs of every length straddling the first chunk boundary.
+    for (let run = 0; run < 8; run++) {
+      const pad = 1024 * 1024 - 9 - run;
+      const el = `${'a'.repeat(pad)}${'\\'.repeat(run)}"z`;
+      expect(await read(JSON.stringify([el, { after: run }]))).toEqual([el, { after: run }]);
+    }
+    expect(await read(JSON.stringify(elements))).toEqual(elements);
+  });
+
   it('an empty array, a byte-order mark and surrounding space are fine', async () => {
     expect(await read(' [ ] \n')).toEqual([]);
     expect(await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"a":1}]')]))).toEqual([{ a: 1 }]);

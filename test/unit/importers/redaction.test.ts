@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../../electron/core/redaction';
+import { MAY_HOLD_SECRET, MAY_HOLD_SECRET_FLAT, RULES, redact } from '../../../electron/core/redaction';
 import { FILE_ONLY_MESSAGES, KEPT_RULES, OFF_BY_DEFAULT_MESSAGES, placeholderType } from '../../../electron/core/redaction-rules';
 import { KEPT_PLANTED } from './kept-secrets';
 import { importPaths } from '../../../electron/core/importers';
@@ -209,5 +209,53 @@ describe('redaction at import', () => {
       'api_key: str',
     ];
     for (const line of ordinary) expect(redact(line), line).toBe(line);
+  });
+});
+
+describe('the one cheap pass before the rules', () => {
+  it('matches exactly where the flat list of fragments matches (the grouped form is only faster)', () => {
+    // Every fragment's spellings, each alone, inside text, cut short by one character, and around the PASS exceptions.
+    const fragments = MAY_HOLD_SECRET_FLAT.source.split('|');
+    const alphabet = ['a', 'A', 'e', 'E', 's', 'S', 'k', 'K', '-', '_', '.', ':', '/', ' ', 'x', 'p', 'P', 'i', 'I', 'n', 'N', 'g', 'd', 'D', 'b', 'B', 'y', 'Y', 't', 'T', 'o', 'O', 'c', 'C', 'r', 'R', 'w', 'W', 'h', 'J', 'v', 'l', 'u', 'U', 'm', 'M', '3', 'G', 'q', 'f', 'z', '@'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const samples: string[] = ['', 'passed', 'Passing', 'PASSES ', 'passes', 'pass', 'Pwd', 'http://u:p@h', 'basic', 'Basic auth', 'eyJ', 'AKIA', 'A3T', 'SG.x', 'MongoDB', 'mONGODB'];
+    for (const f of fragments) {
+      // A readable spelling of the fragment: the first choice of every class, optional parts kept.
+      const spelled = f.replace(/\(\?![^)]*\)\)?/g, '').replace(/\[\^[^\]]*\]\+/g, 'host').replace(/\[([^\]])[^\]]*\]\??/g, '$1').replace(/\\(.)/g, '$1').replace(/\?/g, '');
+      // …and with the last choice of every class and optional parts left out (`apikey`, `cfk_`).
+      const other = f.replace(/\(\?![^)]*\)\)?/g, '').replace(/\[\^[^\]]*\]\+/g, 'h').replace(/\[[^\]]*([^\]])\]\?/g, '').replace(/\[[^\]]*([^\]])\]/g, '$1').replace(/\\(.)/g, '$1').replace(/.\?/g, '');
+      samples.push(spelled, other, `xx ${spelled} yy`, spelled.slice(0, -1), other.slice(1), spelled.toLowerCase(), spelled.toUpperCase(), `${spelled}ed`, `${spelled}ing`, `${spelled}es.`);
+    }
+    for (let i = 0; i < 20000; i++) samples.push(Array.from({ length: 2 + rand(12) }, () => alphabet[rand(alphabet.length)]).join(''));
+    for (const s of samples) expect(MAY_HOLD_SECRET.test(s), JSON.stringify(s)).toBe(MAY_HOLD_SECRET_FLAT.test(s));
+    // Every planted secret's line is caught by the cheap pass.
+    for (const p of Object.values(KEPT_PLANTED)) expect(MAY_HOLD_SECRET.test(p.line)).toBe(true);
+  });
+});
+
+describe("rules' cheap necessary conditions (need)", () => {
+  it('hold wherever their rule matches: skipping a rule whose need is absent changes nothing', () => {
+    const words = ['password', 'passwd', 'pass', 'pwd', 'secret', 'client_secret', 'token', 'api_key', 'apikey', 'api-key', 'access_token', 'access-token', 'auth_token', 'refresh-token', 'private_key', 'private-key', 'access_key', 'db_password', 'smtp_pass'];
+    const keys = [...words, ...words.map((w) => w.toUpperCase()), ...words.map((w) => w[0].toUpperCase() + w.slice(1)), 'DB_PASS', 'MYSQL_PWD', 'AUTH_KEY', 'GITHUB_CREDENTIALS', 'X_CREDENTIAL_FILE', 'APIKEY'];
+    const seps = ['=', ' = ', '\t=\t', ': ', ':\t', ':', '":"', '": "', "='", '="', ' =  "', "': '", '"=\'', ' :  '];
+    const values = ['S3cretValue99', 'hunter22', 'Pa55 word here', 'abc', "'quoted9999'", '"dq9999999"'];
+    const samples: string[] = [];
+    for (const k of keys) for (const sep of seps) for (const v of values) {
+      const line = `${k}${sep}${v}`;
+      samples.push(line, `  - ${line}`, `x;${line};y`, `{"${k}${sep}${v}"}`, `export ${line}`, `conf.${line}\n`, `Server=db;${line}`);
+    }
+    samples.push('Authorization: Basic dXNlcjpwYXNzd29yZA==', '"authorization":"Basic dXNlcjpwYXNzd29yZA=="', 'postgres://app:S3cr3tPw@db:5432/x', 'HTTPS://u:p4ss@h', 'redis://:RedisPw16@h', plantedOutput());
+    let matched = 0;
+    for (const rule of RULES) {
+      if (!rule.need) continue;
+      for (const s of samples) {
+        rule.pattern.lastIndex = 0;
+        const hit = rule.pattern.test(s);
+        rule.pattern.lastIndex = 0;
+        if (hit) matched++, expect(rule.need.test(s), `${rule.type}: ${JSON.stringify(s)}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(1000);
   });
 });

@@ -28,6 +28,17 @@ async function commit(s: Store, ...sessions: [id: string, n: number][]): Promise
   return s;
 }
 
+describe('record framing', () => {
+  it('is `RVS1 <bytes> <sha1 of the payload, 16 hex>\\n<payload>\\n`, multi-byte text counted in bytes', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const payload of ['', '{}', JSON.stringify({ text: 'héllo «redacted:x» 日本語 🎉'.repeat(50) }), 'x'.repeat(100_000)]) {
+      const body = Buffer.from(payload, 'utf8');
+      const expected = Buffer.concat([Buffer.from(`RVS1 ${body.length} ${createHash('sha1').update(body).digest('hex').slice(0, 16)}\n`), body, Buffer.from('\n')]);
+      expect(encodeRecord(payload).equals(expected)).toBe(true);
+    }
+  });
+});
+
 describe('segment storage', () => {
   it('a batch of sessions lands in one segment file, each read back by its own record', async () => {
     const dir = tempDir();
