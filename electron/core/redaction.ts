@@ -21,7 +21,16 @@ export interface Rule {
    * pattern, whose word-boundary and repeated-prefix scans cost several times more. Only for the slow ones.
    */
   need?: RegExp;
+  /** The pattern also needs a secret's key word given a value (KEY_ASSIGNED), tested once for all such rules. */
+  keyed?: boolean;
 }
+
+/**
+ * A key word that names a secret (password, pwd, secret, token, …key) followed by `=` or `:`: what the
+ * rules marked `keyed` all need. Most text that reaches the rules lacks it, and one test of it spares
+ * each of their own `need` tests.
+ */
+export const KEY_ASSIGNED = /(?:pass(?:word|wd)?|pwd|secret|token|key)["']?\s*[:=]/i;
 
 /** Values that name a secret rather than contain one: references, templates, placeholders. */
 const NOT_A_LITERAL = /^(?:\$|process\.env|os\.environ|env\.|getenv|<|\{\{|%|\*+$|x{4,}|your[_-]|changeme$|example|null$|undefined$|true$|false$|none$|string$|number$|boolean$|str$|int$|bytes$)/i;
@@ -50,7 +59,7 @@ export const RULES: Rule[] = [
   { type: 'bearer-token', pattern: /(\b[Bb]earer\s+)([A-Za-z0-9._~+/=-]{16,})/g, group: 2 },
   { type: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2, need: /:\/\// },
   // ADO/JDBC-style connection strings: "Server=db;User Id=app;Password=…;"
-  { type: 'connection-string-password', pattern: /((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;'"\s]{3,})/gim, group: 2, need: /(?:password|pwd)\s*=/i },
+  { type: 'connection-string-password', pattern: /((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;'"\s]{3,})/gim, group: 2, keyed: true, need: /(?:password|pwd)\s*=/i },
   // Azure storage / Service Bus / Event Hubs connection strings: "…;AccountKey=base64==;…", "SharedAccessKey=…".
   { type: 'azure-key', pattern: /((?:^|[;"'\s])(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)([^;'"\s]{8,})/g, group: 2 },
   // HTTP headers that carry a credential by themselves: "x-api-key: …", "Authorization: Basic base64".
@@ -62,9 +71,9 @@ export const RULES: Rule[] = [
   // Lower-case config keys ending in a secret word, assigned a literal: db_password=…, smtp_pass = …
   // The secret word must be the last segment (password_reset_url is a URL setting, not a password);
   // code (token = getToken(), secret = config.secret) is excluded by NOT_CODE below.
-  { type: 'config-secret', pattern: /(\b(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key)[ \t]*=[ \t]*)([^\s"'`;,]{6,})/g, group: 2, need: /(?:pass(?:word|wd)?|pwd|secret|token|api_?key|private_key|access_key)[ \t]*=/ },
+  { type: 'config-secret', pattern: /(\b(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key)[ \t]*=[ \t]*)([^\s"'`;,]{6,})/g, group: 2, keyed: true, need: /(?:pass(?:word|wd)?|pwd|secret|token|api_?key|private_key|access_key)[ \t]*=/ },
   // YAML: "password: Sup3rSecret!" at the start of a line (a TypeScript "password: string;" is a type, left alone).
-  { type: 'yaml-secret', pattern: /(^[ \t-]*(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key|client_secret)[ \t]*:[ \t]+)([^\s"'#`][^\s"'`]{5,})[ \t]*$/gim, group: 2, need: /(?:pass(?:word|wd)?|pwd|secret|token|api_?key|private_key|access_key)[ \t]*:[ \t]/i },
+  { type: 'yaml-secret', pattern: /(^[ \t-]*(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|secret|token|api_?key|private_key|access_key|client_secret)[ \t]*:[ \t]+)([^\s"'#`][^\s"'`]{5,})[ \t]*$/gim, group: 2, keyed: true, need: /(?:pass(?:word|wd)?|pwd|secret|token|api_?key|private_key|access_key)[ \t]*:[ \t]/i },
   {
     type: 'env-secret',
     // PASS / PWD only as a whole segment (DB_PASS, SMTP_PASS, MYSQL_PWD), never inside PASSPORT or BYPASS.
@@ -78,6 +87,7 @@ export const RULES: Rule[] = [
     // A quoted password may hold spaces ("Pa55 word!"); a quoted token/key never does.
     pattern: /(["']?\b(?:password|passwd|pass|pwd|secret|client_secret|token|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|private[_-]?key)["']?\s*[:=]\s*["'])([^"'\n]{6,}?|[^"'\s]{4,})(["'])/gi,
     group: 2,
+    keyed: true,
     need: /(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key)["']?\s*[:=]\s*["']/i,
   },
 ];
@@ -130,7 +140,14 @@ export const MAY_HOLD_SECRET = new RegExp(
 export function redact(text: string): string {
   if (!text || !MAY_HOLD_SECRET.test(text)) return text;
   let out = replaceHits(text, keptHits(text));
+  let keyedFor: string | null = null;
+  let keyed = false;
   for (const rule of RULES) {
+    if (rule.keyed) {
+      // Tested again only when an earlier rule changed the text.
+      if (keyedFor !== out) (keyedFor = out), (keyed = KEY_ASSIGNED.test(out));
+      if (!keyed) continue;
+    }
     if (rule.need && !rule.need.test(out)) continue;
     out = out.replace(rule.pattern, (...m: unknown[]) => {
       const placeholder = `«redacted:${rule.type}»`;

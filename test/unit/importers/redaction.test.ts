@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAY_HOLD_SECRET, MAY_HOLD_SECRET_FLAT, RULES, redact } from '../../../electron/core/redaction';
+import { KEY_ASSIGNED, MAY_HOLD_SECRET, MAY_HOLD_SECRET_FLAT, RULES, redact } from '../../../electron/core/redaction';
 import { FILE_ONLY_MESSAGES, KEPT_RULES, OFF_BY_DEFAULT_MESSAGES, placeholderType } from '../../../electron/core/redaction-rules';
 import { KEPT_PLANTED } from './kept-secrets';
 import { importPaths } from '../../../electron/core/importers';
@@ -248,12 +248,15 @@ describe("rules' cheap necessary conditions (need)", () => {
     samples.push('Authorization: Basic dXNlcjpwYXNzd29yZA==', '"authorization":"Basic dXNlcjpwYXNzd29yZA=="', 'postgres://app:S3cr3tPw@db:5432/x', 'HTTPS://u:p4ss@h', 'redis://:RedisPw16@h', plantedOutput());
     let matched = 0;
     for (const rule of RULES) {
-      if (!rule.need) continue;
+      if (!rule.need && !rule.keyed) continue;
       for (const s of samples) {
         rule.pattern.lastIndex = 0;
         const hit = rule.pattern.test(s);
         rule.pattern.lastIndex = 0;
-        if (hit) matched++, expect(rule.need.test(s), `${rule.type}: ${JSON.stringify(s)}`).toBe(true);
+        if (!hit) continue;
+        matched++;
+        if (rule.need) expect(rule.need.test(s), `${rule.type}: ${JSON.stringify(s)}`).toBe(true);
+        if (rule.keyed) expect(KEY_ASSIGNED.test(s), `${rule.type} (keyed): ${JSON.stringify(s)}`).toBe(true);
       }
     }
     expect(matched).toBeGreaterThan(1000);
