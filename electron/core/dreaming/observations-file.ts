@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
+import { writeBatchesDurableSync } from '../store/files';
 import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
@@ -162,52 +163,53 @@ function readVersion1(file: string, text: string): ObservationIndex {
 }
 
 /**
- * Writes the index to `file` atomically (temp file, fsync, rename) in pieces of about a megabyte,
- * so its text is never one string as large as the index.
+ * Writes the index to `file` durably (temp file, fsync, rename, folder fsync: store/files.ts) in
+ * batches of about a megabyte, so its text is never one string as large as the index.
  */
 export function writeIndexFile(file: string, index: ObservationIndex): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeBatchesDurableSync(file, indexBatches(index));
+}
+
+/** The file's bytes in batches, the checksum line last. */
+function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // Untouched observations name agents by their position in the table they were read with: it is kept, extended.
   const agents = new Map((agentTables.get(index) ?? []).map((a, i) => [a, i]));
   const agentOf = (a: string) => agents.get(a) ?? agents.set(a, agents.size).get(a)!;
   const position = new Map<string, number>();
-  const tmp = `${file}.${process.pid}-${Date.now()}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
   const hash = createHash('sha1');
-  try {
-    // Pieces are gathered and written about a megabyte at a time; an untouched key's bytes go as they are.
-    let pieces: Buffer[] = [];
-    let size = 0;
-    let text = '';
-    const endText = () => { if (text) pieces.push(Buffer.from(text, 'utf8')), (size += text.length), (text = ''); };
-    const flush = () => { endText(); const b = Buffer.concat(pieces); hash.update(b); fs.writeSync(fd, b); pieces = []; size = 0; };
-    const put = (s: string) => { text += s; if (size + text.length >= 1 << 20) flush(); };
-    const putBytes = (b: Buffer) => { endText(); pieces.push(b); size += b.length; if (size >= 1 << 20) flush(); };
-    // The agent table comes first: complete it before writing anything (untouched keys are in it already).
-    for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
-    for (const e of Object.values(index.sessions)) agentOf(e.a);
-    put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
-    for (const [k, e] of Object.entries(index.keys)) {
-      const untouched = e instanceof StoredKeyEntry ? e.untouched : null;
-      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
-      if (untouched) putBytes(untouched);
-      else put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`);
-      put('\n');
-      position.set(k, position.size);
-    }
-    for (const [k, n] of Object.entries(index.grams)) put(`G\t${JSON.stringify(k)}\t${n}\n`), position.set(k, position.size);
-    for (const [id, e] of Object.entries(index.sessions)) {
-      const keys = e.keys.filter((k) => position.has(k)).map((k) => position.get(k));
-      put(`S\t${JSON.stringify(id)}\t${JSON.stringify({ a: agentOf(e.a), t: e.t, k: keys, ...(e.f ? { f: e.f } : {}) })}\n`);
-    }
-    flush();
-    fs.writeSync(fd, `E\t${hash.digest('hex')}\n`);
-    fs.fsyncSync(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
+  // Pieces are gathered and handed on about a megabyte at a time; an untouched key's bytes go as they are.
+  let pieces: Buffer[] = [];
+  let size = 0;
+  let text = '';
+  const endText = () => { if (text) pieces.push(Buffer.from(text, 'utf8')), (size += text.length), (text = ''); };
+  const batch = () => { endText(); const b = Buffer.concat(pieces); hash.update(b); pieces = []; size = 0; return b; };
+  const full = () => size + text.length >= 1 << 20;
+  const put = (s: string) => { text += s; };
+  const putBytes = (b: Buffer) => { endText(); pieces.push(b); size += b.length; };
+  // The agent table comes first: complete it before writing anything (untouched keys are in it already).
+  for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
+  for (const e of Object.values(index.sessions)) agentOf(e.a);
+  put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
+  for (const [k, e] of Object.entries(index.keys)) {
+    const untouched = e instanceof StoredKeyEntry ? e.untouched : null;
+    put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
+    if (untouched) putBytes(untouched);
+    else put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`);
+    put('\n');
+    position.set(k, position.size);
+    if (full()) yield batch();
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  for (const [k, n] of Object.entries(index.grams)) {
+    put(`G\t${JSON.stringify(k)}\t${n}\n`);
+    position.set(k, position.size);
+    if (full()) yield batch();
+  }
+  for (const [id, e] of Object.entries(index.sessions)) {
+    const keys = e.keys.filter((k) => position.has(k)).map((k) => position.get(k));
+    put(`S\t${JSON.stringify(id)}\t${JSON.stringify({ a: agentOf(e.a), t: e.t, k: keys, ...(e.f ? { f: e.f } : {}) })}\n`);
+    if (full()) yield batch();
+  }
+  yield batch();
+  yield Buffer.from(`E\t${hash.digest('hex')}\n`);
 }

@@ -83,11 +83,11 @@ const tempOf = (file: string) => `${file}.${process.pid}-${randomBytes(4).toStri
  * loop, so the file is the document as it was at the call, like JSON.stringify's snapshot; only the
  * fsync waits off the thread in the async form.
  */
-function writePieces(file: string, doc: object): { tmp: string; fd: number } {
+function writePieces(file: string, batches: Iterable<Buffer>): { tmp: string; fd: number } {
   const tmp = tempOf(file);
   const fd = fs.openSync(tmp, 'w');
   try {
-    for (const b of jsonBatches(doc)) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
+    for (const b of batches) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -97,7 +97,12 @@ function writePieces(file: string, doc: object): { tmp: string; fd: number } {
 }
 
 export function writeJsonDurableSync(file: string, doc: object): void {
-  const { tmp, fd } = writePieces(file, doc);
+  writeBatchesDurableSync(file, jsonBatches(doc));
+}
+
+/** Any file written in batches the same durable way (the observation index, written line by line). */
+export function writeBatchesDurableSync(file: string, batches: Iterable<Buffer>): void {
+  const { tmp, fd } = writePieces(file, batches);
   try {
     fs.fsyncSync(fd);
   } catch (err) {
@@ -111,7 +116,7 @@ export function writeJsonDurableSync(file: string, doc: object): void {
 }
 
 export async function writeJsonDurable(file: string, doc: object): Promise<void> {
-  const { tmp, fd } = writePieces(file, doc);
+  const { tmp, fd } = writePieces(file, jsonBatches(doc));
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
   } catch (err) {
