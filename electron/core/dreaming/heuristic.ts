@@ -110,8 +110,8 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
       else working.delete(d.lessonId);
     }
   };
-  const stamps = Object.values(index.sessions).map((s) => s.t).filter((t): t is string => !!t).sort();
-  const newest = stamps[stamps.length - 1] ?? null;
+  const since = sessionsSince(index);
+  const newest = since.newest;
 
   // Seeded and user-written lessons are matched to patterns by wording (they have no signal keys).
   const textual = input.lessons.filter((l) => l.origin !== 'learned' && l.status !== 'retired');
@@ -229,8 +229,8 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
     for (const l of [...working.values()]) {
       if (locked(l) || l.status === 'retired' || l.kind === 'mistake' || touched.has(l.id) || !l.support.lastSeen || undoneStill('retire', l.id, l.support.sessions)) continue;
       if (days(newest, l.support.lastSeen) < DECAY_DAYS) continue;
-      const since = Object.values(index.sessions).filter((s) => s.t && s.t > l.support.lastSeen! && (l.agents.includes('all') || l.agents.includes(s.a))).length;
-      if (since >= DECAY_MIN_SESSIONS_SINCE) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Decayed: not seen in ${Math.round(days(newest, l.support.lastSeen))} days and ${since} sessions.`);
+      const later = since.count(l.support.lastSeen, l.agents.includes('all') ? null : l.agents);
+      if (later >= DECAY_MIN_SESSIONS_SINCE) push('retire', l.id, l, { ...l, status: 'retired', updatedAt: now }, `Decayed: not seen in ${Math.round(days(newest, l.support.lastSeen))} days and ${later} sessions.`);
     }
 
   const added = new Set(changes.filter((c) => c.op === 'add').map((c) => c.lessonId));
@@ -274,6 +274,33 @@ function applyCap(
       }
     });
   }
+}
+
+/**
+ * How many sessions started after a time, for all agents or some: each agent's start times sorted
+ * once, then a binary search per question (a lesson's decay asked it of every session, per lesson:
+ * at 100,000 sessions and a few hundred lessons, most of a full dream's time).
+ */
+function sessionsSince(index: ObservationIndex): { newest: string | null; count: (after: string, agents: string[] | null) => number } {
+  const byAgent = new Map<string, string[]>();
+  const all: string[] = [];
+  for (const s of Object.values(index.sessions)) {
+    if (!s.t) continue;
+    all.push(s.t);
+    (byAgent.get(s.a) ?? byAgent.set(s.a, []).get(s.a)!).push(s.t);
+  }
+  all.sort();
+  for (const list of byAgent.values()) list.sort();
+  /** Stamps in a sorted list strictly later than `after`. */
+  const later = (list: string[], after: string) => {
+    let lo = 0, hi = list.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]! <= after) lo = mid + 1; else hi = mid; }
+    return list.length - lo;
+  };
+  return {
+    newest: all[all.length - 1] ?? null,
+    count: (after, agents) => (agents ? [...new Set(agents)].reduce((n, a) => n + later(byAgent.get(a) ?? [], after), 0) : later(all, after)),
+  };
 }
 
 function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: number, minSessions: number, sessions: number): string {
