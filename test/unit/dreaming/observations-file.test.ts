@@ -90,4 +90,16 @@ describe('observation index file', () => {
     fs.writeFileSync(file, good);
     expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(7);
   });
+
+  it('reads an index written before this layout (one JSON document) and writes it in the new one', () => {
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    const index = indexOfSignals(Array.from({ length: 200 }, (_, i) => signal(i, `s${i % 30}`)));
+    fs.writeFileSync(file, JSON.stringify(index));
+    const read = loadIndex(dir);
+    expect(plain(read)).toEqual(plain(index));
+    writeIndexFile(file, read);
+    expect(fs.readFileSync(file, 'utf8').startsWith('H\t{"version":2,')).toBe(true);
+    expect(plain(loadIndex(dir))).toEqual(plain(index));
+  });
 });
