@@ -33,6 +33,13 @@ export function readSignals(input: DreamInput, onProgress: ProgressFn = () => {}
 }
 
 export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {}): DreamOutput {
+  const { output, writeIndex } = computeDreamDeferred(input, onProgress);
+  writeIndex();
+  return output;
+}
+
+/** The dream, and the writing of its new observation index (to `input.indexOut`) as a step of its own. */
+export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}): { output: DreamOutput; writeIndex: () => void } {
   let index = emptyIndex();
   let sessionIds = input.sessionIds;
   let note: string | undefined;
@@ -62,7 +69,9 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
   });
   onProgress('mining patterns', sessionIds.length, sessionIds.length);
   const out = dreamFromIndex(input, index);
-  if (input.indexOut) writeIndexFile(input.indexOut, index);
   const message = [note, out.message].filter(Boolean).join(' ') || undefined;
-  return { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) };
+  return {
+    output: { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) },
+    writeIndex: () => { if (input.indexOut) writeIndexFile(input.indexOut, index); },
+  };
 }

@@ -23,10 +23,33 @@ export class DreamCancelled extends Error {
  */
 export const dreamRunContext = new AsyncLocalStorage<RunOptions>();
 
-export function runDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}): Promise<DreamOutput> {
+/** A dream whose result is in while its worker may still be writing the new observation index. */
+export interface DreamRun {
+  output: DreamOutput;
+  /** Settles when `input.indexOut` is written (rejects when it could not be). */
+  indexWritten: Promise<void>;
+}
+
+/** The dream's result and, once written, the observation index: for a caller that only needs both. */
+export async function runDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts?: RunOptions): Promise<DreamOutput> {
+  const run = await startDreamInWorker(launcher, input, opts);
+  await run.indexWritten;
+  return run.output;
+}
+
+/**
+ * Runs a dream in a worker. The worker answers as soon as the changes are known and then writes the
+ * observation index (tens of MB at 100,000 sessions), so the owner can record the dream and write its
+ * own documents meanwhile; it moves the index into place once `indexWritten` settles.
+ */
+export function startDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}): Promise<DreamRun> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new DreamCancelled());
     const worker = new Worker(launcher.file, { workerData: input, execArgv: launcher.execArgv ?? [] });
+    let written: { resolve: () => void; reject: (e: Error) => void } | null = null;
+    const indexWritten = new Promise<void>((res, rej) => (written = { resolve: res, reject: rej }));
+    // Nobody may be waiting for it (the dream failed before): never an unhandled rejection.
+    indexWritten.catch(() => {});
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -38,10 +61,23 @@ export function runDreamInWorker(launcher: WorkerLauncher, input: DreamInput, op
     opts.signal?.addEventListener('abort', onAbort);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.phase, m.done, m.total);
-      else if (m.type === 'result') finish(() => resolve(m.output));
-      else finish(() => reject(new Error(`The dream failed in its worker: ${m.message}`)));
+      else if (m.type === 'result') finish(() => resolve({ output: m.output, indexWritten }));
+      else if (m.type === 'index-written') written!.resolve();
+      else {
+        const err = new Error(`The dream failed in its worker: ${m.message}`);
+        written!.reject(err);
+        finish(() => reject(err));
+      }
     });
-    worker.on('error', (err) => finish(() => reject(new Error(`The dream worker crashed: ${err.message}`))));
-    worker.on('exit', (code) => finish(() => reject(new Error(`The dream worker exited (code ${code}) before finishing.`))));
+    worker.on('error', (err) => {
+      const e = new Error(`The dream worker crashed: ${err.message}`);
+      written!.reject(e);
+      finish(() => reject(e));
+    });
+    worker.on('exit', (code) => {
+      const e = new Error(`The dream worker exited (code ${code}) before finishing.`);
+      written!.reject(e); // no effect once written
+      finish(() => reject(e));
+    });
   });
 }

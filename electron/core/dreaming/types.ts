@@ -35,4 +35,6 @@ export interface DreamOutput {
 export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'result'; output: DreamOutput }
+  /** After the result: `indexOut` is written (runner.ts startDreamInWorker). */
+  | { type: 'index-written' }
   | { type: 'error'; message: string };

@@ -7,7 +7,7 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
 import { reviewDream, undoDream, undoneChanges } from '../dreaming/review';
-import { runDreamInWorker } from '../dreaming/runner';
+import { startDreamInWorker, type DreamRun } from '../dreaming/runner';
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
@@ -48,8 +48,13 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           locations: store.index.data.locations,
           undone: undoneChanges(store.data.dreams),
         };
+        let run: DreamRun | undefined;
         try {
-          const { output, usage, engine: ran, commit } = await withEngine(ctx, engine ?? settings.engine, input, await runDreamInWorker(ctx.worker, input));
+          run = await startDreamInWorker(ctx.worker, input);
+          const chosen = engine ?? settings.engine;
+          // The Claude engine reads the new observation index (claude/refine.ts): it waits for it.
+          if (chosen === 'claude') await run.indexWritten;
+          const { output, usage, engine: ran, commit } = await withEngine(ctx, chosen, input, run.output);
           const review = settings.reviewMode && output.changes.length > 0;
           const dream: Dream = {
             id,
@@ -70,13 +75,27 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           // The Claude engine's ledger (sessions read, answers, pending batches) follows the recorded dream.
           commit();
           // The observations are facts about sessions, not lessons: they advance even in review.
-          if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
-          // Everything the worker saw is now in the index (after a rebuild that is every session).
+          // Everything the worker saw is in its index (after a rebuild that is every session). The
+          // session index saying so is written while the worker writes the observation index, and
+          // replaces the old one only after the observation index is in place: a crash between the
+          // two leaves sessions not dreamt over yet, which the next dream folds in again (idempotent).
           const read = new Set(output.stats.sessionsRead > input.sessionIds.length ? input.allSessionIds : input.sessionIds);
-          for (const s of store.sessions) if (read.has(s.id)) s.dreamt = true;
-          await store.writeIndex();
+          const flipped = store.sessions.filter((s) => read.has(s.id) && !s.dreamt);
+          for (const s of flipped) s.dreamt = true;
+          const written = run.indexWritten;
+          try {
+            await store.writeIndex(async () => {
+              await written;
+              if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
+            });
+          } catch (err) {
+            for (const s of flipped) s.dreamt = false;
+            throw err;
+          }
           return dream;
         } finally {
+          // A dream that failed after its result: let the worker finish its file before it is removed.
+          await run?.indexWritten.catch(() => {});
           fs.rmSync(input.indexOut!, { force: true });
         }
       });

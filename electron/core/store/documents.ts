@@ -23,8 +23,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     throw new Error('Store documents are loaded through loadDocument(), which validates and repairs them.');
   }
-  async write(data: T): Promise<void> {
-    await writeJsonDurable(this.file, data as object);
+  async write(data: T, beforeRename?: () => Promise<void>): Promise<void> {
+    await writeJsonDurable(this.file, data as object, beforeRename);
   }
 }
 

@@ -115,10 +115,12 @@ export function writeBatchesDurableSync(file: string, batches: Iterable<Buffer>)
   fsyncDir(path.dirname(file));
 }
 
-export async function writeJsonDurable(file: string, doc: object): Promise<void> {
+/** `beforeRename`: what must be durable before this file replaces the old one (it may take its time; a failure leaves the old file). */
+export async function writeJsonDurable(file: string, doc: object, beforeRename?: () => Promise<void>): Promise<void> {
   const { tmp, fd } = writePieces(file, jsonBatches(doc));
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+    await beforeRename?.();
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });

@@ -441,7 +441,7 @@ export class Store {
    * one fsync per segment (group commit), then index.json names them. Compaction follows when the
    * garbage of replaced records has grown past the live data.
    */
-  async writeIndex(): Promise<void> {
+  async writeIndex(beforeCommit?: () => Promise<void>): Promise<void> {
     this.assertWritable();
     const index = this.index;
     if (this.writer) {
@@ -449,7 +449,9 @@ export class Store {
       index.data.tail = { segment: this.writer.segment, length: this.writer.length };
     }
     this.backupIfDue(INDEX_FILE);
-    await index.write();
+    // `beforeCommit` runs once the new index is written and synced, before it replaces the old one:
+    // a dream moves its observation index into place there (see handlers/dreams.ts).
+    await (index.adapter as DurableJsonFile<IndexDoc>).write(index.data, beforeCommit);
     this.compactIfDue();
   }
 
