@@ -93,5 +93,29 @@ describe('dreaming contract', () => {
     expect(await api.call('lessons.list', {})).toEqual([]);
   });
 
-
+  it('an observation index that cannot be written leaves its sessions to the next dream', async () => {
+    const dir = path.join(work, 'index-fails');
+    const failing = await openCore({ storeDir: dir, host: 'cli', worker: { file: path.join(import.meta.dirname, '..', 'helpers', 'index-write-fails-worker.mjs') } });
+    try {
+      await createClient(failing.dispatch).call('import.paths', { paths: [path.join(work, 'logs')] });
+      await expect(createClient(failing.dispatch).call('dreams.run', {})).rejects.toThrow(/no space left on device/);
+      // The dream is recorded (its result came first) but no session counts as dreamt over, on disk too.
+      expect(failing.store.data.dreams).toHaveLength(1);
+      expect(failing.store.sessions.some((s) => s.dreamt)).toBe(false);
+      expect(fs.existsSync(path.join(dir, 'patterns.json'))).toBe(false);
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await failing.close();
+    }
+    const again = await openCore({ storeDir: dir, host: 'cli', worker: sourceWorkerLauncher() });
+    try {
+      expect(again.store.sessions.some((s) => s.dreamt)).toBe(false);
+      const d = await createClient(again.dispatch).call('dreams.run', {});
+      expect(d.stats.sessionsRead).toBe(4);
+      expect(again.store.sessions.every((s) => s.dreamt)).toBe(true);
+      expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(4);
+    } finally {
+      await again.close();
+    }
+  });
 });
