@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent, Lesson, Session, SessionEvent, Signal } from '../../shared/model';
+import { extractSignals } from '../../electron/core/dreaming/signals';
 import { emptyIndex, emptyMain } from '../../electron/core/store/schema';
 import { SegmentWriter } from '../../electron/core/store/segments';
 import { INDEX_FILE, MAIN_FILE, SESSIONS_DIR } from '../../electron/core/store/store';
@@ -21,6 +22,13 @@ export interface GenerateOptions {
   /** How many distinct signal keys exist; fewer = more recurrence. */
   keyPool?: number;
   seed?: number;
+  /**
+   * 'pool' (default): signals drawn from the shared key pool, so an incremental dream has recurring
+   * patterns to mine. 'extracted': the signals import would store, extracted from the generated
+   * events, so a full dream (which extracts again) and an incremental one see the same signals, as
+   * in a real store.
+   */
+  signals?: 'pool' | 'extracted';
 }
 
 export interface Generated { sessions: number; events: number; signals: number; lessons: number; bytes: number; ms: number }
@@ -67,8 +75,8 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
       if (isError) ev.isError = true;
       events[e] = ev;
     }
-    const signals: Signal[] = [];
-    for (let g = 0; g < perSignals; g++) {
+    const signals: Signal[] = o.signals === 'extracted' ? extractSignals({ id, agentId: agent.id, events, project: agent.project }) : [];
+    for (let g = 0; o.signals !== 'extracted' && g < perSignals; g++) {
       // Skewed towards the first keys: some patterns recur everywhere, most rarely.
       const k = keys[Math.floor(rnd() * rnd() * keyPool)]!;
       const at = Math.floor(rnd() * perSession);
