@@ -1,17 +1,33 @@
 // worker_threads entry: computes one dream off the owner's thread and reports progress.
 // It only reads (session files are replaced atomically); the owner applies the result.
 import { parentPort, workerData } from 'node:worker_threads';
-import { computeDreamDeferred } from '../core/dreaming/compute';
-import type { DreamInput, WorkerMessage } from '../core/dreaming/types';
+import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
+import { loadIndex } from '../core/dreaming/observations-file';
+import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-try {
-  const { output, writeIndex } = computeDreamDeferred(workerData as DreamInput, (phase, done, total) => post({ type: 'progress', phase, done, total }));
-  // The result first: the owner records the dream while the index is written here.
-  post({ type: 'result', output });
-  writeIndex();
-  post({ type: 'index-written' });
-} catch (err) {
-  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+function run(input: DreamInput, preloaded?: Preloaded): void {
+  try {
+    const { output, writeIndex } = computeDreamDeferred(input, (phase, done, total) => post({ type: 'progress', phase, done, total }), preloaded);
+    // The result first: the owner records the dream while the index is written here.
+    post({ type: 'result', output });
+    writeIndex();
+    post({ type: 'index-written' });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
 }
+
+const start = workerData as WorkerStart;
+if ('warm' in start) {
+  // Started ahead of its input (runner.ts warmDreamWorker): read the observation index now. A damaged
+  // one is kept as the error, and handled by the dream like one met at its start (rebuilt from all sessions).
+  let preloaded: Preloaded;
+  try {
+    preloaded = { index: loadIndex(start.warm) };
+  } catch (err) {
+    preloaded = { error: err as Error };
+  }
+  parentPort!.once('message', (input: DreamInput) => run(input, preloaded));
+} else run(start);

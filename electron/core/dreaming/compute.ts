@@ -10,7 +10,7 @@ import type { SessionDoc } from '../store/schema';
 import { readLegacySessionFile, readSessionAt } from '../store/store';
 import { dreamFromIndex } from './heuristic';
 import { extractSignals } from './signals';
-import { INDEX_FILE, emptyIndex, fold } from './observations';
+import { INDEX_FILE, emptyIndex, fold, type ObservationIndex } from './observations';
 import { loadIndex, writeIndexFile } from './observations-file';
 import type { DreamInput, DreamOutput } from './types';
 
@@ -39,13 +39,17 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
 }
 
 /** The dream, and the writing of its new observation index (to `input.indexOut`) as a step of its own. */
-export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}): { output: DreamOutput; writeIndex: () => void } {
+/** The observation index as a warm worker read it before its input came (runner.ts), or why it could not. */
+export type Preloaded = { index: ObservationIndex } | { error: Error };
+
+export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}, preloaded?: Preloaded): { output: DreamOutput; writeIndex: () => void } {
   let index = emptyIndex();
   let sessionIds = input.sessionIds;
   let note: string | undefined;
   if (!input.full) {
     try {
-      index = loadIndex(input.storeDir);
+      if (preloaded && 'error' in preloaded) throw preloaded.error;
+      index = preloaded?.index ?? loadIndex(input.storeDir);
     } catch (err) {
       // A damaged index is derived data: keep the file for inspection and rebuild it from the sessions.
       if (!input.allSessionIds) throw err;

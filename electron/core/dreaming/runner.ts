@@ -3,7 +3,7 @@
 // rejects this promise; it never takes the owning process down.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
-import type { DreamInput, DreamOutput, WorkerMessage } from './types';
+import type { DreamInput, DreamOutput, WorkerMessage, WorkerStart } from './types';
 
 /** How the host starts the worker: the built .js in Electron, the .ts source through tsx in plain Node. */
 export interface WorkerLauncher { file: string | URL; execArgv?: string[] }
@@ -22,6 +22,21 @@ export class DreamCancelled extends Error {
  * progress callback reach the worker without every caller on the way having to pass them along.
  */
 export const dreamRunContext = new AsyncLocalStorage<RunOptions>();
+
+/**
+ * A worker started before its input is known: it reads the observation index (what an incremental
+ * dream starts with) while the owner loads the session index to work out which sessions are new,
+ * two reads of the same order of size at 100,000 sessions, side by side instead of one after the
+ * other. Handed to startDreamInWorker, or stopped when no dream follows.
+ */
+export interface WarmWorker { worker: Worker; stop(): void }
+
+export function warmDreamWorker(launcher: WorkerLauncher, storeDir: string): WarmWorker {
+  const worker = new Worker(launcher.file, { workerData: { warm: storeDir } satisfies WorkerStart, execArgv: launcher.execArgv ?? [] });
+  // Until a dream takes it over, its failure must not take the owner down (a damaged index is reported with the input).
+  worker.on('error', () => {});
+  return { worker, stop: () => void worker.terminate() };
+}
 
 /** A dream whose result is in while its worker may still be writing the new observation index. */
 export interface DreamRun {
@@ -42,10 +57,11 @@ export async function runDreamInWorker(launcher: WorkerLauncher, input: DreamInp
  * observation index (tens of MB at 100,000 sessions), so the owner can record the dream and write its
  * own documents meanwhile; it moves the index into place once `indexWritten` settles.
  */
-export function startDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}): Promise<DreamRun> {
+export function startDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}, warm?: WarmWorker): Promise<DreamRun> {
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new DreamCancelled());
-    const worker = new Worker(launcher.file, { workerData: input, execArgv: launcher.execArgv ?? [] });
+    if (opts.signal?.aborted) return warm?.stop(), reject(new DreamCancelled());
+    const worker = warm?.worker ?? new Worker(launcher.file, { workerData: input, execArgv: launcher.execArgv ?? [] });
+    if (warm) worker.postMessage(input);
     let written: { resolve: () => void; reject: (e: Error) => void } | null = null;
     const indexWritten = new Promise<void>((res, rej) => (written = { resolve: res, reject: rej }));
     // Nobody may be waiting for it (the dream failed before): never an unhandled rejection.

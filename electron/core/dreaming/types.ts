@@ -32,6 +32,9 @@ export interface DreamOutput {
   message?: string;
 }
 
+/** What a worker starts with: the dream's input, or (warm, runner.ts) the store whose observation index to read while the input is worked out. */
+export type WorkerStart = DreamInput | { warm: string };
+
 export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'result'; output: DreamOutput }

@@ -7,7 +7,7 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
 import { reviewDream, undoDream, undoneChanges } from '../dreaming/review';
-import { startDreamInWorker, type DreamRun } from '../dreaming/runner';
+import { startDreamInWorker, warmDreamWorker, type DreamRun } from '../dreaming/runner';
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
@@ -17,6 +17,24 @@ export function findDream(ctx: CoreContext, id: string): Dream {
   const dream = ctx.store.data.dreams.find((d) => d.id === id);
   if (!dream) throw new ContractError('not-found', `No dream with id ${id} (see \`reverie dreams\`).`);
   return dream;
+}
+
+/** What the worker needs: the sessions to read (all, or those not dreamt over yet) and a snapshot of the rest. */
+function dreamInput(store: CoreContext['store'], readAll: boolean, id: string, now: string): DreamInput {
+  return {
+    storeDir: store.dir,
+    full: readAll,
+    sessionIds: store.sessions.filter((s) => readAll || !s.dreamt).map((s) => s.id),
+    lessons: store.data.lessons,
+    tombstones: store.data.tombstones,
+    settings: store.data.settings,
+    now,
+    agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+    indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
+    allSessionIds: store.sessions.map((s) => s.id),
+    locations: store.index.data.locations,
+    undone: undoneChanges(store.data.dreams),
+  };
 }
 
 export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get' | 'dreams.undo' | 'dreams.review'> {
@@ -32,25 +50,20 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const indexFile = path.join(store.dir, INDEX_FILE);
         // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.
         const readAll = full || !fs.existsSync(indexFile);
+        // An incremental dream's worker reads the observation index while the session index loads (dreamInput).
+        const warm = readAll ? undefined : warmDreamWorker(ctx.worker, store.dir);
         const now = new Date().toISOString();
         const id = `d-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
-        const input: DreamInput = {
-          storeDir: store.dir,
-          full: readAll,
-          sessionIds: store.sessions.filter((s) => readAll || !s.dreamt).map((s) => s.id),
-          lessons: store.data.lessons,
-          tombstones: store.data.tombstones,
-          settings,
-          now,
-          agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
-          indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
-          allSessionIds: store.sessions.map((s) => s.id),
-          locations: store.index.data.locations,
-          undone: undoneChanges(store.data.dreams),
-        };
+        let input: DreamInput;
+        try {
+          input = dreamInput(store, readAll, id, now);
+        } catch (err) {
+          warm?.stop();
+          throw err;
+        }
         let run: DreamRun | undefined;
         try {
-          run = await startDreamInWorker(ctx.worker, input);
+          run = await startDreamInWorker(ctx.worker, input, undefined, warm);
           const chosen = engine ?? settings.engine;
           // The Claude engine reads the new observation index (claude/refine.ts): it waits for it.
           if (chosen === 'claude') await run.indexWritten;

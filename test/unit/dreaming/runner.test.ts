@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DreamCancelled, runDreamInWorker, startDreamInWorker } from '../../../electron/core/dreaming/runner';
+import { DreamCancelled, runDreamInWorker, startDreamInWorker, warmDreamWorker } from '../../../electron/core/dreaming/runner';
 import type { DreamInput, DreamOutput } from '../../../electron/core/dreaming/types';
 import { tempDir } from '../../helpers/env';
 
@@ -51,5 +51,23 @@ describe('dream worker protocol', () => {
     const started = startDreamInWorker(fakeWorker([{ type: 'progress', phase: 'reading signals', done: 0, total: 1 }], false), input, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(started).rejects.toBeInstanceOf(DreamCancelled);
+  });
+
+  it('a warm worker, started before its input, gets the input by message and answers for it', async () => {
+    const file = path.join(tempDir(), 'warm-worker.mjs');
+    // Plays the warm protocol: it knows only the store at start, the rest comes as one message.
+    fs.writeFileSync(file, `import { parentPort, workerData } from 'node:worker_threads';
+const store = workerData.warm;
+parentPort.once('message', (input) => {
+  parentPort.postMessage({ type: 'result', output: { changes: [], stats: { sessionsRead: 0, signalsRead: 0, patterns: 0 }, message: store + ' ' + input.now } });
+  parentPort.postMessage({ type: 'index-written' });
+});
+`);
+    const warm = warmDreamWorker({ file }, '/the/store');
+    const run = await startDreamInWorker({ file }, { ...input, now: 'then' }, {}, warm);
+    expect(run.output.message).toBe('/the/store then');
+    await run.indexWritten;
+    // One that no dream takes over is stopped without a trace.
+    warmDreamWorker({ file }, '/the/store').stop();
   });
 });
