@@ -59,13 +59,24 @@ export function listBackups(storeDir: string, base: string): string[] {
   return names.filter((n) => n.startsWith(`${base}.`) && n.endsWith('.bak')).sort().reverse().map((n) => path.join(backupsDir(storeDir), n));
 }
 
-/** Copies the document as it is on disk into the backups, keeping the newest BACKUPS_KEPT. */
-export function backupDocument(storeDir: string, file: string): string | null {
+/**
+ * Keeps the document as it is on disk in the backups, keeping the newest BACKUPS_KEPT. With `link`, the
+ * backup is a hard link where the file system allows it: a document is only ever replaced by a rename,
+ * never written in place, so the link keeps this version as it is — for the session index (tens of MB
+ * at 100,000 sessions, and rebuildable from the segments) instead of a copy at every writable open after
+ * an import. The main document, which only backups can bring back, is always copied.
+ */
+export function backupDocument(storeDir: string, file: string, link = false): string | null {
   if (!fs.existsSync(file)) return null;
   const base = path.basename(file);
   fs.mkdirSync(backupsDir(storeDir), { recursive: true });
   const target = path.join(backupsDir(storeDir), `${base}.${fileStamp()}.bak`);
-  fs.copyFileSync(file, target);
+  try {
+    if (!link) throw new Error('copy');
+    fs.linkSync(file, target);
+  } catch {
+    fs.copyFileSync(file, target);
+  }
   for (const old of listBackups(storeDir, base).slice(BACKUPS_KEPT)) fs.rmSync(old, { force: true });
   return target;
 }
@@ -96,7 +107,9 @@ export function newestBackupMatches(storeDir: string, file: string): boolean {
   const newest = listBackups(storeDir, path.basename(file))[0];
   if (!newest) return false;
   try {
-    if (fs.statSync(newest).size !== fs.statSync(file).size) return false;
+    const [a, b] = [fs.statSync(newest), fs.statSync(file)];
+    if (a.ino === b.ino && a.dev === b.dev) return true; // the backup is a link to this very file
+    if (a.size !== b.size) return false;
     return sameBytes(newest, file);
   } catch {
     return false;

@@ -419,7 +419,7 @@ export class Store {
   private backupAtOpen(name: string): void {
     const file = path.join(this.dir, name);
     // Skip when nothing changed since the newest backup (a CLI run per command would otherwise churn them).
-    if (fs.existsSync(file) && !newestBackupMatches(this.dir, file)) backupDocument(this.dir, file);
+    if (fs.existsSync(file) && !newestBackupMatches(this.dir, file)) backupDocument(this.dir, file, name === INDEX_FILE);
     this.lastBackupAt.set(name, Date.now());
   }
 
@@ -427,7 +427,7 @@ export class Store {
     const now = Date.now();
     if (now - (this.lastBackupAt.get(name) ?? 0) < BACKUP_EVERY_MS) return;
     this.lastBackupAt.set(name, now);
-    backupDocument(this.dir, path.join(this.dir, name));
+    backupDocument(this.dir, path.join(this.dir, name), name === INDEX_FILE);
   }
 
   async writeMain(): Promise<void> {

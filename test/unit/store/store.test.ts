@@ -133,6 +133,29 @@ describe('damaged documents', () => {
     await again.close();
   });
 
+  it('the session index is backed up as a link; damaged in place (link and all), it still comes back whole', async () => {
+    const dir = tempDir();
+    const s = await Store.open(dir);
+    const session = { id: 'abc', agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount: 0, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false };
+    await s.writeSessionDoc({ session, events: [], signals: [] });
+    await s.writeIndex();
+    await s.close();
+    // The next writable open keeps the index as it is: a link, not a copy of tens of MB.
+    const reopened = await Store.open(dir);
+    void reopened.sessions; // the index is loaded (and backed up) on first use
+    await reopened.close();
+    const file = path.join(dir, INDEX_FILE);
+    const backups = fs.readdirSync(path.join(dir, 'backups')).filter((n) => n.startsWith('index.json.'));
+    expect(backups).toHaveLength(1);
+    expect(fs.statSync(path.join(dir, 'backups', backups[0]!)).ino).toBe(fs.statSync(file).ino);
+    // Written in place by something else, the link is damaged with it: the store does not trust it.
+    fs.writeFileSync(file, '{"schemaVersion":');
+    const again = await Store.open(dir);
+    expect(again.sessions.map((x) => x.id)).toEqual(['abc']);
+    expect(again.notices.join('\n')).toMatch(/index\.json was damaged/);
+    await again.close();
+  });
+
   it('a read-only open of a damaged store shows the backup without repairing anything', async () => {
     const dir = await storeWithBackup();
     fs.writeFileSync(path.join(dir, MAIN_FILE), 'garbage');
