@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ContractError } from '../../../shared/contract/define';
-import type { Dream } from '../../../shared/model';
+import type { Dream, Session } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
@@ -17,6 +17,13 @@ export function findDream(ctx: CoreContext, id: string): Dream {
   const dream = ctx.store.data.dreams.find((d) => d.id === id);
   if (!dream) throw new ContractError('not-found', `No dream with id ${id} (see \`reverie dreams\`).`);
   return dream;
+}
+
+/** Marks the sessions in `ids` as dreamt over (in memory); `undo` puts back the ones it changed. */
+function markDreamt(sessions: Session[], ids: Set<string>): { count: number; undo: () => void } {
+  const flipped = sessions.filter((s) => ids.has(s.id) && !s.dreamt);
+  for (const s of flipped) s.dreamt = true;
+  return { count: flipped.length, undo: () => { for (const s of flipped) s.dreamt = false; } };
 }
 
 /** What the worker needs: the sessions to read (all, or those not dreamt over yet) and a snapshot of the rest. */
@@ -61,9 +68,24 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           warm?.stop();
           throw err;
         }
+        // The worker gets its input now. The session index that marks the sessions it reads as dreamt
+        // over is written meanwhile, and replaces the old one only once the dream is recorded and the
+        // observation index is in place: a crash or a failure before leaves them not dreamt over, and
+        // the next dream folds them in again (idempotent).
+        const starting = startDreamInWorker(ctx.worker, input, undefined, warm);
+        starting.catch(() => {}); // awaited below
+        const marked = markDreamt(store.sessions, new Set(input.sessionIds));
+        let record!: { done: () => void; failed: (err: unknown) => void };
+        const recorded = new Promise<void>((done, failed) => (record = { done, failed }));
+        const committed = store.writeIndex(async () => {
+          await recorded;
+          await (await starting).indexWritten;
+          if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
+        });
+        committed.catch(() => {}); // awaited below
         let run: DreamRun | undefined;
         try {
-          run = await startDreamInWorker(ctx.worker, input, undefined, warm);
+          run = await starting;
           const chosen = engine ?? settings.engine;
           // The Claude engine reads the new observation index (claude/refine.ts): it waits for it.
           if (chosen === 'claude') await run.indexWritten;
@@ -88,24 +110,16 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           // The Claude engine's ledger (sessions read, answers, pending batches) follows the recorded dream.
           commit();
           // The observations are facts about sessions, not lessons: they advance even in review.
-          // Everything the worker saw is in its index (after a rebuild that is every session). The
-          // session index saying so is written while the worker writes the observation index, and
-          // replaces the old one only after the observation index is in place: a crash between the
-          // two leaves sessions not dreamt over yet, which the next dream folds in again (idempotent).
-          const read = new Set(output.stats.sessionsRead > input.sessionIds.length ? input.allSessionIds : input.sessionIds);
-          const flipped = store.sessions.filter((s) => read.has(s.id) && !s.dreamt);
-          for (const s of flipped) s.dreamt = true;
-          const written = run.indexWritten;
-          try {
-            await store.writeIndex(async () => {
-              await written;
-              if (fs.existsSync(input.indexOut!)) fs.renameSync(input.indexOut!, indexFile);
-            });
-          } catch (err) {
-            for (const s of flipped) s.dreamt = false;
-            throw err;
-          }
+          record.done();
+          await committed;
+          // A damaged observation index was rebuilt from every session: they are all in it now.
+          if (output.stats.sessionsRead > input.sessionIds.length && markDreamt(store.sessions, new Set(input.allSessionIds)).count > 0) await store.writeIndex();
           return dream;
+        } catch (err) {
+          record.failed(err);
+          await committed.catch(() => {});
+          marked.undo();
+          throw err;
         } finally {
           // A dream that failed after its result: let the worker finish its file before it is removed.
           await run?.indexWritten.catch(() => {});
