@@ -70,6 +70,15 @@ describe('store versions', () => {
   });
 });
 
+/** A writable store with the record of one session ('abc') appended to its segments, not committed. */
+async function storeWithOneSessionRecord(): Promise<{ dir: string; store: Store }> {
+  const dir = tempDir();
+  const store = await Store.open(dir);
+  const session = { id: 'abc', agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount: 0, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false };
+  await store.writeSessionDoc({ session, events: [], signals: [] });
+  return { dir, store };
+}
+
 describe('damaged documents', () => {
   async function storeWithBackup(): Promise<string> {
     const dir = tempDir();
@@ -121,10 +130,7 @@ describe('damaged documents', () => {
   });
 
   it('a damaged index without backups is rebuilt from the session files', async () => {
-    const dir = tempDir();
-    const s = await Store.open(dir);
-    const session = { id: 'abc', agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount: 0, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false };
-    await s.writeSessionDoc({ session, events: [], signals: [] });
+    const { dir, store: s } = await storeWithOneSessionRecord();
     await s.close();
     fs.writeFileSync(path.join(dir, INDEX_FILE), '{"schemaVersion":');
     const again = await Store.open(dir);
@@ -134,10 +140,7 @@ describe('damaged documents', () => {
   });
 
   it('the session index is backed up as a link; damaged in place (link and all), it still comes back whole', async () => {
-    const dir = tempDir();
-    const s = await Store.open(dir);
-    const session = { id: 'abc', agentId: 'a', tool: 'claude-code' as const, project: null, title: 't', startedAt: null, endedAt: null, eventCount: 0, errorCount: 0, correctionCount: 0, files: [], importedAt: '2026-01-01T00:00:00.000Z', dreamt: false };
-    await s.writeSessionDoc({ session, events: [], signals: [] });
+    const { dir, store: s } = await storeWithOneSessionRecord();
     await s.writeIndex();
     await s.close();
     // The next writable open keeps the index as it is: a link, not a copy of tens of MB.
