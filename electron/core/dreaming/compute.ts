@@ -38,10 +38,10 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
   return output;
 }
 
-/** The dream, and the writing of its new observation index (to `input.indexOut`) as a step of its own. */
 /** The observation index as a warm worker read it before its input came (runner.ts), or why it could not. */
 export type Preloaded = { index: ObservationIndex } | { error: Error };
 
+/** The dream, and the writing of its new observation index (to `input.indexOut`) as a step of its own. */
 export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}, preloaded?: Preloaded): { output: DreamOutput; writeIndex: () => void } {
   let index = emptyIndex();
   let sessionIds = input.sessionIds;

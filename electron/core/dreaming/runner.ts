@@ -31,8 +31,10 @@ export const dreamRunContext = new AsyncLocalStorage<RunOptions>();
  */
 export interface WarmWorker { worker: Worker; stop(): void }
 
+const spawn = (launcher: WorkerLauncher, start: WorkerStart) => new Worker(launcher.file, { workerData: start, execArgv: launcher.execArgv ?? [] });
+
 export function warmDreamWorker(launcher: WorkerLauncher, storeDir: string): WarmWorker {
-  const worker = new Worker(launcher.file, { workerData: { warm: storeDir } satisfies WorkerStart, execArgv: launcher.execArgv ?? [] });
+  const worker = spawn(launcher, { warm: storeDir });
   // Until a dream takes it over, its failure must not take the owner down (a damaged index is reported with the input).
   worker.on('error', () => {});
   return { worker, stop: () => void worker.terminate() };
@@ -60,7 +62,7 @@ export async function runDreamInWorker(launcher: WorkerLauncher, input: DreamInp
 export function startDreamInWorker(launcher: WorkerLauncher, input: DreamInput, opts: RunOptions = dreamRunContext.getStore() ?? {}, warm?: WarmWorker): Promise<DreamRun> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return warm?.stop(), reject(new DreamCancelled());
-    const worker = warm?.worker ?? new Worker(launcher.file, { workerData: input, execArgv: launcher.execArgv ?? [] });
+    const worker = warm?.worker ?? spawn(launcher, input);
     if (warm) worker.postMessage(input);
     let written: { resolve: () => void; reject: (e: Error) => void } | null = null;
     const indexWritten = new Promise<void>((res, rej) => (written = { resolve: res, reject: rej }));

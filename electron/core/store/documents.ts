@@ -71,14 +71,19 @@ export function backupDocument(storeDir: string, file: string, link = false): st
   const base = path.basename(file);
   fs.mkdirSync(backupsDir(storeDir), { recursive: true });
   const target = path.join(backupsDir(storeDir), `${base}.${fileStamp()}.bak`);
-  try {
-    if (!link) throw new Error('copy');
-    fs.linkSync(file, target);
-  } catch {
-    fs.copyFileSync(file, target);
-  }
+  if (!(link && linked(file, target))) fs.copyFileSync(file, target);
   for (const old of listBackups(storeDir, base).slice(BACKUPS_KEPT)) fs.rmSync(old, { force: true });
   return target;
+}
+
+/** A hard link `target` → `file`; false where the file system has none (FAT, some network mounts). */
+function linked(file: string, target: string): boolean {
+  try {
+    fs.linkSync(file, target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether two files of the same size hold the same bytes, compared a megabyte at a time (the index is tens of MB). */
