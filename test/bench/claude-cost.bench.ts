@@ -56,7 +56,7 @@ export default async function bench(): Promise<void> {
     const dir = path.join(work, 'store');
     // 2,100 sessions generated, the first 2,000 identical to a 2,000-session store (same seed, in order).
     generateStore(dir, { sessions: 2_100, lessons: 0, eventsPerSession: 120 });
-    const all = (JSON.parse(fs.readFileSync(path.join(dir, SESSION_INDEX), 'utf8')) as { sessions: { id: string }[] }).sessions.map((s) => s.id);
+    const all = Object.keys((JSON.parse(fs.readFileSync(path.join(dir, SESSION_INDEX), 'utf8')) as { locations: Record<string, unknown> }).locations);
     const first = all.slice(0, 2_000);
     const later = all.slice(2_000);
     const settings = Settings.parse({ costCapUsd: { perDream: 1_000, monthly: 1_000 } });

@@ -77,7 +77,7 @@ async function speed(): Promise<void> {
       const full = await api.call('dreams.run', { full: true });
       const fullMs = Date.now() - t;
       // 100 sessions arrive (re-imported: their signals are read again, the rest come from the index).
-      for (const s of core.store.sessions.slice(-100)) s.dreamt = false;
+      core.store.index.setDreamt(core.store.index.sessionIds().slice(-100), false);
       await core.store.writeIndex();
       t = Date.now();
       const inc = await api.call('dreams.run', {});

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Agent, Lesson, Session, SessionEvent, Signal } from '../../shared/model';
 import { extractSignals } from '../../electron/core/dreaming/signals';
 import { emptyIndex, emptyMain } from '../../electron/core/store/schema';
+import { LogAppender, ledgerLine, logName, sessionLine } from '../../electron/core/store/index-log';
 import { SegmentWriter } from '../../electron/core/store/segments';
 import { INDEX_FILE, MAIN_FILE, SESSIONS_DIR } from '../../electron/core/store/store';
 import { prng } from '../helpers/prng';
@@ -55,6 +56,9 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
   const agents: Agent[] = Array.from({ length: nAgents }, (_, i) => ({ id: `claude-code:/home/dev/src/project-${i}`, tool: 'claude-code', project: `/home/dev/src/project-${i}`, name: `Claude Code · project-${i}` }));
   const keys = Array.from({ length: keyPool }, (_, i) => ({ key: `k${i}:${words(3).replace(/ /g, '-')}`, kind: KINDS[i % KINDS.length]!, text: `${words(6)} failed: ${words(4)}` }));
   const index = emptyIndex();
+  // The session index's log: one summary and one ledger entry per session (index-log.ts).
+  const log = new LogAppender(path.join(dir, logName(1)), 0);
+  const firstIds: string[] = [];
   const t0 = Date.parse('2026-01-01T00:00:00.000Z');
   let bytes = 0;
   let signalsTotal = 0;
@@ -91,13 +95,18 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
     const text = JSON.stringify({ session, events, signals });
     index.locations[id] = writer.append(text);
     bytes += text.length;
-    index.sessions.push(session);
-    index.ledger[file] = { path: file, size: text.length, mtimeMs: start, headHash: id, offset: text.length, format: 'claude-code', sessionIds: [id], importedAt: session.importedAt };
+    log.append(sessionLine(session));
+    log.append(ledgerLine({ path: file, size: text.length, mtimeMs: start, headHash: id, offset: text.length, format: 'claude-code', sessionIds: [id], importedAt: session.importedAt }));
+    index.undreamt.push(id);
+    if (firstIds.length < nLessons) firstIds.push(id);
   }
 
   writer.sync();
   index.tail = { segment: writer.segment, length: writer.length };
   writer.close();
+  index.log = { file: logName(1), length: log.sync(), lines: 2 * nSessions, sessions: nSessions, ledger: nSessions };
+  log.close();
+  index.agents = agents.map((a) => a.id);
   const main = emptyMain();
   main.agents = agents;
   main.lessons = Array.from({ length: nLessons }, (_, i): Lesson => {
@@ -106,7 +115,7 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
     return {
       id: `l-${i.toString(36).padStart(4, '0')}`, kind: (['mistake', 'preference', 'workflow', 'practice', 'pitfall'] as const)[i % 5]!, title: `Lesson ${i}: ${words(4)}`, text: `When ${words(6)}, ${words(8)}.`,
       agents: i % 7 === 0 ? ['all'] : [agents[i % nAgents]!.id], support: { sessions: 3 + (i % 40), agents: 1 + (i % 4), occurrences: 5 + i, firstSeen: at, lastSeen: at }, confidence: 0.5 + (i % 50) / 100,
-      evidence: [{ sessionId: index.sessions[i % nSessions]!.id, eventId: `${index.sessions[i % nSessions]!.id}-0`, agent: agents[i % nAgents]!.name, excerpt: k.text }],
+      evidence: [{ sessionId: firstIds[i % firstIds.length]!, eventId: `${firstIds[i % firstIds.length]!}-0`, agent: agents[i % nAgents]!.name, excerpt: k.text }],
       origin: 'learned', status: i % 10 === 0 ? 'candidate' : 'active', pinned: i % 25 === 0, patternKey: k.key, userEdited: false, createdAt: at, updatedAt: at, activatedAt: at,
     };
   });

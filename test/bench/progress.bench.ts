@@ -31,7 +31,7 @@ export default async function bench(): Promise<void> {
 
     const ids = core.store.sessions.map((s) => s.id);
     const t0 = performance.now();
-    for (const id of ids) JSON.parse(readRecord(path.join(core.store.dir, SESSIONS_DIR), core.store.index.data.locations[id]!));
+    for (const id of ids) JSON.parse(readRecord(path.join(core.store.dir, SESSIONS_DIR), core.store.index.locations[id]!));
     const baseline = performance.now() - t0;
     const t1 = performance.now();
     const r = progressReport(core.store, {});

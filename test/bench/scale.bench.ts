@@ -133,8 +133,8 @@ async function storeAtScale(sessions: number): Promise<void> {
     console.log(`  full dream          ${s1(full.p.wallS).padStart(8)} (target < ${TARGET.storeDreamS} s) ${ok(full.p.wallS < TARGET.storeDreamS)}; peak ${mb(full.p.peakMB)} (target < 1 GB) ${ok(full.p.peakMB < TARGET.storeDreamPeakMB)}; ${full.changes} changes, ${full.read} sessions read${cpuSplit(full.p)}`);
     // 500 new sessions: the last 500 of the index not yet dreamt over.
     const indexFile = path.join(dir, 'index.json');
-    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { sessions: { dreamt: boolean }[] };
-    for (const s of index.sessions.slice(-500)) s.dreamt = false;
+    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { locations: Record<string, unknown>; undreamt: string[] };
+    index.undreamt = Object.keys(index.locations).slice(-500);
     fs.writeFileSync(indexFile, JSON.stringify(index));
     // The bench's own setup writes (the full dream's files, this index) are flushed before the timed run:
     // new sessions reach a real store by an import some time before a dream, not a second before.

@@ -58,7 +58,11 @@ t = performance.now();
 JSON.parse(fs.readFileSync(path.join(dir, MAIN_FILE), 'utf8'));
 const mainParseMs = performance.now() - t;
 t = performance.now();
-JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8'));
+{
+  // The session index: its head, and every line of the log it names (what app.info's counts read).
+  const head = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as { log: { file: string } | null };
+  if (head.log) for (const line of fs.readFileSync(path.join(dir, head.log.file), 'utf8').split('\n')) if (line) JSON.parse(line.slice(2));
+}
 const indexParseMs = performance.now() - t;
 say({ type: 'baselines', mainParseMs, indexParseMs });
 // … and one durable atomic write of the same main document.

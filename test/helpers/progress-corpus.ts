@@ -67,9 +67,9 @@ function sessionEvents(sessionId: string, at: (min: number) => string, parts: { 
 export async function writeCorpus(store: Store, spec: CorpusSpec): Promise<{ keys: Record<string, string>; sessions: number }> {
   const keys: Record<string, string> = {};
   let count = 0;
-  // Load the index before the first session file lands: the store rolls journaled session files
+  // Load the index before the first session file lands: the store rolls uncommitted session records
   // into the index when it loads, and this generator adds them itself.
-  const index = store.index.data;
+  const index = store.index;
   for (const agent of spec.agents) if (!store.data.agents.some((a) => a.id === agent.id)) store.data.agents.push(agent);
   for (let day = 0; day < spec.days; day++) {
     for (const agent of spec.agents) {
@@ -98,7 +98,7 @@ export async function writeCorpus(store: Store, spec: CorpusSpec): Promise<{ key
         files: [`generated/${id}.jsonl`], importedAt: dayAt(spec.start, day, 23), dreamt: true,
       };
       await store.writeSessionDoc({ session, events, signals });
-      index.sessions = index.sessions.filter((x) => x.id !== session.id).concat(session);
+      index.putSession(session);
       count++;
     }
   }

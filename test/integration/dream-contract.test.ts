@@ -76,7 +76,7 @@ describe('dreaming contract', () => {
   it('a damaged observation index is kept aside and rebuilt, never trusted or fatal', async () => {
     const file = path.join(core.store.dir, 'patterns.json');
     fs.writeFileSync(file, '{"version": 1, "sessions": [');
-    for (const s of core.store.sessions.slice(0, 1)) s.dreamt = false;
+    core.store.index.setDreamt([core.store.sessions[0]!.id], false);
     const d = await api.call('dreams.run', {});
     expect(d.message).toMatch(/observation index was damaged .* rebuilt from all 4 sessions/);
     expect(d.stats.sessionsRead).toBe(4);

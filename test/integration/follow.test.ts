@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SchedulerRun } from '../../shared/contract/scheduler';
 import { openCore, type Core } from '../../electron/core/core';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
+import { readSummaries } from '../../electron/core/store/index-log';
 import { Store } from '../../electron/core/store/store';
 import { PROJECT_ROOT, replayClaudeSession, runCliAsync, tempDir, until } from '../helpers/env';
 
@@ -37,8 +38,9 @@ function follow(args: string[]): Running {
 /** The committed index as a fresh reader sees it (read straight from disk, no lock, no repair). */
 function committed(store: string): Map<string, number> {
   try {
-    const index = JSON.parse(fs.readFileSync(path.join(store, 'index.json'), 'utf8')) as { sessions: { id: string; eventCount: number }[] };
-    return new Map(index.sessions.map((s) => [s.id, s.eventCount]));
+    const head = JSON.parse(fs.readFileSync(path.join(store, 'index.json'), 'utf8')) as { log: { file: string; length: number } | null };
+    if (!head.log) return new Map();
+    return new Map(readSummaries(path.join(store, head.log.file), head.log.length).map((s) => [s.id, s.eventCount]));
   } catch {
     return new Map();
   }

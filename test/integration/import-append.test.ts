@@ -29,7 +29,7 @@ async function importInto(storeDir: string, file: string) {
   try {
     const r = await importPaths(store, [file]);
     const doc = store.readSessionDoc(store.sessions[0]!.id)!;
-    return { r, doc, entry: store.index.data.ledger[file]!, sessions: store.sessions.length };
+    return { r, doc, entry: store.index.ledgerEntry(file)!, sessions: store.sessions.length };
   } finally {
     await store.close();
   }

@@ -60,7 +60,7 @@ async function snapshot(dir: string): Promise<Snapshot> {
     sessions,
     events: [...sessions.values()].reduce((a, b) => a + b, 0),
     agents: s.data.agents.length,
-    ledger: Object.keys(s.index.data.ledger).length,
+    ledger: s.index.ledgerSize,
     lessons: s.data.lessons,
     dreams: s.data.dreams.length,
     notices: s.notices,

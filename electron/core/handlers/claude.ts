@@ -11,6 +11,7 @@ import { saveLedger } from '../dreaming/claude/ledger';
 import { estimateTokens } from '../dreaming/claude/prompt';
 import { costOfPlan, outgoing, planRefinement, refineWithClaude } from '../dreaming/claude/refine';
 import { runDreamInWorker } from '../dreaming/runner';
+import { dreamInput } from './dream-input';
 import type { DreamInput, DreamOutput } from '../dreaming/types';
 
 /** What Claude dreams cost in the calendar month (UTC) of `now`. */
@@ -36,25 +37,8 @@ export async function withEngine(ctx: CoreContext, engine: 'heuristic' | 'claude
   return { output: r.output, usage: r.usage, engine: 'claude', commit };
 }
 
-/** The same snapshot dreams.run builds (kept in step with electron/core/handlers/dreams.ts). */
-function snapshot(ctx: CoreContext, full: boolean): DreamInput {
-  const { store } = ctx;
-  return {
-    storeDir: store.dir,
-    full,
-    sessionIds: store.sessions.filter((s) => full || !s.dreamt).map((s) => s.id),
-    lessons: store.data.lessons,
-    tombstones: store.data.tombstones,
-    settings: store.data.settings,
-    now: new Date().toISOString(),
-    agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
-    locations: store.index.data.locations,
-    undone: undoneChanges(store.data.dreams),
-    // As dreams.run: only not-yet-dreamt sessions are new to the heuristics, but Claude also reads
-    // every session it has not read before (the discovery pass keeps its own ledger).
-    allSessionIds: store.sessions.map((s) => s.id),
-  };
-}
+/** The same snapshot dreams.run builds. */
+const snapshot = (ctx: CoreContext, full: boolean): DreamInput => dreamInput(ctx.store, full, new Date().toISOString());
 
 const nothingToSend = 'Claude has read every session and refined every lesson in its current wording: a dream now would send nothing.';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ContractError } from '../../../shared/contract/define';
-import type { Dream, Session } from '../../../shared/model';
+import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
@@ -11,6 +11,7 @@ import { startDreamInWorker, warmDreamWorker, type DreamRun } from '../dreaming/
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
 import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
+import { dreamInput } from './dream-input';
 import { lessonMutation } from './mutate';
 
 export function findDream(ctx: CoreContext, id: string): Dream {
@@ -20,28 +21,9 @@ export function findDream(ctx: CoreContext, id: string): Dream {
 }
 
 /** Marks the sessions in `ids` as dreamt over (in memory); `undo` puts back the ones it changed. */
-function markDreamt(sessions: Session[], ids: Set<string>): { count: number; undo: () => void } {
-  const flipped = sessions.filter((s) => ids.has(s.id) && !s.dreamt);
-  for (const s of flipped) s.dreamt = true;
-  return { count: flipped.length, undo: () => { for (const s of flipped) s.dreamt = false; } };
-}
-
-/** What the worker needs: the sessions to read (all, or those not dreamt over yet) and a snapshot of the rest. */
-function dreamInput(store: CoreContext['store'], readAll: boolean, id: string, now: string): DreamInput {
-  return {
-    storeDir: store.dir,
-    full: readAll,
-    sessionIds: store.sessions.filter((s) => readAll || !s.dreamt).map((s) => s.id),
-    lessons: store.data.lessons,
-    tombstones: store.data.tombstones,
-    settings: store.data.settings,
-    now,
-    agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
-    indexOut: path.join(store.dir, `${INDEX_FILE}.${id}.tmp`),
-    allSessionIds: store.sessions.map((s) => s.id),
-    locations: store.index.data.locations,
-    undone: undoneChanges(store.data.dreams),
-  };
+function markDreamt(store: CoreContext['store'], ids: readonly string[]): { count: number; undo: () => void } {
+  const flipped = store.index.setDreamt(ids, true);
+  return { count: flipped.length, undo: () => void store.index.setDreamt(flipped, false) };
 }
 
 export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | 'dreams.list' | 'dreams.get' | 'dreams.undo' | 'dreams.review'> {
@@ -63,7 +45,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const id = `d-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
         let input: DreamInput;
         try {
-          input = dreamInput(store, readAll, id, now);
+          input = dreamInput(store, readAll, now, path.join(store.dir, `${INDEX_FILE}.${id}.tmp`));
         } catch (err) {
           warm?.stop();
           throw err;
@@ -74,7 +56,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         // the next dream folds them in again (idempotent).
         const starting = startDreamInWorker(ctx.worker, input, undefined, warm);
         starting.catch(() => {}); // awaited below
-        const marked = markDreamt(store.sessions, new Set(input.sessionIds));
+        const marked = markDreamt(store, input.sessionIds);
         let record!: { done: () => void; failed: (err: unknown) => void };
         const recorded = new Promise<void>((done, failed) => (record = { done, failed }));
         const committed = store.writeIndex(async () => {
@@ -113,7 +95,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           record.done();
           await committed;
           // A damaged observation index was rebuilt from every session: they are all in it now.
-          if (output.stats.sessionsRead > input.sessionIds.length && markDreamt(store.sessions, new Set(input.allSessionIds)).count > 0) await store.writeIndex();
+          if (output.stats.sessionsRead > input.sessionIds.length && markDreamt(store, input.allSessionIds ?? []).count > 0) await store.writeIndex();
           return dream;
         } catch (err) {
           record.failed(err);

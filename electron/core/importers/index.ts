@@ -133,7 +133,7 @@ function resumeFrom(seen: LedgerEntry | undefined, importer: FormatImporter, siz
 /** Root record key → session id, from the ledger: how a conversation continued in a new file is found. */
 function rootIndex(store: Store): Map<string, string> {
   const roots = new Map<string, string>();
-  for (const entry of Object.values(store.index.data.ledger)) for (const [k, v] of Object.entries(entry.roots ?? {})) roots.set(k, v);
+  for (const entry of store.index.ledgerEntries()) for (const [k, v] of Object.entries(entry.roots ?? {})) roots.set(k, v);
   return roots;
 }
 
@@ -155,7 +155,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   if (database && !cursorDb.detect(head.toString('latin1'), file)) return void result.errors.push({ file, reason: `an SQLite database Reverie does not know (only Cursor's ${'state.vscdb'} is read)` });
   if (!database && looksBinary(head)) return void result.errors.push({ file, line: 1, reason: 'binary file, not a session log' });
   const hash = database ? headHash(Buffer.concat([head.subarray(0, 4096), Buffer.from(walSignature(file))])) : headHash(head);
-  const seen = store.index.data.ledger[file];
+  const seen = store.index.ledgerEntry(file);
   if (seen && seen.size === st.size && seen.mtimeMs === st.mtimeMs && seen.headHash === hash) {
     result.skipped++;
     return;
@@ -222,7 +222,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   };
   if (!sessionIds.length && skippedWhy) {
     // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.
-    store.index.data.ledger[file] = entry;
+    store.index.setLedgerEntry(entry);
     return void result.skipped++;
   }
   if (!sessionIds.length) {
@@ -231,5 +231,5 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     return;
   }
   result.errors.push(...listed);
-  store.index.data.ledger[file] = entry;
+  store.index.setLedgerEntry(entry);
 }

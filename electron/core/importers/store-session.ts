@@ -37,8 +37,10 @@ function disambiguate(agent: Agent, agents: Agent[]): Agent {
  */
 export function restoreMissingAgents(store: Store): number {
   const known = new Set(store.data.agents.map((a) => a.id));
+  // The head lists every agent a session names: the summaries are read only when one is missing.
+  if ([...store.index.agents].every((id) => known.has(id))) return 0;
   let restored = 0;
-  for (const s of store.index.data.sessions) {
+  for (const s of store.index.sessions) {
     if (known.has(s.agentId)) continue;
     const derived = agentFor(s.tool, s.project);
     const prefix = `${s.tool}:`;
@@ -74,28 +76,16 @@ export interface Stored { session: Session; added: number; changed: boolean }
  */
 export class SessionWrites {
   private readonly pending = new Map<string, Promise<void>>();
-  /** Position of each session in the index, so a batch over 10,000 sessions does not search it per session. */
-  private readonly positions = new Map<string, number>();
-  constructor(private readonly store: Store, private readonly max = 2) {
-    store.index.data.sessions.forEach((s, i) => this.positions.set(s.id, i));
-  }
+  constructor(private readonly store: Store, private readonly max = 2) {}
 
   /** Adds or replaces the session's index entry. */
   index(session: Session): void {
-    const sessions = this.store.index.data.sessions;
-    let at = this.positions.get(session.id);
-    // Someone else reordered the index meanwhile: find it the slow way once.
-    // (Unknown here = new: the map was built from the whole index when the batch began.)
-    if (at !== undefined && sessions[at]?.id !== session.id) at = sessions.findIndex((s) => s.id === session.id);
-    if (at === undefined) at = -1;
-    if (at >= 0) sessions[at] = session;
-    else at = sessions.push(session) - 1;
-    this.positions.set(session.id, at);
+    this.store.index.putSession(session);
   }
 
-  /** Whether the index names the session (positions covers the whole index plus this batch). */
+  /** Whether the index names the session. */
   has(id: string): boolean {
-    return this.positions.has(id);
+    return this.store.index.has(id);
   }
 
   async settled(id: string): Promise<void> {
@@ -171,7 +161,7 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     importedAt: existing?.session.importedAt ?? new Date().toISOString(),
     ...(parsed.forkedFrom ?? existing?.session.forkedFrom ? { forkedFrom: parsed.forkedFrom ?? existing?.session.forkedFrom } : {}),
     // New events have not been dreamt over yet.
-    dreamt: existing && added === 0 ? existing.session.dreamt : false,
+    dreamt: existing && added === 0 ? store.index.isDreamt(id) : false,
   };
   await writes.write({ session, events, signals });
   writes.index(session);

@@ -110,7 +110,7 @@ export class DreamScheduler {
   }
 
   newSessions(): number {
-    return this.ctx.store.sessions.reduce((n, s) => n + (s.dreamt ? 0 : 1), 0);
+    return this.ctx.store.index.undreamtCount;
   }
 
   status(): SchedulerStatus {

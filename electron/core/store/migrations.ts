@@ -14,6 +14,8 @@ const steps: Record<DocKind, Record<number, (doc: Raw) => Raw>> = {
     1: (doc) => ({ ...doc, schemaVersion: 2, scheduler: emptySchedulerState() }),
     // v3 changed only the session storage; the version moves in step with the index.
     2: (doc) => ({ ...doc, schemaVersion: 3 }),
+    // v4 changed only the session index; the version moves in step with it.
+    3: (doc) => ({ ...doc, schemaVersion: 4 }),
   },
   index: {
     // Nothing changed in the index in v2; the version moves in step with the main document.
@@ -21,6 +23,13 @@ const steps: Record<DocKind, Record<number, (doc: Raw) => Raw>> = {
     // v3: sessions move into segment files. The documents only learn that their sessions are still in
     // the old per-file layout; the store converts the files at its first writable open (store.ts).
     2: (doc) => ({ ...doc, schemaVersion: 3, locations: {}, tail: { segment: 1, length: 0 }, legacyFiles: true }),
+    // v4: the head keeps which sessions are not dreamt over and which agents sessions name; the summaries
+    // and the ledger stay inline until the store's first writable open moves them to a log (store.ts).
+    3: (doc) => {
+      const sessions = Array.isArray(doc.sessions) ? (doc.sessions as Raw[]) : [];
+      const ids = (pick: (s: Raw) => unknown) => [...new Set(sessions.map(pick).filter((x): x is string => typeof x === 'string'))];
+      return { ...doc, schemaVersion: 4, undreamt: ids((s) => (s?.dreamt === false ? s.id : undefined)), agents: ids((s) => s?.agentId), log: null };
+    },
   },
 };
 

@@ -6,12 +6,15 @@
 //   3  sessions in append-only segment files: the index says where each session's record is
 //      (locations) and how far the active segment was committed (tail); a v2 store's session files
 //      are converted at the first writable open (legacyFiles until then)
+//   4  index.json is a small head: session summaries and the import ledger move to an append-only
+//      log it names (index-log.ts); which sessions are not dreamt over yet is a list in the head.
+//      A v3 index carries them inline until the first writable open writes the log
 import { z } from 'zod';
 import { FollowedSource } from '../../../shared/contract/follow';
 import { SchedulerRun } from '../../../shared/contract/scheduler';
 import { Agent, Dream, IsoDate, LedgerEntry, Lesson, Session, SessionEvent, Settings, Signal, Tombstone } from '../../../shared/model';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The scheduler's memory across restarts: what makes "catch up after the app was closed" possible. */
 export const SchedulerState = z.object({
@@ -44,15 +47,37 @@ const Count = z.number().int().nonnegative();
 /** Segment number, byte offset and length of a session's newest record (segments.ts). */
 export const SessionLocation = z.tuple([Count, Count, Count]);
 
-/** The session index and import ledger: rewritten by imports only, so lesson edits stay cheap. */
+/** Where the session summaries and ledger entries are (index-log.ts), and what is in the committed part. */
+export const IndexLog = z.object({
+  file: z.string().regex(/^index-\d{6,}\.log$/),
+  /** Committed bytes: lines past them were appended by a writer that did not commit. */
+  length: Count,
+  /** Lines in the committed part, and how many of them are live (the rest are superseded: what a compaction drops). */
+  lines: Count,
+  sessions: Count,
+  ledger: Count,
+});
+export type IndexLog = z.infer<typeof IndexLog>;
+
+/**
+ * The session index's head (index.json, the commit point of imports and dreams): small at any store
+ * size, so a dream or an import into a large store neither parses nor rewrites every session.
+ */
 export const IndexDoc = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  sessions: z.array(Session),
-  ledger: z.record(z.string(), LedgerEntry),
   /** Session id → where its record is in sessions/seg-*.log. */
   locations: z.record(z.string(), SessionLocation),
   /** The active segment and its committed length: records past it were appended by an import that did not commit. */
   tail: z.object({ segment: Count, length: Count }),
+  /** Sessions not dreamt over yet (an incremental dream reads these). */
+  undreamt: z.array(z.string()),
+  /** Every agent some session belongs to (an import heals agents missing from reverie.json without reading every summary). */
+  agents: z.array(z.string()),
+  /** The log of summaries and ledger entries; null before the first one is written. */
+  log: IndexLog.nullable(),
+  /** Inline summaries and ledger (a v3 index, or one rebuilt from the segments): moved to a log at the first writable open. */
+  sessions: z.array(Session).optional(),
+  ledger: z.record(z.string(), LedgerEntry).optional(),
   /** Sessions still in the v2 layout (sessions/ab/<id>.json): until the first writable open converts them. */
   legacyFiles: z.boolean().optional(),
 });
@@ -60,8 +85,8 @@ export type IndexDoc = z.infer<typeof IndexDoc>;
 
 /** IndexDoc's outer shape; its entries are checked one by one (IndexDocInPlace). */
 const IndexShell = IndexDoc.extend({
-  sessions: z.array(z.unknown()),
-  ledger: z.record(z.string(), z.unknown()),
+  sessions: z.array(z.unknown()).optional(),
+  ledger: z.record(z.string(), z.unknown()).optional(),
   locations: z.record(z.string(), z.unknown()),
 });
 
@@ -103,7 +128,7 @@ export const IndexDocInPlace = {
     const shell = IndexShell.safeParse(raw);
     if (!shell.success) return { success: false, error: shell.error };
     const d = shell.data;
-    const error = validateEntries(d.sessions, Session, 'sessions') ?? validateEntries(d.ledger, LedgerEntry, 'ledger') ?? validateEntries(d.locations, SessionLocation, 'locations');
+    const error = validateEntries(d.sessions ?? [], Session, 'sessions') ?? validateEntries(d.ledger ?? {}, LedgerEntry, 'ledger') ?? validateEntries(d.locations, SessionLocation, 'locations');
     return error ? { success: false, error } : { success: true, data: d as IndexDoc };
   },
 };
@@ -123,4 +148,4 @@ export const emptyMain = (): MainDoc => ({
   scheduler: emptySchedulerState(),
   follow: [],
 });
-export const emptyIndex = (): IndexDoc => ({ schemaVersion: SCHEMA_VERSION, sessions: [], ledger: {}, locations: {}, tail: { segment: 1, length: 0 } });
+export const emptyIndex = (): IndexDoc => ({ schemaVersion: SCHEMA_VERSION, locations: {}, tail: { segment: 1, length: 0 }, undreamt: [], agents: [], log: null });

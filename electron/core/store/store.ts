@@ -1,7 +1,8 @@
 // The store: a lowdb main document (settings, agents, lessons, tombstones, dreams, scheduler state),
-// a lowdb index (session summaries, import ledger, where each session's record is) and append-only
-// segment files holding one record per session version (events + signals; segments.ts).
-// Opening the app reads only the two small documents; a dream reads only the session records it needs.
+// the session index (index.json, a small head: where each session's record is, which are not dreamt
+// over yet; plus a log of session summaries and import-ledger entries read by need, session-index.ts)
+// and append-only segment files holding one record per session version (events + signals; segments.ts).
+// Opening the app reads only the main document; a dream reads the head and the session records it needs.
 // Every document is validated (and migrated) when read; a damaged one is repaired from a backup with
 // a notice (documents.ts); only one process writes (lock.ts).
 import fs from 'node:fs';
@@ -11,11 +12,11 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
-import { writeJsonDurableSync } from './files';
-import { fileStamp } from './files';
+import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
 import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
 import { listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
+import { SessionIndex } from './session-index';
 
 export interface OpenOptions {
   /** Who is opening (shown to a second writer). */
@@ -132,16 +133,22 @@ function scanRecords(dir: string, from: { segment: number; length: number } | nu
 
 /** Rebuilds the session index from the session records (the last resort when index.json and its backups are unusable). */
 export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
-  const index = emptyIndex();
+  const sessions: Session[] = [];
+  const index: IndexDoc = { ...emptyIndex(), sessions, ledger: {} };
+  const finish = () => {
+    index.undreamt = sessions.filter((s) => !s.dreamt).map((s) => s.id);
+    index.agents = [...new Set(sessions.map((s) => s.agentId))];
+    return index;
+  };
   if (listSegments(path.join(dir, SESSIONS_DIR)).length) {
     const at = new Map<string, number>();
     index.tail = scanRecords(dir, null, (doc, loc) => {
       const i = at.get(doc.session.id);
-      if (i !== undefined) index.sessions[i] = doc.session;
-      else at.set(doc.session.id, index.sessions.push(doc.session) - 1);
+      if (i !== undefined) sessions[i] = doc.session;
+      else at.set(doc.session.id, sessions.push(doc.session) - 1);
       index.locations[doc.session.id] = loc;
     }, false);
-    return index;
+    return finish();
   }
   index.legacyFiles = true;
   const root = path.join(dir, SESSIONS_DIR);
@@ -150,13 +157,13 @@ export function rebuildIndexFromSessionFiles(dir: string): IndexDoc {
       if (!name.endsWith('.json')) continue;
       try {
         const r = SessionDoc.safeParse(JSON.parse(fs.readFileSync(path.join(root, shard, name), 'utf8')));
-        if (r.success) index.sessions.push(r.data.session);
+        if (r.success) sessions.push(r.data.session);
       } catch {
         // An unreadable session file is skipped; re-importing its source brings it back.
       }
     }
   }
-  return index;
+  return finish();
 }
 
 /**
@@ -182,7 +189,7 @@ export class Store {
   /** Appends session records; created on the first write. */
   private writer: SegmentWriter | null = null;
 
-  private indexDoc: Low<IndexDoc> | null = null;
+  private indexState: SessionIndex | null = null;
 
   private constructor(
     readonly dir: string,
@@ -192,20 +199,26 @@ export class Store {
   ) {}
 
   /**
-   * The session index and import ledger, loaded on first use: the lesson list (what the app shows
-   * first) needs only the small main document, and at 10,000 sessions the index is megabytes of JSON.
-   * Loading repairs it like the main document and rolls forward an interrupted import's journal.
+   * The session index, its head loaded on first use: the lesson list (what the app shows first) needs
+   * only the small main document. Loading repairs the head like the main document, cuts off what an
+   * uncommitted writer appended, rolls forward an interrupted import, and moves summaries still inline
+   * (a v3 index) into the log. The summaries and the ledger are read later, by what needs them.
    */
-  get index(): Low<IndexDoc> {
-    if (!this.indexDoc) {
+  get index(): SessionIndex {
+    if (!this.indexState) {
       const file = path.join(this.dir, INDEX_FILE);
       const i = loadDocument({ storeDir: this.dir, kind: 'index', file, schema: IndexDocInPlace, empty: emptyIndex, readOnly: this.readOnly, rebuild: () => rebuildIndexFromSessionFiles(this.dir) });
-      this.indexDoc = new Low(new DurableJsonFile<IndexDoc>(file), i.data);
       this.notices.push(...i.notices);
+      const index = new SessionIndex(this.dir, i.data, this.readOnly, {
+        rebuildSummaries: () => rebuildIndexFromSessionFiles(this.dir).sessions ?? [],
+        notice: (text) => this.notices.push(text),
+      });
+      this.indexState = index;
+      if (!this.readOnly) index.openForWriting();
       // A v2 store killed mid-import: its journal names session files to roll forward first.
       this.rollForwardJournal();
       if (!this.readOnly) this.backupAtOpen(INDEX_FILE);
-      if (this.indexDoc.data.legacyFiles) {
+      if (index.legacyFiles) {
         if (!this.readOnly) this.convertLegacyFiles();
       } else {
         this.checkLocations();
@@ -215,8 +228,15 @@ export class Store {
           if (legacyShards(this.dir).length) this.moveLegacyFilesToBackups();
         }
       }
+      // Summaries still inline (a v3 index, a rebuilt one) move into the log now, not at the next import.
+      if (!this.readOnly && i.data.log === null && (i.data.sessions || i.data.ledger)) this.commitIndexSync();
     }
-    return this.indexDoc;
+    return this.indexState;
+  }
+
+  /** The head written now (opening, converting, compacting): the log synced first, then index.json replaced. */
+  private commitIndexSync(): void {
+    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), this.index.prepareCommit());
   }
 
   private get sessionsDir(): string { return path.join(this.dir, SESSIONS_DIR); }
@@ -227,25 +247,20 @@ export class Store {
    * torn record at the end is cut off. A read-only open does the same in memory only.
    */
   private rollForwardSegments(): void {
-    const index = this.indexDoc!.data;
-    const at = new Map(index.sessions.map((x, i) => [x.id, i]));
+    const index = this.indexState!;
     let added = 0;
     let seen = 0;
     const tail = scanRecords(this.dir, index.tail, (doc, loc) => {
       seen++;
-      const i = at.get(doc.session.id);
-      if (i !== undefined) index.sessions[i] = doc.session;
-      else {
-        at.set(doc.session.id, index.sessions.push(doc.session) - 1);
-        added++;
-      }
+      if (!index.has(doc.session.id)) added++;
+      index.putSession(doc.session);
       index.locations[doc.session.id] = loc;
     }, !this.readOnly);
     const moved = tail.segment !== index.tail.segment || tail.length !== index.tail.length;
     index.tail = tail;
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
     if (this.readOnly || (!seen && !moved)) return;
-    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
+    this.commitIndexSync();
   }
 
   /**
@@ -254,7 +269,7 @@ export class Store {
    * (keeping its ledger), which always hold every session's newest record.
    */
   private checkLocations(): void {
-    const index = this.indexDoc!.data;
+    const index = this.indexState!;
     const sizes = new Map<number, number>();
     const size = (seg: number) => {
       if (!sizes.has(seg)) {
@@ -266,19 +281,18 @@ export class Store {
       }
       return sizes.get(seg)!;
     };
-    const bad = Object.values(index.locations).some(([seg, off, len]) => size(seg) < off + len);
-    if (!bad && index.sessions.every((x) => index.locations[x.id])) return;
+    // (Every summary having a location is checked where both are at hand: a v3 index's inline summaries.)
+    const bad = Object.values(index.locations).some(([seg, off, len]) => size(seg) < off + len) || index.inlineSessions()?.some((x) => !index.locations[x.id]);
+    if (!bad) return;
     const rebuilt = rebuildIndexFromSessionFiles(this.dir);
-    index.sessions = rebuilt.sessions;
-    index.locations = rebuilt.locations;
-    index.tail = rebuilt.tail;
-    this.notices.push(`The session index did not match the session records; it was rebuilt from them (${rebuilt.sessions.length} sessions).`);
-    if (!this.readOnly) writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
+    index.resetFromRecords(rebuilt);
+    this.notices.push(`The session index did not match the session records; it was rebuilt from them (${rebuilt.sessions!.length} sessions).`);
+    if (!this.readOnly) this.commitIndexSync();
   }
 
   /** Segments below the active one that hold no live record: what a finished (or interrupted) compaction left. */
   private removeDeadSegments(): void {
-    const index = this.indexDoc!.data;
+    const index = this.indexState!;
     const live = new Set(Object.values(index.locations).map((l) => l[0]));
     for (const seg of listSegments(this.sessionsDir)) if (seg < index.tail.segment && !live.has(seg)) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
   }
@@ -290,7 +304,7 @@ export class Store {
    * (segments of a store still in the old layout are leftovers of that attempt and are removed first).
    */
   private convertLegacyFiles(): void {
-    const index = this.indexDoc!.data;
+    const index = this.indexState!;
     for (const seg of listSegments(this.sessionsDir)) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
     const writer = new SegmentWriter(this.sessionsDir, 1);
     const locations: Record<string, Location> = {};
@@ -310,13 +324,13 @@ export class Store {
         locations[s.id] = writer.append(JSON.stringify(doc));
       }
       writer.sync();
-      index.locations = locations;
+      index.replaceLocations(locations);
       index.tail = { segment: writer.segment, length: writer.length };
     } finally {
       writer.close();
     }
-    delete index.legacyFiles;
-    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
+    index.legacyFiles = false;
+    this.commitIndexSync();
     const backup = this.moveLegacyFilesToBackups();
     this.notices.push(`Sessions were converted to the segment layout (${Object.keys(locations).length} sessions${missing ? `, ${missing} without a readable file left as they were` : ''}); the old files are kept in ${backup}.`);
   }
@@ -372,8 +386,7 @@ export class Store {
     } catch {
       return;
     }
-    const sessions = this.indexDoc!.data.sessions;
-    const at = new Map(sessions.map((x, i) => [x.id, i]));
+    const index = this.indexState!;
     let added = 0;
     for (const id of ids) {
       let doc: SessionDoc | null = null;
@@ -389,21 +402,17 @@ export class Store {
       }
       if (!doc) continue;
       // The file is the newer truth (a grown session the index still shows at its old size).
-      const i = at.get(id);
-      if (i !== undefined) sessions[i] = doc.session;
-      else {
-        at.set(id, sessions.push(doc.session) - 1);
-        added++;
-      }
+      if (!index.has(id)) added++;
+      index.putSession(doc.session);
     }
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
     if (this.readOnly) return;
-    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), this.indexDoc!.data);
+    this.commitIndexSync();
     fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
   }
 
   get data(): MainDoc { return this.main.data; }
-  get sessions(): Session[] { return this.index.data.sessions; }
+  get sessions(): Session[] { return this.index.sessions; }
 
   private assertWritable(): void {
     if (!this.readOnly) return;
@@ -446,18 +455,18 @@ export class Store {
     const index = this.index;
     if (this.writer) {
       this.writer.sync();
-      index.data.tail = { segment: this.writer.segment, length: this.writer.length };
+      index.tail = { segment: this.writer.segment, length: this.writer.length };
     }
     this.backupIfDue(INDEX_FILE);
-    // `beforeCommit` runs once the new index is written and synced, before it replaces the old one:
+    // `beforeCommit` runs once the new head is written and synced, before it replaces the old one:
     // a dream moves its observation index into place there (see handlers/dreams.ts).
-    await (index.adapter as DurableJsonFile<IndexDoc>).write(index.data, beforeCommit);
+    await writeJsonDurable(path.join(this.dir, INDEX_FILE), index.prepareCommit(), beforeCommit);
     this.compactIfDue();
   }
 
   /** Live and total bytes of the segments: how much of them is garbage. */
   segmentUsage(): { live: number; total: number; segments: number } {
-    const index = this.index.data;
+    const index = this.index;
     const live = Object.values(index.locations).reduce((n, l) => n + l[2], 0);
     const segs = listSegments(this.sessionsDir);
     const total = segs.reduce((n, seg) => n + fs.statSync(path.join(this.sessionsDir, segmentName(seg))).size, 0);
@@ -479,7 +488,7 @@ export class Store {
    */
   compact(): void {
     this.assertWritable();
-    const index = this.index.data;
+    const index = this.index;
     this.writer?.sync();
     this.writer?.close();
     const first = Math.max(0, ...listSegments(this.sessionsDir)) + 1;
@@ -493,9 +502,9 @@ export class Store {
       writer.close();
       throw err;
     }
-    index.locations = moved;
+    index.replaceLocations(moved);
     index.tail = { segment: writer.segment, length: writer.length };
-    writeJsonDurableSync(path.join(this.dir, INDEX_FILE), index);
+    this.commitIndexSync();
     this.writer = writer;
     this.deadSegmentsBelow = first;
   }
@@ -505,14 +514,14 @@ export class Store {
 
   async writeSessionDoc(doc: SessionDoc): Promise<void> {
     this.assertWritable();
-    const index = this.index.data;
+    const index = this.index;
     this.writer ??= new SegmentWriter(this.sessionsDir, index.tail.segment);
     // Appended, not yet durable: writeIndex syncs the batch before the index names it.
     index.locations[doc.session.id] = this.writer.append(JSON.stringify(doc));
   }
 
   readSessionDoc(id: string): SessionDoc | null {
-    const index = this.index.data;
+    const index = this.index;
     const loc = index.locations[id];
     if (loc) return readSessionAt(this.dir, id, loc);
     return index.legacyFiles ? readLegacySessionFile(this.dir, id) : null;
@@ -520,7 +529,7 @@ export class Store {
 
   /** Where the records of these sessions are, for a reader in another thread (the dream worker). */
   sessionLocations(ids: readonly string[]): Record<string, Location> {
-    const all = this.index.data.locations;
+    const all = this.index.locations;
     const out: Record<string, Location> = {};
     for (const id of ids) if (all[id]) out[id] = all[id];
     return out;
@@ -529,6 +538,7 @@ export class Store {
   async close(): Promise<void> {
     this.writer?.close();
     this.writer = null;
+    this.indexState?.close();
     if (this.deadSegmentsBelow && this.lock) {
       for (const seg of listSegments(this.sessionsDir)) if (seg < this.deadSegmentsBelow) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
       this.deadSegmentsBelow = 0;

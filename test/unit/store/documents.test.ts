@@ -18,6 +18,9 @@ const index = (over: Record<string, unknown> = {}) => ({
   ledger: { '/x.jsonl': ledgerEntry },
   locations: { a: [1, 0, 100], b: [1, 100, 50] },
   tail: { segment: 1, length: 150 },
+  undreamt: ['a', 'b'],
+  agents: ['claude-code:/p'],
+  log: null,
   ...over,
 });
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -33,14 +36,14 @@ describe('IndexDocInPlace', () => {
     expect(r.success).toBe(true);
     if (!r.success) return;
     expect(sorted(r.data)).toEqual(sorted(IndexDoc.parse(clone(index()))));
-    expect(r.data.sessions[0]).toBe(first);
+    expect(r.data.sessions![0]).toBe(first);
   });
 
   it('drops unknown keys like zod does (the entry is replaced by its validated copy)', () => {
     const raw = clone(index({ sessions: [session('a', { stray: 1 })], extra: true }));
     const r = IndexDocInPlace.safeParse(raw);
     expect(r.success && sorted(r.data)).toEqual(sorted(IndexDoc.parse(clone(raw))));
-    expect(r.success && 'stray' in r.data.sessions[0]).toBe(false);
+    expect(r.success && 'stray' in r.data.sessions![0]!).toBe(false);
   });
 
   it('names the damaged entry', () => {

@@ -22,7 +22,7 @@ const segFile = (dir: string, n: number) => path.join(dir, SESSIONS_DIR, segment
 async function commit(s: Store, ...sessions: [id: string, n: number][]): Promise<Store> {
   for (const [id, n] of sessions) {
     await s.writeSessionDoc({ session: session(id, n), events: events(n), signals: [] });
-    s.index.data.sessions.push(session(id, n));
+    s.index.putSession(session(id, n));
   }
   await s.writeIndex();
   return s;
@@ -44,7 +44,7 @@ describe('segment storage', () => {
     const dir = tempDir();
     const s = await Store.open(dir);
     for (let i = 0; i < 50; i++) await s.writeSessionDoc({ session: session(`s${i}`, i), events: events(i), signals: [] });
-    for (let i = 0; i < 50; i++) s.index.data.sessions.push(session(`s${i}`, i));
+    for (let i = 0; i < 50; i++) s.index.putSession(session(`s${i}`, i));
     await s.writeIndex();
     await s.close();
     expect(segments(dir)).toEqual([1]);
@@ -53,7 +53,7 @@ describe('segment storage', () => {
     const doc = r.readSessionDoc('s7')!;
     expect(doc.events.map((e) => e.text)).toEqual(events(7).map((e) => e.text));
     // The read is one record: its location's length is that session's record, not the segment.
-    const loc = r.index.data.locations.s7;
+    const loc = r.index.locations.s7!;
     expect(loc[2]).toBe(encodeRecord(JSON.stringify(doc)).length);
     expect(loc[2]).toBeLessThan(fs.statSync(segFile(dir, 1)).size / 10);
     expect(r.readSessionDoc('nope')).toBeNull();
@@ -98,7 +98,7 @@ describe('segment storage', () => {
   it('replaced sessions leave garbage that compaction removes once it outweighs the live data', async () => {
     const dir = tempDir();
     const s = await Store.open(dir);
-    s.index.data.sessions.push(session('big', 1), session('small', 1));
+    for (const x of [session('big', 1), session('small', 1)]) s.index.putSession(x);
     await s.writeSessionDoc({ session: session('small', 1), events: events(1), signals: [] });
     const big = (round: number) => ({ session: session('big', 400), events: events(400, `round ${round} ${'word '.repeat(20)}`), signals: [] });
     let round = 0;
@@ -117,7 +117,7 @@ describe('segment storage', () => {
     // The old segments are gone once the writer closed; what is left is the live data only.
     const total = segments(dir).reduce((n, seg) => n + fs.statSync(segFile(dir, seg)).size, 0);
     const r = await Store.open(dir, { readOnly: true });
-    expect(total).toBe(Object.values(r.index.data.locations).reduce((n, l) => n + l[2], 0));
+    expect(total).toBe(Object.values(r.index.locations).reduce((n, l) => n + l[2], 0));
     expect(r.readSessionDoc('small')!.events).toHaveLength(1);
     expect(r.readSessionDoc('big')!.events[0]!.text).toMatch(new RegExp(`^round ${round - 1} `));
     await r.close();

@@ -1,0 +1,28 @@
+// The snapshot a dream's worker computes from, shared by dreams.run and the Claude engine's preview.
+import type { CoreContext } from '../context';
+import { undoneChanges } from '../dreaming/review';
+import type { DreamInput } from '../dreaming/types';
+
+/**
+ * What the worker needs: the sessions to read (all, or those not dreamt over yet) and a snapshot of
+ * the rest. Only the session index's head is read for it, never the summaries.
+ */
+export function dreamInput(store: CoreContext['store'], readAll: boolean, now: string, indexOut?: string): DreamInput {
+  const allSessionIds = store.index.sessionIds();
+  return {
+    storeDir: store.dir,
+    full: readAll,
+    sessionIds: readAll ? allSessionIds : store.index.undreamtIds(),
+    lessons: store.data.lessons,
+    tombstones: store.data.tombstones,
+    settings: store.data.settings,
+    now,
+    agentNames: Object.fromEntries(store.data.agents.map((a) => [a.id, a.name])),
+    ...(indexOut ? { indexOut } : {}),
+    // Only not-yet-dreamt sessions are new to the heuristics, but Claude also reads every session it
+    // has not read before (the discovery pass keeps its own ledger).
+    allSessionIds,
+    locations: store.index.locations,
+    undone: undoneChanges(store.data.dreams),
+  };
+}
