@@ -44,6 +44,8 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
   });
   // A repaired or migrated store, a lock cleared after a crash: the user hears about it on stderr.
   for (const n of core.store.notices) log(`notice: ${n}`);
+  // The session index loads on first use, so what it repairs or upgrades is known only later: said at the end.
+  const said = core.store.notices.length;
   // A running dream's progress on stderr (a person watching `reverie dream`), never with --json.
   if (!opts.json) core.events.on('progress', dreamProgressPrinter());
   try {
@@ -56,6 +58,7 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
       : core.dispatch;
     return await fn(createClient(transport), core);
   } finally {
+    for (const n of core.store.notices.slice(said)) log(`notice: ${n}`);
     await core.close();
   }
 }

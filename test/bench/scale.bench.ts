@@ -141,6 +141,10 @@ async function storeAtScale(sessions: number): Promise<void> {
     spawnSync('sync');
     const inc = await dream(dir, false);
     console.log(`  incremental dream   ${s1(inc.p.wallS).padStart(8)} after 500 new sessions, whole process (target < ${TARGET.incrementalS} s) ${ok(inc.p.wallS < TARGET.incrementalS)}; peak ${mb(inc.p.peakMB)}; ${inc.read} sessions read${cpuSplit(inc.p)}`);
+    // Importing into it: the peak target holds "at any corpus size", the store's size included.
+    const more = ensureSmallCorpus(300, 12, console.log);
+    const imp = await timed([CLI, 'import', more.dir, '--store', dir]);
+    console.log(`  import 300 sessions into it ${s1(imp.wallS).padStart(5)}; peak ${mb(imp.peakMB)} (target < ${TARGET.importPeakMB} MB) ${ok(imp.peakMB < TARGET.importPeakMB)}${cpuSplit(imp)}`);
     const { measureStore } = await import('./store.bench');
     const figures = await measureStore(dir);
     console.log(`  open → lesson list ${figures.openToListMs.toFixed(0)} ms (target < ${TARGET.openToListMs} ms) ${ok(figures.openToListMs < TARGET.openToListMs)}; bridge p95 during a dream ${figures.bridgeP95Ms.toFixed(0)} ms (target < ${TARGET.bridgeP95Ms} ms) ${ok(figures.bridgeP95Ms < TARGET.bridgeP95Ms)}`);

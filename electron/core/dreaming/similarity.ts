@@ -143,7 +143,11 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
   const vec = (i: number) => (vecs[i] ??= vectorOf(reps[i], idf));
   const similarity = sim === cosine ? packedCosine(reps, idf) : (a: number, b: number) => sim(vec(a), vec(b));
   const parent = reps.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const find = (i: number): number => {
+    // Path halving, without recursion: this runs for each of millions of candidate pairs at 100,000 keys.
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
   const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
   const postings = new Map<string, number[]>();
   const single = Math.log((1 + docs.length) / 2) + 1 - 1e-9;
@@ -158,7 +162,16 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
   // A pair sharing several rare tokens is compared in the list of the first of them only: that
   // replaces a set of every pair compared, which at 100,000 keys held millions of numbers.
   const rank = new Map(lists.map(([t], r) => [t, r]));
-  const comparedBefore = (a: number, b: number, r: number) => rareOf[a].some((t) => (rank.get(t) ?? r) < r && rareOf[b].includes(t));
+  // Each document's rare tokens as the ranks of their lists (-1: no list), looked up once, not per pair.
+  const ranksOf = rareOf.map((rare) => Int32Array.from(rare, (t) => rank.get(t) ?? -1));
+  const comparedBefore = (a: number, b: number, r: number) => {
+    const ra = ranksOf[a]!, rb = ranksOf[b]!;
+    for (let i = 0; i < ra.length; i++) {
+      const t = ra[i]!;
+      if (t >= 0 && t < r) for (let j = 0; j < rb.length; j++) if (rb[j] === t) return true;
+    }
+    return false;
+  };
   lists.forEach(([, list], r) => {
     for (let x = 0; x < list.length; x++)
       for (let y = x + 1; y < list.length; y++) {

@@ -107,16 +107,21 @@ function sameData(a: unknown, b: unknown): boolean {
  * copy equals it (nothing dropped or filled in, the usual case) is kept as it was parsed, so the copy
  * dies young instead of the index being held twice. Returns the first entry's problems, if any.
  */
-function validateEntries(entries: Record<string, unknown> | unknown[], schema: z.ZodType, name: string): z.ZodError | null {
+function validateEntries(entries: Record<string, unknown> | unknown[], schema: z.ZodType, name: string, valid?: (v: unknown) => boolean): z.ZodError | null {
   const list = entries as Record<string, unknown>;
   const isArray = Array.isArray(entries);
   for (const k of Object.keys(entries)) {
+    if (valid?.(list[k])) continue;
     const r = schema.safeParse(list[k]);
     if (!r.success) return new z.ZodError(r.error.issues.map((i) => ({ ...i, path: [name, isArray ? Number(k) : k, ...i.path] })));
     if (!sameData(list[k], r.data)) list[k] = r.data;
   }
   return null;
 }
+
+const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+/** SessionLocation's check without zod: 100,000 of them are in the head every dream and import opens (zod says what is wrong when this says no). */
+const isLocation = (v: unknown) => Array.isArray(v) && v.length === 3 && isCount(v[0]) && isCount(v[1]) && isCount(v[2]);
 
 /**
  * IndexDoc validated in place: the same answer as IndexDoc.safeParse (key order aside), without a
@@ -128,7 +133,7 @@ export const IndexDocInPlace = {
     const shell = IndexShell.safeParse(raw);
     if (!shell.success) return { success: false, error: shell.error };
     const d = shell.data;
-    const error = validateEntries(d.sessions ?? [], Session, 'sessions') ?? validateEntries(d.ledger ?? {}, LedgerEntry, 'ledger') ?? validateEntries(d.locations, SessionLocation, 'locations');
+    const error = validateEntries(d.sessions ?? [], Session, 'sessions') ?? validateEntries(d.ledger ?? {}, LedgerEntry, 'ledger') ?? validateEntries(d.locations, SessionLocation, 'locations', isLocation);
     return error ? { success: false, error } : { success: true, data: d as IndexDoc };
   },
 };
