@@ -37,17 +37,15 @@ export function followHandlers(ctx: CoreContext): DomainHandlers<'follow.list' |
     },
     async 'app.status'(): Promise<StoreStatus> {
       const { store } = ctx;
-      const sessions = store.sessions;
-      const perAgent = new Map<string, number>();
-      for (const s of sessions) perAgent.set(s.agentId, (perAgent.get(s.agentId) ?? 0) + 1);
+      const { count: total, events, newest, perAgent } = store.index.stats();
       const lessons = store.data.lessons;
       const count = (st: string) => lessons.filter((l) => l.status === st).length;
       const last = store.data.dreams.findLast((d) => d.status !== 'undone') ?? null;
       const { schedule } = store.data.settings;
-      const undreamt = sessions.reduce((n, s) => n + (s.dreamt ? 0 : 1), 0);
+      const undreamt = store.index.undreamtCount;
       return {
         storeDir: store.dir,
-        sessions: { count: sessions.length, events: sessions.reduce((n, s) => n + s.eventCount, 0), undreamt, newest: sessions.reduce<string | null>((m, s) => (s.startedAt && (!m || s.startedAt > m) ? s.startedAt : m), null) },
+        sessions: { count: total, events, undreamt, newest },
         agents: store.data.agents.map((a) => ({ id: a.id, name: a.name, tool: a.tool, sessions: perAgent.get(a.id) ?? 0 })),
         lessons: { active: count('active'), candidate: count('candidate'), retired: count('retired'), pinned: lessons.filter((l) => l.pinned).length },
         followed: store.data.follow,

@@ -103,6 +103,35 @@ export function readSummaries(file: string, length: number): Summary[] {
   return list;
 }
 
+/** What app.info and status show about the sessions, computed without keeping the summaries. */
+export interface SessionStats { count: number; events: number; newest: string | null; perAgent: Map<string, number> }
+
+export function statsOf(sessions: Iterable<Pick<Summary, 'eventCount' | 'startedAt' | 'agentId'>>): SessionStats {
+  const st: SessionStats = { count: 0, events: 0, newest: null, perAgent: new Map() };
+  for (const s of sessions) {
+    st.count++;
+    st.events += s.eventCount;
+    if (s.startedAt && (!st.newest || s.startedAt > st.newest)) st.newest = s.startedAt;
+    st.perAgent.set(s.agentId, (st.perAgent.get(s.agentId) ?? 0) + 1);
+  }
+  return st;
+}
+
+/**
+ * The same counts straight from a log's summary lines: each line's object dies young and only three
+ * small fields per session are kept (the newest line per session counts), a tenth of the summaries' memory.
+ */
+export function readSummaryStats(file: string, length: number): SessionStats {
+  const kept = new Map<string, { eventCount: number; startedAt: string | null; agentId: string }>();
+  const agents = new Map<string, string>(); // one copy of each agent id, not one per line
+  readLines(file, length, 'S', SummarySchema, (s) => {
+    let agentId = agents.get(s.agentId);
+    if (agentId === undefined) agents.set(s.agentId, (agentId = s.agentId));
+    kept.set(s.id, { eventCount: s.eventCount, startedAt: s.startedAt, agentId });
+  });
+  return statsOf(kept.values());
+}
+
 /** The import ledger of a log, newest line per file winning. */
 export function readLedger(file: string, length: number): Map<string, LedgerEntry> {
   const map = new Map<string, LedgerEntry>();

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry, Session } from '../../../shared/model';
-import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, sessionLine, type Summary } from './index-log';
+import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryStats, sessionLine, statsOf, type SessionStats, type Summary } from './index-log';
 import type { IndexDoc, IndexLog } from './schema';
 import type { Location } from './segments';
 
@@ -72,6 +72,18 @@ export class SessionIndex {
       this.setList(summaries.map((s) => ({ ...s, dreamt: !this.undreamt.has(s.id) })));
     }
     return this.list!;
+  }
+
+  /** Counts over every session (app.info, status): from the summaries when they are loaded, else streamed from the log without keeping them. */
+  stats(): SessionStats {
+    if (!this.list && this.logFile) {
+      try {
+        return readSummaryStats(this.logFile, this.logLength);
+      } catch (err) {
+        if (!(err instanceof LogDamaged)) throw err; // the summaries' own reading says what is wrong and rebuilds them
+      }
+    }
+    return statsOf(this.sessions);
   }
 
   /** Whether the summaries were read (an import or a dream into a large store should not need them). */

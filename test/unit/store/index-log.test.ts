@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry, Session } from '../../../shared/model';
 import { importPaths } from '../../../electron/core/importers';
-import { listLogs, logName } from '../../../electron/core/store/index-log';
+import { listLogs, logName, statsOf } from '../../../electron/core/store/index-log';
 import { LOG_COMPACT_MIN_BYTES } from '../../../electron/core/store/session-index';
 import { INDEX_FILE, Store } from '../../../electron/core/store/store';
 import { PROJECT_ROOT, fixture, tempDir } from '../../helpers/env';
@@ -65,6 +65,18 @@ describe('the session index head and its log', () => {
     expect(again.sessions.map((x) => [x.id, x.dreamt])).toEqual([['s0', true], ['s1', true], ['s2', false], [expect.any(String), false], [expect.any(String), false]]);
     expect(again.index.ledgerSize).toBe(5);
     await again.close();
+  });
+
+  it('counts for app.info and status come from the log without keeping the summaries, the newest line per session counting', async () => {
+    const dir = await storeWith(3);
+    const s = await Store.open(dir);
+    s.index.putSession({ ...session('s1', 10), startedAt: '2026-02-01T00:00:00.000Z' }); // grown, not committed yet: this writer sees it
+    const st = s.index.stats();
+    expect(s.index.summariesLoaded).toBe(false);
+    expect({ ...st, perAgent: Object.fromEntries(st.perAgent) }).toEqual({ count: 3, events: 1 + 10 + 3, newest: '2026-02-01T00:00:00.000Z', perAgent: { 'a-s': 3 } });
+    const fromList = statsOf(s.sessions);
+    expect(fromList).toEqual(st);
+    await s.close();
   });
 
   it('a later line replaces an earlier one; what was appended but not committed is cut off at the next writable open', async () => {
