@@ -106,7 +106,7 @@ export function readSummaries(file: string, length: number): Summary[] {
 /** What app.info and status show about the sessions, computed without keeping the summaries. */
 export interface SessionStats { count: number; events: number; newest: string | null; perAgent: Map<string, number> }
 
-export function statsOf(sessions: Iterable<Pick<Summary, 'eventCount' | 'startedAt' | 'agentId'>>): SessionStats {
+export function statsOf(sessions: Iterable<Counted>): SessionStats {
   const st: SessionStats = { count: 0, events: 0, newest: null, perAgent: new Map() };
   for (const s of sessions) {
     st.count++;
@@ -118,18 +118,21 @@ export function statsOf(sessions: Iterable<Pick<Summary, 'eventCount' | 'started
 }
 
 /**
- * The same counts straight from a log's summary lines: each line's object dies young and only three
- * small fields per session are kept (the newest line per session counts), a tenth of the summaries' memory.
+ * What the counts need, straight from a log's summary lines: each line's object dies young and only
+ * three small fields per session are kept (the newest line per session counts), a tenth of the
+ * summaries' memory.
  */
-export function readSummaryStats(file: string, length: number): SessionStats {
-  const kept = new Map<string, { eventCount: number; startedAt: string | null; agentId: string }>();
+export type Counted = Pick<Summary, 'eventCount' | 'startedAt' | 'agentId'>;
+
+export function readSummaryCounts(file: string, length: number): Map<string, Counted> {
+  const kept = new Map<string, Counted>();
   const agents = new Map<string, string>(); // one copy of each agent id, not one per line
   readLines(file, length, 'S', SummarySchema, (s) => {
     let agentId = agents.get(s.agentId);
     if (agentId === undefined) agents.set(s.agentId, (agentId = s.agentId));
     kept.set(s.id, { eventCount: s.eventCount, startedAt: s.startedAt, agentId });
   });
-  return statsOf(kept.values());
+  return kept;
 }
 
 /** The import ledger of a log, newest line per file winning. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry, Session } from '../../../shared/model';
-import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryStats, sessionLine, statsOf, type SessionStats, type Summary } from './index-log';
+import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryCounts, sessionLine, statsOf, type Counted, type SessionStats, type Summary } from './index-log';
 import type { IndexDoc, IndexLog } from './schema';
 import type { Location } from './segments';
 
@@ -29,6 +29,8 @@ export class SessionIndex {
   private list: Session[] | null = null;
   private positions: Map<string, number> | null = null;
   private ledgerMap: Map<string, LedgerEntry> | null = null;
+  /** What the counts need of each session, while the summaries themselves are not loaded (stats). */
+  private counts: Map<string, Counted> | null = null;
   private out: LogAppender | null = null;
   /** Set when the log must be written anew at the next commit (inline parts, a damaged log, compaction due). */
   private rewrite = false;
@@ -52,6 +54,7 @@ export class SessionIndex {
 
   private setList(list: Session[]): void {
     this.list = list;
+    this.counts = null; // the list answers for the counts now
     this.positions = new Map(list.map((s, i) => [s.id, i]));
   }
 
@@ -76,14 +79,15 @@ export class SessionIndex {
 
   /** Counts over every session (app.info, status): from the summaries when they are loaded, else streamed from the log without keeping them. */
   stats(): SessionStats {
-    if (!this.list && this.logFile) {
+    if (!this.list && !this.counts && this.logFile) {
       try {
-        return readSummaryStats(this.logFile, this.logLength);
+        this.counts = readSummaryCounts(this.logFile, this.logLength);
       } catch (err) {
         if (!(err instanceof LogDamaged)) throw err; // the summaries' own reading says what is wrong and rebuilds them
       }
     }
-    return statsOf(this.sessions);
+    // Kept and updated with every change: the app asks for these counts at every refresh.
+    return statsOf(this.list ?? this.counts?.values() ?? this.sessions);
   }
 
   /** Whether the summaries were read (an import or a dream into a large store should not need them). */
@@ -112,6 +116,7 @@ export class SessionIndex {
   putSession(session: Session): void {
     if (this.inMemory()) void this.sessions;
     this.append(sessionLine(session));
+    this.counts?.set(session.id, { eventCount: session.eventCount, startedAt: session.startedAt, agentId: session.agentId });
     if (session.dreamt) this.undreamt.delete(session.id);
     else this.undreamt.add(session.id);
     this.agentIds.add(session.agentId);

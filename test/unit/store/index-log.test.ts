@@ -74,8 +74,12 @@ describe('the session index head and its log', () => {
     const st = s.index.stats();
     expect(s.index.summariesLoaded).toBe(false);
     expect({ ...st, perAgent: Object.fromEntries(st.perAgent) }).toEqual({ count: 3, events: 1 + 10 + 3, newest: '2026-02-01T00:00:00.000Z', perAgent: { 'a-s': 3 } });
+    // Kept up to date without reading the log again.
+    s.index.putSession(session('t9', 5));
+    expect(s.index.stats()).toMatchObject({ count: 4, events: 19 });
+    expect(s.index.summariesLoaded).toBe(false);
     const fromList = statsOf(s.sessions);
-    expect(fromList).toEqual(st);
+    expect(fromList).toEqual(s.index.stats());
     await s.close();
   });
 
