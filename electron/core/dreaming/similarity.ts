@@ -15,8 +15,16 @@ const STOP = new Set([
 /** Folds plural and verb endings so "tests", "testing" and "tested" count as one word. */
 export function stem(w: string): string {
   if (w.length <= 4) return w;
-  return w.replace(/(?<=\w{4})ation$/, '').replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '').replace(/(?<=\w{4})er$/, '') || w;
+  let s = stems.get(w);
+  if (s === undefined) {
+    s = w.replace(/(?<=\w{4})ation$/, '').replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '').replace(/(?<=\w{4})er$/, '') || w;
+    // Words repeat (a dream tokenizes every error key of the store): four regexes once per word, within bounds.
+    if (stems.size >= 100_000) stems.clear();
+    stems.set(w, s);
+  }
+  return s;
 }
+const stems = new Map<string, string>();
 
 /** Content words of a text: lower case, stemmed, placeholders (`<path>`) kept as words. */
 export function tokens(text: string): string[] {
