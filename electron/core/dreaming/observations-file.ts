@@ -46,9 +46,14 @@ class StoredKeyEntry implements KeyEntry {
     readonly storedCount: number,
     bytes: Buffer,
     private readonly table: { agents: readonly string[]; file: string },
+    /** The whole line as read (name, kind, count, observations): written back as it is while nothing touched the key. */
+    private readonly line: Buffer,
   ) {
     this.#bytes = bytes;
+    this.storedKind = kind;
   }
+
+  private readonly storedKind: string;
 
   get per(): Record<string, Obs> {
     return (this.#parsed ??= this.#parse());
@@ -80,6 +85,8 @@ class StoredKeyEntry implements KeyEntry {
   get sessionCount(): number { return this.#parsed ? Object.keys(this.#parsed).length : this.storedCount; }
   /** The observations' bytes as read, while nothing has touched them (the writer copies them). */
   get untouched(): Buffer | null { return this.#parsed ? null : this.#bytes; }
+  /** The key's whole line as read, while nothing has touched it. */
+  untouchedLine(kind: string): Buffer | null { return this.#parsed || kind !== this.storedKind ? null : this.line; }
 }
 
 /** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */
@@ -87,6 +94,8 @@ export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntr
 
 /** The agent table an index was read with: untouched observations refer to it by position. */
 const agentTables = new WeakMap<ObservationIndex, readonly string[]>();
+/** The G lines an index was read with (count, line): one whose count did not change is written back as it is. */
+const gramLines = new WeakMap<ObservationIndex, Map<string, { n: number; line: Buffer }>>();
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
 export function loadIndex(storeDir: string): ObservationIndex {
@@ -106,6 +115,7 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
   const index = emptyIndex();
   const names: string[] = [];
   const table = { agents: [] as string[], file };
+  const grams = new Map<string, { n: number; line: Buffer }>();
   for (let at = 0; at <= end; ) {
     const nl = buf.indexOf(10, at);
     // The line's first n fields after its tag; with `more`, the rest of the line starts at `rest`.
@@ -127,13 +137,14 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
       const [name, kind, count] = field(3, true) as [string, string, string];
       const key = JSON.parse(name) as string;
       if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
-      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table);
+      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table, buf.subarray(at, nl + 1));
       names.push(key);
     } else if (tag === 'G') {
       const [name, count] = field(2) as [string, string];
       const key = JSON.parse(name) as string;
       if (!isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
       index.grams[key] = Number(count);
+      grams.set(key, { n: Number(count), line: buf.subarray(at, nl + 1) });
       names.push(key);
     } else if (tag === 'S') {
       const [id, entry] = field(2) as [string, string];
@@ -145,6 +156,7 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
     at = nl + 1;
   }
   agentTables.set(index, table.agents);
+  gramLines.set(index, grams);
   return index;
 }
 
@@ -191,17 +203,22 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
   for (const e of Object.values(index.sessions)) agentOf(e.a);
   put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
+  // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
   for (const [k, e] of Object.entries(index.keys)) {
-    const untouched = e instanceof StoredKeyEntry ? e.untouched : null;
-    put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
-    if (untouched) putBytes(untouched);
-    else put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}`);
-    put('\n');
+    const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
+    if (line) putBytes(line);
+    else {
+      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
+      put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}\n`);
+    }
     position.set(k, position.size);
     if (full()) yield batch();
   }
+  const readGrams = gramLines.get(index);
   for (const [k, n] of Object.entries(index.grams)) {
-    put(`G\t${JSON.stringify(k)}\t${n}\n`);
+    const read = readGrams?.get(k);
+    if (read && read.n === n) putBytes(read.line);
+    else put(`G\t${JSON.stringify(k)}\t${n}\n`);
     position.set(k, position.size);
     if (full()) yield batch();
   }

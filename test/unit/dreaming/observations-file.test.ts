@@ -56,7 +56,10 @@ describe('observation index file', () => {
   });
 
   it('keeps what no dream touched as it was read, and what one touched as it is now', () => {
+    const workflow = (session: string, steps: string[]): Signal => ({ ...signal(1, session), id: `${session}-wf`, kind: 'workflow', key: `wf-${steps.length}`, steps });
     const signals = Array.from({ length: 900 }, (_, i) => signal(i, `s${i % 300}`));
+    // Workflows give the index counted step sequences (grams): one that a new session repeats, one it does not.
+    signals.push(workflow('s1', ['Read a', 'Edit a', 'Bash test', 'Bash lint']), workflow('s2', ['Read b', 'Edit b', 'Bash build', 'Bash ship', 'Bash tag']));
     const dir = tempDir();
     const file = path.join(dir, INDEX_FILE);
     writeIndexFile(file, indexOfSignals(signals));
@@ -65,13 +68,14 @@ describe('observation index file', () => {
     writeIndexFile(file, loadIndex(dir));
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     // A new session with a new agent, folded into the index read from the file, equals the index built in one go.
-    const extra = [signal(7, 'new'), { ...signal(8, 'new'), agentId: 'agent-new' }];
+    const extra = [signal(7, 'new'), { ...signal(8, 'new'), agentId: 'agent-new' }, workflow('new', ['Read a', 'Edit a', 'Bash test', 'Bash lint'])];
     const read = loadIndex(dir);
     expect(sessionCount(read.keys['key-7']!)).toBe(Object.keys(indexOfSignals(signals).keys['key-7']!.per).length);
     fold(read, 'new', 'agent-new', null, extra);
     writeIndexFile(file, read);
     const direct = indexOfSignals([...signals]);
     fold(direct, 'new', 'agent-new', null, extra);
+    expect(Object.keys(read.grams).length).toBeGreaterThan(0);
     expect(plain(loadIndex(dir))).toEqual(plain(direct));
     expect(sessionCount(loadIndex(dir).keys['key-7']!)).toBe(Object.keys(direct.keys['key-7']!.per).length);
   });
