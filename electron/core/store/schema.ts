@@ -90,6 +90,24 @@ const IndexShell = IndexDoc.extend({
   locations: z.record(z.string(), z.unknown()),
 });
 
+const BigParts = { locations: true, sessions: true, ledger: true, undreamt: true, agents: true } as const;
+const SmallShell = IndexShell.omit(BigParts);
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const allStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * IndexShell's answer without zod walking the large parts: zod copies every entry of a record or
+ * array it checks, and the head holds 100,000 locations and ids at a year of logs. Those parts get
+ * their shape checked here (their entries by validateEntries); anything off goes to zod for its message.
+ */
+function parseShell(raw: unknown): ReturnType<typeof IndexShell.safeParse> {
+  if (!isPlain(raw) || !isPlain(raw.locations) || !allStrings(raw.undreamt) || !allStrings(raw.agents) || (raw.sessions !== undefined && !Array.isArray(raw.sessions)) || (raw.ledger !== undefined && !isPlain(raw.ledger))) return IndexShell.safeParse(raw);
+  const { locations, sessions, ledger, undreamt, agents, ...rest } = raw;
+  const small = SmallShell.safeParse(rest);
+  if (!small.success) return small as ReturnType<typeof IndexShell.safeParse>;
+  return { success: true, data: { ...small.data, locations, undreamt, agents, ...(sessions !== undefined ? { sessions } : {}), ...(ledger !== undefined ? { ledger } : {}) } } as ReturnType<typeof IndexShell.safeParse>;
+}
+
 /** Deep equality of two parsed JSON values, key order aside. */
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -130,7 +148,7 @@ const isLocation = (v: unknown) => Array.isArray(v) && v.length === 3 && isCount
  */
 export const IndexDocInPlace = {
   safeParse(raw: unknown): { success: true; data: IndexDoc } | { success: false; error: z.ZodError } {
-    const shell = IndexShell.safeParse(raw);
+    const shell = parseShell(raw);
     if (!shell.success) return { success: false, error: shell.error };
     const d = shell.data;
     const error = validateEntries(d.sessions ?? [], Session, 'sessions') ?? validateEntries(d.ledger ?? {}, LedgerEntry, 'ledger') ?? validateEntries(d.locations, SessionLocation, 'locations', isLocation);

@@ -270,19 +270,28 @@ export class Store {
    */
   private checkLocations(): void {
     const index = this.indexState!;
-    const sizes = new Map<number, number>();
+    const sizes: number[] = []; // by segment number: 100,000 look-ups at a year of logs
     const size = (seg: number) => {
-      if (!sizes.has(seg)) {
+      let n = sizes[seg];
+      if (n === undefined) {
         try {
-          sizes.set(seg, fs.statSync(path.join(this.sessionsDir, segmentName(seg))).size);
+          n = fs.statSync(path.join(this.sessionsDir, segmentName(seg))).size;
         } catch {
-          sizes.set(seg, -1);
+          n = -1;
         }
+        sizes[seg] = n;
       }
-      return sizes.get(seg)!;
+      return n;
+    };
+    const fits = () => {
+      for (const id in index.locations) {
+        const [seg, off, len] = index.locations[id]!;
+        if (size(seg) < off + len) return false;
+      }
+      return true;
     };
     // (Every summary having a location is checked where both are at hand: a v3 index's inline summaries.)
-    const bad = Object.values(index.locations).some(([seg, off, len]) => size(seg) < off + len) || index.inlineSessions()?.some((x) => !index.locations[x.id]);
+    const bad = !fits() || index.inlineSessions()?.some((x) => !index.locations[x.id]);
     if (!bad) return;
     const rebuilt = rebuildIndexFromSessionFiles(this.dir);
     index.resetFromRecords(rebuilt);

@@ -52,6 +52,9 @@ describe('IndexDocInPlace', () => {
       [{ ledger: { '/y.jsonl': { ...ledgerEntry, sessionIds: 'a' } } }, 'ledger./y.jsonl.sessionIds'],
       [{ locations: { a: [1, 0] } }, 'locations.a'],
       [{ tail: null }, 'tail'],
+      [{ undreamt: ['a', 3] }, 'undreamt.1'],
+      [{ locations: [] }, 'locations'],
+      [{ log: { file: 'index-000001.log', length: -1, lines: 0, sessions: 0, ledger: 0 } }, 'log.length'],
     ] as const) {
       const r = IndexDocInPlace.safeParse(clone(index(over)));
       expect(r.success).toBe(false);
