@@ -27,6 +27,17 @@ export function writeFileDurableSync(file: string, text: string): void {
   fsyncDir(path.dirname(file));
 }
 
+/** The numbers of the files in `dir` whose names match `pattern` (its first group: the number), ascending. */
+export function numberedFiles(dir: string, pattern: RegExp): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.map((n) => pattern.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
 /** A time stamp that sorts as text and is safe in file names on every OS. */
 export const fileStamp = (d = new Date()) => d.toISOString().replace(/[:.]/g, '-');
 

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { LedgerEntry, Session } from '../../../shared/model';
-import { fsyncDir } from './files';
+import { fsyncDir, numberedFiles } from './files';
 
 export const logName = (n: number) => `index-${String(n).padStart(6, '0')}.log`;
 export const LOG_FILE = /^index-(\d{6,})\.log$/;
@@ -28,15 +28,7 @@ export const sessionLine = (s: Session | Summary): string => {
 export const ledgerLine = (e: LedgerEntry): string => `L ${JSON.stringify(e)}\n`;
 
 /** The log files present in the store folder, by number. */
-export function listLogs(dir: string): number[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.map((n) => LOG_FILE.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
-}
+export const listLogs = (dir: string): number[] => numberedFiles(dir, LOG_FILE);
 
 export class LogDamaged extends Error {}
 

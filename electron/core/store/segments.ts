@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDir } from './files';
+import { fsyncDir, numberedFiles } from './files';
 
 /** Where a session's record is: segment number, byte offset of the record, record length in bytes. */
 export type Location = [segment: number, offset: number, length: number];
@@ -25,15 +25,7 @@ const SEGMENT_FILE = /^seg-(\d{6,})\.log$/;
 const hash = (b: Buffer) => createHash('sha1').update(b).digest('hex').slice(0, 16);
 
 /** The segment numbers present in `dir`, ascending. */
-export function listSegments(dir: string): number[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.map((n) => SEGMENT_FILE.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
-}
+export const listSegments = (dir: string): number[] => numberedFiles(dir, SEGMENT_FILE);
 
 /** A record's bytes, the payload encoded once straight into place (a session's payload can be megabytes). */
 export function encodeRecord(payload: string): Buffer {
