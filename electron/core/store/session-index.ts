@@ -97,7 +97,6 @@ export class SessionIndex {
   /** The summaries as the head carried them inline (a v3 index, a rebuilt one), before any log. */
   inlineSessions(): Session[] | null { return this.log ? null : this.list; }
 
-  get sessionCount(): number { return this.liveCounts().sessions; }
   /** Whether the session was dreamt over (the head's mark, not the session record's, which is as old as the record). */
   isDreamt(id: string): boolean { return !this.undreamt.has(id); }
   /** Every session's id, in the order the sessions came (without reading the summaries). */
