@@ -5,14 +5,17 @@
 // its observations; reading keeps the observations as the file's bytes and parses them the first
 // time a dream touches the key (KeyEntry.per). Writing copies the bytes of a key nobody touched.
 //
-// Format (version 2), one record per line, fields separated by tabs (JSON text never holds a raw
+// Format (version 3), one record per line, fields separated by tabs (JSON text never holds a raw
 // tab or newline):
-//   H  {"version":2,"agents":[…]}                         agent ids, referred to by position
+//   H  {"version":3,"agents":[…]}                         agent ids, referred to by position
 //   K  <name as JSON>  <kind>  <sessions>  <observations as JSON: session id → observation, `a` a position in agents>
 //   G  <name as JSON>  <sessions>                          a short step sequence, counted only
-//   S  <session id as JSON>  {"a":…,"t":…,"k":[…],"f":…}   `k`: positions of its keys among the K then G lines
+//   S  <session id as JSON>  {"a":…,"t":…,"k":[…],"g":[…],"f":…}   `k`: positions of its keys among the K lines, `g` among the G lines
 //   E  <sha1 of every byte before this line>              the end: a file cut short or altered is refused
-// Version 1 (one JSON document, every name in full) is still read.
+// New keys and step sequences are written after the ones read, so the positions an untouched session
+// line holds stay true and the line is copied as it was read, like an untouched key's.
+// Version 2 (`k` positions among the K then G lines together) and version 1 (one JSON document, every
+// name in full) are still read.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,6 +99,9 @@ export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntr
 const agentTables = new WeakMap<ObservationIndex, readonly string[]>();
 /** The G lines an index was read with (count, line): one whose count did not change is written back as it is. */
 const gramLines = new WeakMap<ObservationIndex, Map<string, { n: number; line: Buffer }>>();
+/** What a version-3 read leaves for the writer: key and step-sequence names in file order, and each session entry's line. */
+interface ReadLayout { keys: string[]; grams: string[]; sessions: WeakMap<object, Buffer> }
+const readLayouts = new WeakMap<ObservationIndex, ReadLayout>();
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
 export function loadIndex(storeDir: string): ObservationIndex {
@@ -114,6 +120,8 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
   if (end < 0 || createHash('sha1').update(buf.subarray(0, end + 1)).digest('hex') !== sum) throw rebuild(file, 'is cut short or was altered (its checksum does not match)');
   const index = emptyIndex();
   const names: string[] = [];
+  const layout: ReadLayout = { keys: [], grams: [], sessions: new WeakMap() };
+  let version = 2;
   const table = { agents: [] as string[], file };
   const grams = new Map<string, { n: number; line: Buffer }>();
   for (let at = 0; at <= end; ) {
@@ -132,13 +140,14 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
       return f;
     };
     const tag = String.fromCharCode(buf[at]!);
-    if (tag === 'H') table.agents = (JSON.parse(field(1)[0]!) as { agents: string[] }).agents;
+    if (tag === 'H') ({ agents: table.agents, version } = JSON.parse(field(1)[0]!) as { agents: string[]; version: number });
     else if (tag === 'K') {
       const [name, kind, count] = field(3, true) as [string, string, string];
       const key = JSON.parse(name) as string;
       if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
       index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table, buf.subarray(at, nl + 1));
       names.push(key);
+      layout.keys.push(key);
     } else if (tag === 'G') {
       const [name, count] = field(2) as [string, string];
       const key = JSON.parse(name) as string;
@@ -146,17 +155,25 @@ function readVersion2(file: string, buf: Buffer): ObservationIndex {
       index.grams[key] = Number(count);
       grams.set(key, { n: Number(count), line: buf.subarray(at, nl + 1) });
       names.push(key);
+      layout.grams.push(key);
     } else if (tag === 'S') {
       const [id, entry] = field(2) as [string, string];
-      const e = JSON.parse(entry) as { a: number; t: string | null; k: number[]; f?: string };
-      const session = { a: table.agents[e.a]!, t: e.t, keys: Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [], ...(e.f ? { f: e.f } : {}) };
+      const e = JSON.parse(entry) as { a: number; t: string | null; k: number[]; g?: number[]; f?: string };
+      const list = (positions: unknown, among: string[]) => (Array.isArray(positions) ? positions.map((i) => among[i]!) : []);
+      // A session's keys are kept sorted (fold), and each list is written in that order: in version 3
+      // its keys and step sequences come apart, and only a session that has both needs a merge.
+      const steps = version >= 3 ? list(e.g, layout.grams) : [];
+      const keys = version >= 3 ? (steps.length ? [...list(e.k, layout.keys), ...steps].sort() : list(e.k, layout.keys)) : list(e.k, names);
+      const session = { a: table.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
       if (!isSessionEntry(session)) throw rebuild(file, 'does not match the observation index schema');
       index.sessions[JSON.parse(id) as string] = session;
+      if (version >= 3) layout.sessions.set(session, buf.subarray(at, nl + 1));
     }
     at = nl + 1;
   }
   agentTables.set(index, table.agents);
   gramLines.set(index, grams);
+  if (version >= 3) readLayouts.set(index, layout);
   return index;
 }
 
@@ -188,7 +205,8 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // Untouched observations name agents by their position in the table they were read with: it is kept, extended.
   const agents = new Map((agentTables.get(index) ?? []).map((a, i) => [a, i]));
   const agentOf = (a: string) => agents.get(a) ?? agents.set(a, agents.size).get(a)!;
-  const position = new Map<string, number>();
+  const keyAt = new Map<string, number>();
+  const gramAt = new Map<string, number>();
   const hash = createHash('sha1');
   // Pieces are gathered and handed on about a megabyte at a time; an untouched key's bytes go as they are.
   let pieces: Buffer[] = [];
@@ -199,37 +217,55 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   const full = () => size + text.length >= 1 << 20;
   const put = (s: string) => { text += s; };
   const putBytes = (b: Buffer) => { endText(); pieces.push(b); size += b.length; };
-  // The agent table comes first: complete it before writing anything (untouched keys are in it already).
+  // Session lines as read are copied when the positions they hold still hold: every key and step
+  // sequence read is still there, in the same order, ahead of any new one.
+  const read = readLayouts.get(index);
+  const sameStart = (now: string[], before: string[]) => now.length >= before.length && before.every((n, i) => now[i] === n);
+  const keyNames = Object.keys(index.keys);
+  const gramNames = Object.keys(index.grams);
+  const readLines = read && sameStart(keyNames, read.keys) && sameStart(gramNames, read.grams) ? read.sessions : null;
+  // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
   for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
-  for (const e of Object.values(index.sessions)) agentOf(e.a);
-  put(`H\t${JSON.stringify({ version: 2, agents: [...agents.keys()] })}\n`);
+  for (const e of Object.values(index.sessions)) if (!readLines?.has(e)) agentOf(e.a);
+  put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()] })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
-  for (const [k, e] of Object.entries(index.keys)) {
+  for (const k of keyNames) {
+    const e = index.keys[k]!;
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
     if (line) putBytes(line);
     else {
       put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
       put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}\n`);
     }
-    position.set(k, position.size);
+    keyAt.set(k, keyAt.size);
     if (full()) yield batch();
   }
   const readGrams = gramLines.get(index);
-  for (const [k, n] of Object.entries(index.grams)) {
-    const read = readGrams?.get(k);
-    if (read && read.n === n) putBytes(read.line);
+  for (const k of gramNames) {
+    const n = index.grams[k]!;
+    const was = readGrams?.get(k);
+    if (was && was.n === n) putBytes(was.line);
     else put(`G\t${JSON.stringify(k)}\t${n}\n`);
-    position.set(k, position.size);
+    gramAt.set(k, gramAt.size);
     if (full()) yield batch();
   }
   for (const [id, e] of Object.entries(index.sessions)) {
-    let keys = '';
-    for (const k of e.keys) {
-      const at = position.get(k);
-      if (at !== undefined) keys += keys ? `,${at}` : `${at}`;
+    const line = readLines?.get(e);
+    if (line) putBytes(line);
+    else {
+      let keys = '';
+      let steps = '';
+      for (const k of e.keys) {
+        const at = keyAt.get(k);
+        if (at !== undefined) keys += keys ? `,${at}` : `${at}`;
+        else {
+          const g = gramAt.get(k);
+          if (g !== undefined) steps += steps ? `,${g}` : `${g}`;
+        }
+      }
+      // Built by hand rather than by JSON.stringify of a fresh object: there are 100,000 of these at a year of logs.
+      put(`S\t${JSON.stringify(id)}\t{"a":${agentOf(e.a)},"t":${JSON.stringify(e.t)},"k":[${keys}]${steps ? `,"g":[${steps}]` : ''}${e.f ? `,"f":${JSON.stringify(e.f)}` : ''}}\n`);
     }
-    // Built by hand rather than by JSON.stringify of a fresh object: there are 100,000 of these at a year of logs.
-    put(`S\t${JSON.stringify(id)}\t{"a":${agentOf(e.a)},"t":${JSON.stringify(e.t)},"k":[${keys}]${e.f ? `,"f":${JSON.stringify(e.f)}` : ''}}\n`);
     if (full()) yield batch();
   }
   yield batch();

@@ -95,6 +95,51 @@ describe('observation index file', () => {
     expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(7);
   });
 
+  it('copies untouched session lines while the positions they hold still hold, and rebuilds them when a key is gone', () => {
+    const workflow = (session: string, steps: string[]): Signal => ({ ...signal(1, session), id: `${session}-wf`, kind: 'workflow', key: `wf-${steps.length}`, steps });
+    const signals = [...Array.from({ length: 300 }, (_, i) => signal(i, `s${i % 100}`)), workflow('s1', ['Read a', 'Edit a', 'Bash test', 'Bash lint'])];
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    writeIndexFile(file, indexOfSignals(signals));
+    const sessionLines = (text: string) => text.split('\n').filter((l) => l.startsWith('S\t'));
+    const before = sessionLines(fs.readFileSync(file, 'utf8'));
+    // A new session brings a new key and a new step sequence: they go after the ones read.
+    const extra = [{ ...signal(5, 'new'), key: 'brand-new' }, workflow('new', ['Read z', 'Edit z', 'Bash zz', 'Bash zzz'])];
+    const read = loadIndex(dir);
+    fold(read, 'new', 'agent-new', null, extra);
+    writeIndexFile(file, read);
+    const after = sessionLines(fs.readFileSync(file, 'utf8'));
+    for (const line of before) expect(after).toContain(line);
+    const direct = indexOfSignals(signals);
+    fold(direct, 'new', 'agent-new', null, extra);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
+    // Folded again without its new key, the session's key is gone and every later position moves: all lines are rebuilt.
+    const again = loadIndex(dir);
+    fold(again, 'new', 'agent-new', null, [extra[1]!]);
+    fold(direct, 'new', 'agent-new', null, [extra[1]!]);
+    expect(Object.keys(direct.keys)).not.toContain('brand-new');
+    writeIndexFile(file, again);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
+  });
+
+  it('reads version 2, where positions count the key and step-sequence lines together', async () => {
+    const { createHash } = await import('node:crypto');
+    const body = [
+      'H\t{"version":2,"agents":["agent-0"]}',
+      'K\t"key-a"\ttool_error\t1\t{"s1":{"a":0,"n":1,"t0":null,"t1":null,"x":"boom","e":"s1-e1"}}',
+      'K\t"key-b"\tpreference\t1\t{"s1":{"a":0,"n":1,"t0":null,"t1":null,"x":"use tabs","e":"s1-e2"}}',
+      'G\t"Read a>Edit a"\t1',
+      'S\t"s1"\t{"a":0,"t":null,"k":[0,1,2]}',
+      '',
+    ].join('\n');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, INDEX_FILE), `${body}E\t${createHash('sha1').update(body).digest('hex')}\n`);
+    const read = loadIndex(dir);
+    expect(read.sessions.s1).toEqual({ a: 'agent-0', t: null, keys: ['key-a', 'key-b', 'Read a>Edit a'] });
+    expect(Object.keys(read.keys)).toEqual(['key-a', 'key-b']);
+    expect(read.grams).toEqual({ 'Read a>Edit a': 1 });
+  });
+
   it('reads an index written before this layout (one JSON document) and writes it in the new one', () => {
     const dir = tempDir();
     const file = path.join(dir, INDEX_FILE);
@@ -103,7 +148,7 @@ describe('observation index file', () => {
     const read = loadIndex(dir);
     expect(plain(read)).toEqual(plain(index));
     writeIndexFile(file, read);
-    expect(fs.readFileSync(file, 'utf8').startsWith('H\t{"version":2,')).toBe(true);
+    expect(fs.readFileSync(file, 'utf8').startsWith('H\t{"version":3,')).toBe(true);
     expect(plain(loadIndex(dir))).toEqual(plain(index));
   });
 });
