@@ -111,10 +111,11 @@ export function loadIndex(storeDir: string): ObservationIndex {
 
 export function readIndexFile(file: string): ObservationIndex {
   const buf = fs.readFileSync(file);
-  return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readVersion2(file, buf);
+  return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readLineFormat(file, buf);
 }
 
-function readVersion2(file: string, buf: Buffer): ObservationIndex {
+/** Versions 2 and 3: one record per line (the format above). */
+function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const end = buf.lastIndexOf('\nE\t', buf.length - 2);
   const sum = end >= 0 ? buf.toString('latin1', end + 3, buf.length).trim() : '';
   if (end < 0 || createHash('sha1').update(buf.subarray(0, end + 1)).digest('hex') !== sum) throw rebuild(file, 'is cut short or was altered (its checksum does not match)');
