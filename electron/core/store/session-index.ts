@@ -1,7 +1,8 @@
 // The session index in memory: the head (index.json: locations, tail, which sessions are not dreamt
 // over, the log's name and committed length) is always loaded; the session summaries and the import
-// ledger are read from the log only by what needs them (the session list, status and progress need
-// the summaries; an import needs the ledger). Changes are appended to the log as they happen and
+// ledger are read from the log only by what needs them (the session list and progress need the
+// summaries, status and app.info three fields of each, an import the ledger, a dream neither).
+// Changes are appended to the log as they happen and
 // become part of the store when the head is written (Store.writeIndex), the commit point.
 import fs from 'node:fs';
 import path from 'node:path';
