@@ -114,6 +114,9 @@ export function readIndexFile(file: string): ObservationIndex {
   return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readLineFormat(file, buf);
 }
 
+/** A name or id written as a JSON string: most hold no escape, and are read without the JSON parser (150,000 per read). */
+const jsonString = (text: string): string => (text.length >= 2 && text[0] === '"' && text[text.length - 1] === '"' && !text.includes('\\') ? text.slice(1, -1) : (JSON.parse(text) as string));
+
 /** Versions 2 and 3: one record per line (the format above). */
 function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const end = buf.lastIndexOf('\nE\t', buf.length - 2);
@@ -144,14 +147,14 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
     if (tag === 'H') ({ agents: table.agents, version } = JSON.parse(field(1)[0]!) as { agents: string[]; version: number });
     else if (tag === 'K') {
       const [name, kind, count] = field(3, true) as [string, string, string];
-      const key = JSON.parse(name) as string;
+      const key = jsonString(name);
       if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
       index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table, buf.subarray(at, nl + 1));
       names.push(key);
       layout.keys.push(key);
     } else if (tag === 'G') {
       const [name, count] = field(2) as [string, string];
-      const key = JSON.parse(name) as string;
+      const key = jsonString(name);
       if (!isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
       index.grams[key] = Number(count);
       grams.set(key, { n: Number(count), line: buf.subarray(at, nl + 1) });
@@ -167,7 +170,7 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
       const keys = version >= 3 ? (steps.length ? [...list(e.k, layout.keys), ...steps].sort() : list(e.k, layout.keys)) : list(e.k, names);
       const session = { a: table.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
       if (!isSessionEntry(session)) throw rebuild(file, 'does not match the observation index schema');
-      index.sessions[JSON.parse(id) as string] = session;
+      index.sessions[jsonString(id)] = session;
       if (version >= 3) layout.sessions.set(session, buf.subarray(at, nl + 1));
     }
     at = nl + 1;

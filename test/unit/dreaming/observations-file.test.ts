@@ -21,6 +21,8 @@ describe('observation index file', () => {
   it('round-trips: what is written is what is read', () => {
     const signals = Array.from({ length: 3000 }, (_, i) => signal(i, `s${i % 700}`));
     signals.push({ ...signal(1, 'w'), kind: 'workflow', key: 'wf', steps: ['Read a', 'Edit a', 'Bash test', 'Bash lint', 'Bash build'] });
+    // Names and ids that JSON has to escape (they are read without the JSON parser when they need none).
+    signals.push({ ...signal(2, 'q"uoted\\id'), key: 'say "hi" \\ then\ttab ünï' }, { ...signal(3, 'plain'), kind: 'workflow', key: 'wf2', steps: ['Read "x"', 'Edit \\y', 'Bash t', 'Bash u'] });
     const index = indexOfSignals(signals);
     const dir = tempDir();
     writeIndexFile(path.join(dir, INDEX_FILE), index);
