@@ -5,14 +5,13 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { readSignals } from '../dreaming/compute';
-import { undoneChanges } from '../dreaming/review';
 import { DEFAULT_CLAUDE_MODEL, PRICES, priceOf, type Usage } from '../dreaming/claude/models';
 import { saveLedger } from '../dreaming/claude/ledger';
 import { estimateTokens } from '../dreaming/claude/prompt';
 import { costOfPlan, outgoing, planRefinement, refineWithClaude } from '../dreaming/claude/refine';
 import { runDreamInWorker } from '../dreaming/runner';
-import { dreamInput } from './dream-input';
 import type { DreamInput, DreamOutput } from '../dreaming/types';
+import { dreamInput } from './dream-input';
 
 /** What Claude dreams cost in the calendar month (UTC) of `now`. */
 export function monthSpentUsd(dreams: Dream[], now: string): number {

@@ -12,7 +12,7 @@ export function dreamInput(store: CoreContext['store'], readAll: boolean, now: s
   return {
     storeDir: store.dir,
     full: readAll,
-    sessionIds: readAll ? allSessionIds : store.index.undreamtIds(),
+    sessionIds: readAll ? allSessionIds : store.index.undreamtIds(allSessionIds),
     lessons: store.data.lessons,
     tombstones: store.data.tombstones,
     settings: store.data.settings,

@@ -98,6 +98,7 @@ export function readSummaries(file: string, length: number): Summary[] {
 /** What app.info and status show about the sessions, computed without keeping the summaries. */
 export interface SessionStats { count: number; events: number; newest: string | null; perAgent: Map<string, number> }
 
+/** The counts over sessions (or the three fields of each the counts need). */
 export function statsOf(sessions: Iterable<Counted>): SessionStats {
   const st: SessionStats = { count: 0, events: 0, newest: null, perAgent: new Map() };
   for (const s of sessions) {
@@ -109,13 +110,14 @@ export function statsOf(sessions: Iterable<Counted>): SessionStats {
   return st;
 }
 
+/** The three fields of a summary the counts need. */
+export type Counted = Pick<Summary, 'eventCount' | 'startedAt' | 'agentId'>;
+
 /**
  * What the counts need, straight from a log's summary lines: each line's object dies young and only
  * three small fields per session are kept (the newest line per session counts), a tenth of the
  * summaries' memory.
  */
-export type Counted = Pick<Summary, 'eventCount' | 'startedAt' | 'agentId'>;
-
 export function readSummaryCounts(file: string, length: number): Map<string, Counted> {
   const kept = new Map<string, Counted>();
   const agents = new Map<string, string>(); // one copy of each agent id, not one per line

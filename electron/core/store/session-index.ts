@@ -102,8 +102,8 @@ export class SessionIndex {
   isDreamt(id: string): boolean { return !this.undreamt.has(id); }
   /** Every session's id, in the order the sessions came (without reading the summaries). */
   sessionIds(): string[] { return this.legacyFiles ? this.sessions.map((s) => s.id) : Object.keys(this.locations); }
-  /** The sessions not dreamt over yet, in the same order. */
-  undreamtIds(): string[] { return this.sessionIds().filter((id) => this.undreamt.has(id)); }
+  /** The sessions not dreamt over yet, in the same order (of `ids` when the caller has them already). */
+  undreamtIds(ids = this.sessionIds()): string[] { return ids.filter((id) => this.undreamt.has(id)); }
   get undreamtCount(): number { return this.undreamt.size; }
   get agents(): ReadonlySet<string> { return this.agentIds; }
 
