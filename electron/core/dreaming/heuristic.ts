@@ -240,11 +240,10 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex): Drea
     c.reason += ` Waits as a candidate: ${lesson.agents.join(', ')} already has ${input.settings.maxLessonsPerAgent} stronger lessons.`;
   });
 
-  const sessionsRead = Object.keys(index.sessions).length;
   return {
     changes,
     stats: { sessionsRead: Math.max(input.sessionIds.length, 0), signalsRead: 0, patterns: patterns.length },
-    ...(changes.length ? {} : { message: emptyMessage(index, patterns.length, tombstonedCount, settings.minSessions, sessionsRead) }),
+    ...(changes.length ? {} : { message: emptyMessage(index, patterns.length, tombstonedCount, settings.minSessions, since.sessions) }),
   };
 }
 
@@ -261,7 +260,9 @@ function applyCap(
   // Seeded and user-written lessons are the user's own choice: they never crowd out, nor are crowded out.
   const lessonsOf = (agent: string) => [...working.values()].filter((l) => l.origin === 'learned' && l.status !== 'retired' && (l.agents.includes(agent) || l.agents.includes('all')));
   for (const agent of scopes.length ? scopes : ['all']) {
-    const ranked = lessonsOf(agent).sort((a, b) => scoreOf(b, newest) - scoreOf(a, newest) || a.id.localeCompare(b.id));
+    // Scored once each, not once per comparison (hundreds of lessons, two date parses a score).
+    const score = new Map(lessonsOf(agent).map((l) => [l, scoreOf(l, newest)]));
+    const ranked = [...score.keys()].sort((a, b) => score.get(b)! - score.get(a)! || a.id.localeCompare(b.id));
     ranked.forEach((l, rank) => {
       const cur = working.get(l.id)!;
       if (rank >= cap && cur.status === 'active' && added.has(cur.id)) {
@@ -281,15 +282,15 @@ function applyCap(
  * once, then a binary search per question (a lesson's decay asked it of every session, per lesson:
  * at 100,000 sessions and a few hundred lessons, most of a full dream's time).
  */
-function sessionsSince(index: ObservationIndex): { newest: string | null; count: (after: string, agents: string[] | null) => number } {
+function sessionsSince(index: ObservationIndex): { newest: string | null; sessions: number; count: (after: string, agents: string[] | null) => number } {
   const byAgent = new Map<string, string[]>();
-  const all: string[] = [];
-  for (const s of Object.values(index.sessions)) {
+  let newest: string | null = null;
+  const sessions = Object.values(index.sessions);
+  for (const s of sessions) {
     if (!s.t) continue;
-    all.push(s.t);
+    if (!newest || s.t > newest) newest = s.t;
     (byAgent.get(s.a) ?? byAgent.set(s.a, []).get(s.a)!).push(s.t);
   }
-  all.sort();
   for (const list of byAgent.values()) list.sort();
   /** Stamps in a sorted list strictly later than `after`. */
   const later = (list: string[], after: string) => {
@@ -297,9 +298,12 @@ function sessionsSince(index: ObservationIndex): { newest: string | null; count:
     while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]! <= after) lo = mid + 1; else hi = mid; }
     return list.length - lo;
   };
+  // Every dated session is in exactly one agent's list: all agents together are their sum.
+  const among = (agents: Iterable<string>, after: string) => { let n = 0; for (const a of agents) n += later(byAgent.get(a) ?? [], after); return n; };
   return {
-    newest: all[all.length - 1] ?? null,
-    count: (after, agents) => (agents ? [...new Set(agents)].reduce((n, a) => n + later(byAgent.get(a) ?? [], after), 0) : later(all, after)),
+    newest,
+    sessions: sessions.length,
+    count: (after, agents) => among(agents ? new Set(agents) : byAgent.keys(), after),
   };
 }
 

@@ -3,7 +3,9 @@
 // mined into a pattern, so its observations need not be parsed, validated or re-serialized at all.
 // The file therefore has one line per key, its header (name, kind, how many sessions) apart from
 // its observations; reading keeps the observations as the file's bytes and parses them the first
-// time a dream touches the key (KeyEntry.per). Writing copies the bytes of a key nobody touched.
+// time a dream touches the key (KeyEntry.per); a session line gives its agent, start and fork at once
+// and its keys only when asked for (a session folded again). Writing copies the bytes of whatever
+// nobody touched, runs of neighbouring lines as one piece.
 //
 // Format (version 3), one record per line, fields separated by tabs (JSON text never holds a raw
 // tab or newline):
@@ -39,24 +41,43 @@ const isObs = (r: unknown) =>
 const isKeyEntry = (v: unknown) => isRecord(v) && isStr(v.kind) && KINDS.has(v.kind) && allOf(v.per, isObs);
 const isSessionEntry = (v: unknown) => isRecord(v) && isStr(v.a) && isStamp(v.t) && optStr(v.f) && Array.isArray(v.keys) && v.keys.every(isStr);
 
-/** A key read from the file: its observations stay bytes (a view of the file read) until first used (`per`). */
+/**
+ * What the entries read from one file share: its bytes (an untouched line is copied from them), the
+ * agent table its lines refer to by position, and, for version 3, its names in file order (a session
+ * line holds positions among them). Kept per index read (`reads`) for the writer.
+ */
+interface FileRead {
+  file: string;
+  buf: Buffer;
+  version: number;
+  agents: string[];
+  keys: string[];
+  grams: string[];
+  /** The G lines read: one whose count did not change is copied. */
+  gramLines: Map<string, { n: number; at: number; end: number }>;
+}
+const reads = new WeakMap<ObservationIndex, FileRead>();
+const schemaError = (file: string) => rebuild(file, 'does not match the observation index schema');
+
+/**
+ * A key read from the file: its observations stay bytes of the file until first used (`per`).
+ * Offsets, not Buffer views: at 100,000 keys a view per line was a third of the reading time.
+ */
 class StoredKeyEntry implements KeyEntry {
-  #bytes: Buffer | null;
   #parsed: Record<string, Obs> | null = null;
+  private readonly storedKind: string;
 
   constructor(
     public kind: KeyEntry['kind'],
     readonly storedCount: number,
-    bytes: Buffer,
-    private readonly table: { agents: readonly string[]; file: string },
-    /** The whole line as read (name, kind, count, observations): written back as it is while nothing touched the key. */
-    private readonly line: Buffer,
+    private readonly read: FileRead,
+    /** Where its line starts, where its observations start, where the line ends (past its newline). */
+    private readonly at: number,
+    private readonly obsAt: number,
+    private readonly end: number,
   ) {
-    this.#bytes = bytes;
     this.storedKind = kind;
   }
-
-  private readonly storedKind: string;
 
   get per(): Record<string, Obs> {
     return (this.#parsed ??= this.#parse());
@@ -64,20 +85,18 @@ class StoredKeyEntry implements KeyEntry {
 
   set per(v: Record<string, Obs>) {
     this.#parsed = v;
-    this.#bytes = null;
   }
 
   #parse(): Record<string, Obs> {
-    const { agents, file } = this.table;
+    const { agents, file, buf } = this.read;
     let per: unknown;
     try {
-      per = JSON.parse(this.#bytes!.toString('utf8'));
+      per = JSON.parse(buf.toString('utf8', this.obsAt, this.end - 1));
     } catch {
       throw rebuild(file, 'holds a damaged observation');
     }
     if (isRecord(per)) for (const o of Object.values(per)) if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
-    if (!allOf(per, isObs)) throw rebuild(file, 'does not match the observation index schema');
-    this.#bytes = null;
+    if (!allOf(per, isObs)) throw schemaError(file);
     return per as Record<string, Obs>;
   }
 
@@ -86,22 +105,114 @@ class StoredKeyEntry implements KeyEntry {
 
   /** How many sessions showed the key, without parsing what they showed. */
   get sessionCount(): number { return this.#parsed ? Object.keys(this.#parsed).length : this.storedCount; }
-  /** The observations' bytes as read, while nothing has touched them (the writer copies them). */
-  get untouched(): Buffer | null { return this.#parsed ? null : this.#bytes; }
-  /** The key's whole line as read, while nothing has touched it. */
-  untouchedLine(kind: string): Buffer | null { return this.#parsed || kind !== this.storedKind ? null : this.line; }
+  /** Whether its observations are still the bytes read (their agents are then in the table read). */
+  get untouched(): boolean { return !this.#parsed; }
+  /** Where the key's whole line lies in the file read, while nothing has touched it. */
+  untouchedLine(kind: string): [number, number] | null { return this.#parsed || kind !== this.storedKind ? null : [this.at, this.end]; }
 }
 
 /** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */
 export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntry ? e.sessionCount : Object.keys(e.per).length);
 
-/** The agent table an index was read with: untouched observations refer to it by position. */
-const agentTables = new WeakMap<ObservationIndex, readonly string[]>();
-/** The G lines an index was read with (count, line): one whose count did not change is written back as it is. */
-const gramLines = new WeakMap<ObservationIndex, Map<string, { n: number; line: Buffer }>>();
-/** What a version-3 read leaves for the writer: key and step-sequence names in file order, and each session entry's line. */
-interface ReadLayout { keys: string[]; grams: string[]; sessions: WeakMap<object, Buffer> }
-const readLayouts = new WeakMap<ObservationIndex, ReadLayout>();
+/**
+ * A version-3 session line: agent, start and fork read at once (a dream's decay counts them for
+ * every session), its keys only when asked for (a session folded again), from their positions.
+ */
+class StoredSession {
+  declare f?: string;
+  #keys: string[] | null = null;
+
+  constructor(
+    public a: string,
+    public t: string | null,
+    f: string | undefined,
+    private readonly read: FileRead,
+    /** Positions among the K and among the G lines: as offsets of their text in the file, or parsed already. */
+    private readonly positions: { k: [number, number]; g: [number, number] | null } | { k: unknown; g: unknown; parsed: true },
+    /** Where the line lies in the file read (copied while the positions it holds still hold). */
+    readonly at: number,
+    readonly end: number,
+  ) {
+    if (f !== undefined) this.f = f;
+  }
+
+  get keys(): string[] {
+    return (this.#keys ??= this.#resolve());
+  }
+
+  set keys(v: string[]) {
+    this.#keys = v;
+    this.#changed = true;
+  }
+
+  #changed = false;
+  /** Whether its keys are still the ones its line holds (read or not). */
+  get untouched(): boolean { return !this.#changed; }
+
+  #resolve(): string[] {
+    const { buf, keys: keyNames, grams: gramNames, file } = this.read;
+    const parsed = 'parsed' in this.positions;
+    const list = (positions: unknown, among: string[]) => {
+      const at = !parsed ? numbersIn(buf, positions as [number, number] | null) : Array.isArray(positions) ? positions : [];
+      return at.map((i) => { const name = among[i as number]; if (name === undefined) throw schemaError(file); return name; });
+    };
+    const { k, g } = this.positions;
+    // A session's keys are kept sorted (fold), and each list is written in that order: its keys and
+    // step sequences come apart, and only a session that has both needs a merge.
+    const steps = list(g, gramNames);
+    return steps.length ? [...list(k, keyNames), ...steps].sort() : list(k, keyNames);
+  }
+
+  toJSON() { return { a: this.a, t: this.t, keys: this.keys, ...(this.f ? { f: this.f } : {}) }; }
+}
+
+/** The comma-separated numbers in `buf` between two offsets (the inside of a `[…]`). */
+function numbersIn(buf: Buffer, range: [number, number] | null): number[] {
+  const out: number[] = [];
+  if (!range) return out;
+  let n = -1;
+  for (let i = range[0]; i < range[1]; i++) {
+    const c = buf[i]!;
+    if (c >= 48 && c <= 57) n = (n < 0 ? 0 : n * 10) + c - 48;
+    else if (c === 44 && n >= 0) out.push(n), (n = -1);
+    else return [-1]; // not a position: refused when resolved
+  }
+  if (n >= 0) out.push(n);
+  return out;
+}
+
+/**
+ * Reads a session line's entry as this writer writes it, `{"a":N,"t":…,"k":[…],"g":[…],"f":…}`,
+ * without the JSON parser (100,000 of them per dream at a year of logs); null for any other shape
+ * (the caller then parses it as JSON).
+ */
+function scanSession(buf: Buffer, p: number, end: number): { a: number; t: string | null; f?: string; k: [number, number]; g: [number, number] | null } | null {
+  const expect = (text: string) => { for (let i = 0; i < text.length; i++) if (buf[p + i] !== text.charCodeAt(i)) return false; p += text.length; return true; };
+  /** A JSON string without escapes, or null; undefined when it is neither. */
+  const str = (): string | null | undefined => {
+    if (expect('null')) return null;
+    if (buf[p] !== 34) return undefined;
+    const close = buf.indexOf(34, p + 1);
+    if (close < 0 || close > end || buf.subarray(p + 1, close).includes(92)) return undefined;
+    const s = buf.toString('utf8', p + 1, close);
+    p = close + 1;
+    return s;
+  };
+  const array = (): [number, number] | null => { const close = buf.indexOf(93, p); if (close < 0 || close > end) return null; const r: [number, number] = [p, close]; p = close + 1; return r; };
+  if (!expect('{"a":')) return null;
+  let a = -1;
+  while (buf[p]! >= 48 && buf[p]! <= 57) a = (a < 0 ? 0 : a * 10) + buf[p++]! - 48;
+  if (a < 0 || !expect(',"t":')) return null;
+  const t = str();
+  if (t === undefined || !expect(',"k":[')) return null;
+  const k = array();
+  if (!k) return null;
+  let g: [number, number] | null = null;
+  if (expect(',"g":[') && !(g = array())) return null;
+  let f: string | undefined;
+  if (expect(',"f":')) { const s = str(); if (typeof s !== 'string') return null; f = s; }
+  return expect('}') && p === end ? { a, t, k, g, ...(f !== undefined ? { f } : {}) } : null;
+}
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
 export function loadIndex(storeDir: string): ObservationIndex {
@@ -123,11 +234,9 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const sum = end >= 0 ? buf.toString('latin1', end + 3, buf.length).trim() : '';
   if (end < 0 || createHash('sha1').update(buf.subarray(0, end + 1)).digest('hex') !== sum) throw rebuild(file, 'is cut short or was altered (its checksum does not match)');
   const index = emptyIndex();
+  /** Version 2: key and step-sequence names together, in file order. */
   const names: string[] = [];
-  const layout: ReadLayout = { keys: [], grams: [], sessions: new WeakMap() };
-  let version = 2;
-  const table = { agents: [] as string[], file };
-  const grams = new Map<string, { n: number; line: Buffer }>();
+  const read: FileRead = { file, buf, version: 2, agents: [], keys: [], grams: [], gramLines: new Map() };
   for (let at = 0; at <= end; ) {
     const nl = buf.indexOf(10, at);
     // The line's first n fields after its tag; with `more`, the rest of the line starts at `rest`.
@@ -143,41 +252,48 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
       rest = p;
       return f;
     };
-    const tag = String.fromCharCode(buf[at]!);
-    if (tag === 'H') ({ agents: table.agents, version } = JSON.parse(field(1)[0]!) as { agents: string[]; version: number });
-    else if (tag === 'K') {
+    const tag = buf[at];
+    if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(field(1)[0]!) as { agents: string[]; version: number });
+    else if (tag === 0x4b /* K */) {
       const [name, kind, count] = field(3, true) as [string, string, string];
       const key = jsonString(name);
-      if (!KINDS.has(kind) || !isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
-      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), buf.subarray(rest, nl), table, buf.subarray(at, nl + 1));
-      names.push(key);
-      layout.keys.push(key);
-    } else if (tag === 'G') {
+      if (!KINDS.has(kind) || !isCount(Number(count))) throw schemaError(file);
+      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), read, at, rest, nl + 1);
+      if (read.version < 3) names.push(key);
+      read.keys.push(key);
+    } else if (tag === 0x47 /* G */) {
       const [name, count] = field(2) as [string, string];
       const key = jsonString(name);
-      if (!isCount(Number(count))) throw rebuild(file, 'does not match the observation index schema');
+      if (!isCount(Number(count))) throw schemaError(file);
       index.grams[key] = Number(count);
-      grams.set(key, { n: Number(count), line: buf.subarray(at, nl + 1) });
-      names.push(key);
-      layout.grams.push(key);
-    } else if (tag === 'S') {
-      const [id, entry] = field(2) as [string, string];
-      const e = JSON.parse(entry) as { a: number; t: string | null; k: number[]; g?: number[]; f?: string };
-      const list = (positions: unknown, among: string[]) => (Array.isArray(positions) ? positions.map((i) => among[i]!) : []);
-      // A session's keys are kept sorted (fold), and each list is written in that order: in version 3
-      // its keys and step sequences come apart, and only a session that has both needs a merge.
-      const steps = version >= 3 ? list(e.g, layout.grams) : [];
-      const keys = version >= 3 ? (steps.length ? [...list(e.k, layout.keys), ...steps].sort() : list(e.k, layout.keys)) : list(e.k, names);
-      const session = { a: table.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
-      if (!isSessionEntry(session)) throw rebuild(file, 'does not match the observation index schema');
-      index.sessions[jsonString(id)] = session;
-      if (version >= 3) layout.sessions.set(session, buf.subarray(at, nl + 1));
+      read.gramLines.set(key, { n: Number(count), at, end: nl + 1 });
+      if (read.version < 3) names.push(key);
+      read.grams.push(key);
+    } else if (tag === 0x53 /* S */) {
+      const tab = buf.indexOf(9, at + 2);
+      const id = jsonString(buf.toString('utf8', at + 2, tab));
+      if (read.version >= 3) {
+        const scanned = scanSession(buf, tab + 1, nl);
+        let session: StoredSession;
+        if (scanned) session = new StoredSession(read.agents[scanned.a]!, scanned.t, scanned.f, read, scanned, at, nl + 1);
+        else {
+          // Not the shape this writer writes (a hand-edited or older line): the JSON parser reads it.
+          const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: unknown; g?: unknown; f?: string };
+          session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, { k: e.k, g: e.g, parsed: true }, at, nl + 1);
+        }
+        if (!isStr(session.a) || !isStamp(session.t) || !optStr(session.f)) throw schemaError(file);
+        index.sessions[id] = session;
+      } else {
+        const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: number[]; f?: string };
+        const keys = Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [];
+        const session = { a: read.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
+        if (!isSessionEntry(session)) throw schemaError(file);
+        index.sessions[id] = session;
+      }
     }
     at = nl + 1;
   }
-  agentTables.set(index, table.agents);
-  gramLines.set(index, grams);
-  if (version >= 3) readLayouts.set(index, layout);
+  reads.set(index, read);
   return index;
 }
 
@@ -206,57 +322,72 @@ export function writeIndexFile(file: string, index: ObservationIndex): void {
 
 /** The file's bytes in batches, the checksum line last. */
 function* indexBatches(index: ObservationIndex): Generator<Buffer> {
+  const read = reads.get(index);
   // Untouched observations name agents by their position in the table they were read with: it is kept, extended.
-  const agents = new Map((agentTables.get(index) ?? []).map((a, i) => [a, i]));
+  const agents = new Map((read?.agents ?? []).map((a, i) => [a, i]));
   const agentOf = (a: string) => agents.get(a) ?? agents.set(a, agents.size).get(a)!;
-  const keyAt = new Map<string, number>();
-  const gramAt = new Map<string, number>();
   const hash = createHash('sha1');
-  // Pieces are gathered and handed on about a megabyte at a time; an untouched key's bytes go as they are.
+  // Pieces are gathered and handed on about a megabyte at a time; untouched lines go as the bytes
+  // they were read as, neighbours in the file read as one piece (most of the file, at 100,000 sessions).
   let pieces: Buffer[] = [];
   let size = 0;
   let text = '';
+  /** A stretch of the file read still being extended by the next untouched line. */
+  let run: [number, number] | null = null;
+  const endRun = () => { if (run) pieces.push(read!.buf.subarray(run[0], run[1])), (run = null); };
   const endText = () => { if (text) pieces.push(Buffer.from(text, 'utf8')), (size += text.length), (text = ''); };
-  const batch = () => { endText(); const b = Buffer.concat(pieces); hash.update(b); pieces = []; size = 0; return b; };
+  const batch = () => { endRun(); endText(); const b = Buffer.concat(pieces); hash.update(b); pieces = []; size = 0; return b; };
   const full = () => size + text.length >= 1 << 20;
-  const put = (s: string) => { text += s; };
-  const putBytes = (b: Buffer) => { endText(); pieces.push(b); size += b.length; };
-  // Session lines as read are copied when the positions they hold still hold: every key and step
-  // sequence read is still there, in the same order, ahead of any new one.
-  const read = readLayouts.get(index);
-  const sameStart = (now: string[], before: string[]) => now.length >= before.length && before.every((n, i) => now[i] === n);
+  const put = (s: string) => { endRun(); text += s; };
+  const copy = (at: number, end: number) => {
+    endText();
+    if (run && run[1] === at) run[1] = end;
+    else endRun(), (run = [at, end]);
+    size += end - at;
+  };
+  // Each name list is taken once: enumerating an object of 100,000 keys costs about 0.1 s a time.
   const keyNames = Object.keys(index.keys);
   const gramNames = Object.keys(index.grams);
-  const readLines = read && sameStart(keyNames, read.keys) && sameStart(gramNames, read.grams) ? read.sessions : null;
+  const sessionIds = Object.keys(index.sessions);
+  // Session lines as read are copied when the positions they hold still hold: every key and step
+  // sequence read is still there, in the same order, ahead of any new one.
+  const sameStart = (now: string[], before: string[]) => now.length >= before.length && before.every((n, i) => now[i] === n);
+  const keepsPositions = !!read && read.version >= 3 && sameStart(keyNames, read.keys) && sameStart(gramNames, read.grams);
+  const copied = (e: ObservationIndex['sessions'][string]): e is StoredSession => keepsPositions && e instanceof StoredSession && e.untouched;
   // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
-  for (const e of Object.values(index.keys)) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
-  for (const e of Object.values(index.sessions)) if (!readLines?.has(e)) agentOf(e.a);
+  for (const k of keyNames) {
+    const e = index.keys[k]!;
+    if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
+  }
+  for (const id of sessionIds) { const e = index.sessions[id]!; if (!copied(e)) agentOf(e.a); }
   put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()] })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
   for (const k of keyNames) {
     const e = index.keys[k]!;
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
-    if (line) putBytes(line);
+    if (line) copy(line[0], line[1]);
     else {
       put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
       put(`{${Object.entries(e.per).map(([sid, o]) => `${JSON.stringify(sid)}:${JSON.stringify({ ...o, a: agentOf(o.a) })}`).join(',')}}\n`);
     }
-    keyAt.set(k, keyAt.size);
     if (full()) yield batch();
   }
-  const readGrams = gramLines.get(index);
   for (const k of gramNames) {
     const n = index.grams[k]!;
-    const was = readGrams?.get(k);
-    if (was && was.n === n) putBytes(was.line);
+    const was = read?.gramLines.get(k);
+    if (was && was.n === n) copy(was.at, was.end);
     else put(`G\t${JSON.stringify(k)}\t${n}\n`);
-    gramAt.set(k, gramAt.size);
     if (full()) yield batch();
   }
-  for (const [id, e] of Object.entries(index.sessions)) {
-    const line = readLines?.get(e);
-    if (line) putBytes(line);
+  // Where each key and step sequence is written, for the session lines written anew (only asked
+  // for when one is: at 100,000 sessions, building these maps costs more than copying the lines).
+  let positions: { keys: Map<string, number>; grams: Map<string, number> } | null = null;
+  const positionsOf = () => (positions ??= { keys: new Map(keyNames.map((k, i) => [k, i])), grams: new Map(gramNames.map((k, i) => [k, i])) });
+  for (const id of sessionIds) {
+    const e = index.sessions[id]!;
+    if (copied(e)) copy(e.at, e.end);
     else {
+      const { keys: keyAt, grams: gramAt } = positionsOf();
       let keys = '';
       let steps = '';
       for (const k of e.keys) {

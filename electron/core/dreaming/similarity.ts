@@ -149,46 +149,54 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
   // are one-offs whose rare tokens nobody shares, and a Map per document is most of the memory.
   const vecs: (Vector | undefined)[] = new Array(reps.length);
   const vec = (i: number) => (vecs[i] ??= vectorOf(reps[i], idf));
-  const similarity = sim === cosine ? packedCosine(reps, idf) : (a: number, b: number) => sim(vec(a), vec(b));
-  const parent = reps.map((_, i) => i);
+  // Typed arrays and plain loops: the pair loop below runs millions of times at 100,000 keys.
+  const parent = Int32Array.from(reps, (_, i) => i);
   const find = (i: number): number => {
-    // Path halving, without recursion: this runs for each of millions of candidate pairs at 100,000 keys.
+    // Path halving, without recursion.
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
     return i;
   };
-  const union = (a: number, b: number) => { const ra = find(a), rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
-  const postings = new Map<string, number[]>();
   const single = Math.log((1 + docs.length) / 2) + 1 - 1e-9;
+  // Tokens another document shares (a token only one has pairs it with nothing), rarest first (ties
+  // by name), numbered once: a document's rarest ones are then a numeric sort, not a sort by look-ups.
+  const byRarity = [...idf.keys()].filter((t) => idf.get(t)! < single).sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y));
+  const place = new Map(byRarity.map((t, i) => [t, i]));
+  const postings = new Map<number, number[]>();
   const rareOf = reps.map((d, i) => {
-    // The rarest tokens that another document shares (a token only this one has pairs it with nothing).
-    const rare = [...new Set(d)].filter((t) => idf.get(t)! < single).sort((x, y) => (idf.get(y)! - idf.get(x)!) || x.localeCompare(y)).slice(0, rareTokens);
+    const rare = [...new Set(d)].map((t) => place.get(t)).filter((p): p is number => p !== undefined).sort((x, y) => x - y).slice(0, rareTokens);
     for (const t of rare) (postings.get(t) ?? postings.set(t, []).get(t)!).push(i);
     return rare;
   });
   // A token this common says nothing about identity: its list pairs nothing.
-  const lists = [...postings].filter(([, list]) => list.length > 1 && list.length <= 1000);
+  const kept = [...postings].filter(([, list]) => list.length > 1 && list.length <= 1000);
+  const lists = kept.map(([, list]) => list);
   // A pair sharing several rare tokens is compared in the list of the first of them only: that
   // replaces a set of every pair compared, which at 100,000 keys held millions of numbers.
-  const rank = new Map(lists.map(([t], r) => [t, r]));
-  // Each document's rare tokens as the ranks of their lists (-1: no list), looked up once, not per pair.
-  const ranksOf = rareOf.map((rare) => Int32Array.from(rare, (t) => rank.get(t) ?? -1));
+  const rank = new Map(kept.map(([t], r) => [t, r]));
+  // Each document's rare tokens as the ranks of their lists (-1: no list), `rareTokens` per document.
+  const ranks = new Int32Array(reps.length * rareTokens).fill(-1);
+  rareOf.forEach((rare, i) => rare.forEach((t, j) => (ranks[i * rareTokens + j] = rank.get(t) ?? -1)));
   const comparedBefore = (a: number, b: number, r: number) => {
-    const ra = ranksOf[a]!, rb = ranksOf[b]!;
-    for (let i = 0; i < ra.length; i++) {
-      const t = ra[i]!;
-      if (t >= 0 && t < r) for (let j = 0; j < rb.length; j++) if (rb[j] === t) return true;
+    for (let i = a * rareTokens, ea = i + rareTokens; i < ea; i++) {
+      const t = ranks[i]!;
+      if (t >= 0 && t < r) for (let j = b * rareTokens, eb = j + rareTokens; j < eb; j++) if (ranks[j] === t) return true;
     }
     return false;
   };
-  lists.forEach(([, list], r) => {
-    for (let x = 0; x < list.length; x++)
+  const similarity = sim === cosine ? packedCosine(reps, idf, lists, threshold) : (a: number, b: number) => sim(vec(a), vec(b));
+  for (let r = 0; r < lists.length; r++) {
+    const list = lists[r]!;
+    for (let x = 0; x < list.length; x++) {
+      const a = list[x]!;
       for (let y = x + 1; y < list.length; y++) {
-        const a = list[x], b = list[y];
-        if (find(a) === find(b)) continue; // already one group: nothing to learn from comparing
+        const b = list[y]!;
+        const ra = find(a), rb = find(b);
+        if (ra === rb) continue; // already one group: nothing to learn from comparing
         if (comparedBefore(a, b, r)) continue;
-        if (similarity(a, b) >= threshold) union(a, b);
+        if (similarity(a, b) >= threshold) parent[Math.max(ra, rb)] = Math.min(ra, rb);
       }
-  });
+    }
+  }
   // Each document's group, named by the first document in it: the same whatever order they came in.
   const first = new Map<number, number>();
   docs.forEach((_, i) => { const r = find(slot[i]); if (!first.has(r)) first.set(r, i); });
@@ -197,27 +205,53 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
 
 /**
  * Plain cosine between documents, for the many pairs error keys produce (millions at 100,000
- * sessions): each vector packed once as sorted token numbers and weights with its norm, so a pair
- * costs one merge of two short arrays instead of map look-ups and two norms.
+ * sessions): the vectors of every document a list holds are packed once, in list order, into flat
+ * arrays (sorted token numbers, weights, norms), so a pair costs one merge of two short runs.
+ * A pair that cannot reach `threshold` gets 0 without the merge: two documents of different lengths
+ * share at most the shorter one's count of tokens, so their cosine is at most the root of the
+ * longer one's share of its squared weight held by that many of its heaviest tokens.
  */
-function packedCosine(reps: string[][], idf: Map<string, number>): (a: number, b: number) => number {
-  const ids = new Map<string, number>();
-  const packed: ({ t: Int32Array; w: Float64Array; norm: number } | undefined)[] = new Array(reps.length);
-  const pack = (i: number) => {
-    if (packed[i]) return packed[i];
-    const entries = [...vectorOf(reps[i], idf)].map(([tok, w]) => [ids.get(tok) ?? ids.set(tok, ids.size).get(tok)!, w] as const).sort((x, y) => x[0] - y[0]);
-    const p = { t: Int32Array.from(entries, (e) => e[0]), w: Float64Array.from(entries, (e) => e[1]), norm: Math.sqrt(entries.reduce((n, e) => n + e[1] * e[1], 0)) };
-    return (packed[i] = p);
-  };
+function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[][], threshold: number): (a: number, b: number) => number {
+  // Tokens are numbered in their sorted order, so a pair's sum is added up in the same order whatever
+  // order the documents came in (floating-point sums depend on it).
+  const ids = new Map([...idf.keys()].sort().map((t, i) => [t, i]));
+  const at = new Int32Array(reps.length).fill(-1);
+  const len = new Int32Array(reps.length);
+  const norms = new Float64Array(reps.length);
+  const toks: number[] = [];
+  const weights: number[] = [];
+  /** At a document's offset + k - 1: the share of its squared weight its k heaviest tokens hold. */
+  const heaviest: number[] = [];
+  for (const list of lists)
+    for (const i of list) {
+      if (at[i]! >= 0) continue;
+      const entries = [...vectorOf(reps[i]!, idf)].map(([tok, w]) => [ids.get(tok)!, w] as const).sort((x, y) => x[0] - y[0]);
+      at[i] = toks.length;
+      len[i] = entries.length;
+      const squares = entries.map((e) => e[1] * e[1]);
+      const total = squares.reduce((n, x) => n + x, 0);
+      norms[i] = Math.sqrt(total);
+      for (const [t, w] of entries) toks.push(t), weights.push(w);
+      let held = 0;
+      for (const x of squares.sort((p, q) => q - p)) heaviest.push(total ? (held += x) / total : 0);
+    }
+  const t = Int32Array.from(toks);
+  const w = Float64Array.from(weights);
+  const share = Float64Array.from(heaviest);
+  // A hair below the threshold: the bound and the cosine are rounded apart.
+  const reach = threshold * threshold - 1e-9;
   return (a, b) => {
-    const x = pack(a), y = pack(b);
-    if (!x.norm || !y.norm) return 0;
+    const na = norms[a]!, nb = norms[b]!;
+    if (!na || !nb) return 0;
+    const la = len[a]!, lb = len[b]!;
+    if (la !== lb && share[(la < lb ? at[b]! : at[a]!) + Math.min(la, lb) - 1]! < reach) return 0;
     let dot = 0;
-    for (let i = 0, j = 0; i < x.t.length && j < y.t.length; ) {
-      if (x.t[i] === y.t[j]) dot += x.w[i++]! * y.w[j++]!;
-      else if (x.t[i]! < y.t[j]!) i++;
+    for (let i = at[a]!, ei = i + la, j = at[b]!, ej = j + lb; i < ei && j < ej; ) {
+      const x = t[i]!, y = t[j]!;
+      if (x === y) dot += w[i++]! * w[j++]!;
+      else if (x < y) i++;
       else j++;
     }
-    return dot / (x.norm * y.norm);
+    return dot / (na * nb);
   };
 }

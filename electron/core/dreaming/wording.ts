@@ -177,9 +177,13 @@ function errorWording(p: Pattern): { title: string; text: string } {
   }
   const tool = majority(obs.map((o) => o.tool)) ?? 'a tool';
   // Quoted as it read: the wording seen most often among the occurrences that normalize alike.
-  const heads = obs.map((o) => errorHeadline(o.x));
-  const common = majority(heads.map((h) => errorSignature(h)));
-  const gist = quoteOf(obs.filter((_, i) => errorSignature(heads[i]) === common).map((o, i, all) => ({ head: heads[obs.indexOf(all[i])], agent: o.a })), p.key);
+  // A recurring error reads alike in most of its sessions (thousands, at a year of logs): each wording is read and normalized once.
+  const headOf = new Map<string, string>();
+  const heads = obs.map((o) => headOf.get(o.x) ?? headOf.set(o.x, errorHeadline(o.x)).get(o.x)!);
+  const signatureOf = new Map<string, string>();
+  const signatures = heads.map((h) => signatureOf.get(h) ?? signatureOf.set(h, errorSignature(h)).get(h)!);
+  const common = majority(signatures);
+  const gist = quoteOf(obs.flatMap((o, i) => (signatures[i] === common ? [{ head: heads[i]!, agent: o.a }] : [])), p.key);
   if (!SHELL.test(tool)) {
     const fix = majority(obs.map((o) => generalAction(o.f, tool)));
     const call = majority(obs.map((o) => generalAction(o.c, tool)));

@@ -142,6 +142,39 @@ describe('observation index file', () => {
     expect(read.grams).toEqual({ 'Read a>Edit a': 1 });
   });
 
+  it('reads a session line in any JSON shape, and refuses one whose positions name nothing', async () => {
+    const { createHash } = await import('node:crypto');
+    const file = (lines: string[]) => { const body = `${lines.join('\n')}\n`; return `${body}E\t${createHash('sha1').update(body).digest('hex')}\n`; };
+    const head = [
+      'H\t{"version":3,"agents":["agent-0","agent-1"]}',
+      'K\t"key-a"\ttool_error\t1\t{"s1":{"a":0,"n":1,"t0":null,"t1":null,"x":"boom","e":"s1-e1"}}',
+      'K\t"key-b"\tpreference\t1\t{"s2":{"a":1,"n":1,"t0":null,"t1":null,"x":"use tabs","e":"s2-e2"}}',
+      'G\t"workflow|Read a"\t1',
+    ];
+    const dir = tempDir();
+    // As this writer writes them (read without the JSON parser), and in shapes it does not write: fields
+    // in another order, spaces, an escaped fork id. Each reads as the same entry.
+    fs.writeFileSync(path.join(dir, INDEX_FILE), file([
+      ...head,
+      'S\t"s1"\t{"a":0,"t":"2026-01-01T00:00:00.000Z","k":[0],"g":[0]}',
+      'S\t"s2"\t{"k": [1], "t": null, "a": 1, "f": "s\\"1"}',
+      'S\t"s3"\t{"a":1,"t":null,"k":[],"f":"s1"}',
+    ]));
+    const read = loadIndex(dir);
+    expect(plain(read.sessions)).toEqual({
+      s1: { a: 'agent-0', t: '2026-01-01T00:00:00.000Z', keys: ['key-a', 'workflow|Read a'] },
+      s2: { a: 'agent-1', t: null, keys: ['key-b'], f: 's"1' },
+      s3: { a: 'agent-1', t: null, keys: [], f: 's1' },
+    });
+    // Written back untouched: the lines as they were (the one in another shape included).
+    writeIndexFile(path.join(dir, INDEX_FILE), read);
+    expect(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')).toContain('S\t"s2"\t{"k": [1], "t": null, "a": 1, "f": "s\\"1"}');
+    expect(plain(loadIndex(dir))).toEqual(plain(read));
+    // A position past the keys read is damage: the index is refused when the session's keys are read.
+    fs.writeFileSync(path.join(dir, INDEX_FILE), file([...head, 'S\t"s1"\t{"a":0,"t":null,"k":[7]}']));
+    expect(() => plain(loadIndex(dir))).toThrow(/patterns\.json does not match the observation index schema/);
+  });
+
   it('reads an index written before this layout (one JSON document) and writes it in the new one', () => {
     const dir = tempDir();
     const file = path.join(dir, INDEX_FILE);
