@@ -81,7 +81,7 @@ describe('dreaming contract', () => {
     expect(d.message).toMatch(/observation index was damaged .* rebuilt from all 4 sessions/);
     expect(d.stats.sessionsRead).toBe(4);
     expect(fs.readdirSync(core.store.dir).some((f) => f.startsWith('patterns.json.damaged-'))).toBe(true);
-    expect(Object.keys(loadIndex(core.store.dir).sessions)).toHaveLength(4);
+    expect(loadIndex(core.store.dir).sessions.size).toBe(4);
     expect(core.store.sessions.every((s) => s.dreamt)).toBe(true);
   });
 
@@ -113,7 +113,7 @@ describe('dreaming contract', () => {
       const d = await createClient(again.dispatch).call('dreams.run', {});
       expect(d.stats.sessionsRead).toBe(4);
       expect(again.store.sessions.every((s) => s.dreamt)).toBe(true);
-      expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(4);
+      expect(loadIndex(dir).sessions.size).toBe(4);
     } finally {
       await again.close();
     }

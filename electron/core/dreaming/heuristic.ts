@@ -285,8 +285,7 @@ function applyCap(
 function sessionsSince(index: ObservationIndex): { newest: string | null; sessions: number; count: (after: string, agents: string[] | null) => number } {
   const byAgent = new Map<string, string[]>();
   let newest: string | null = null;
-  const sessions = Object.values(index.sessions);
-  for (const s of sessions) {
+  for (const s of index.sessions.values()) {
     if (!s.t) continue;
     if (!newest || s.t > newest) newest = s.t;
     (byAgent.get(s.a) ?? byAgent.set(s.a, []).get(s.a)!).push(s.t);
@@ -302,7 +301,7 @@ function sessionsSince(index: ObservationIndex): { newest: string | null; sessio
   const among = (agents: Iterable<string>, after: string) => { let n = 0; for (const a of agents) n += later(byAgent.get(a) ?? [], after); return n; };
   return {
     newest,
-    sessions: sessions.length,
+    sessions: index.sessions.size,
     count: (after, agents) => among(agents ? new Set(agents) : byAgent.keys(), after),
   };
 }
@@ -316,9 +315,9 @@ function emptyMessage(index: ObservationIndex, patterns: number, tombstoned: num
         : 'Nothing new: every recurring pattern is already a lesson, with up-to-date support.';
   }
   if (sessions < minSessions) return `Nothing worth learning yet: only ${sessions} session(s) so far, and a pattern needs to recur in ${minSessions}. Import more sessions of the same kind of work.`;
-  const keys = Object.values(index.keys);
-  const best = keys.reduce((m, k) => Math.max(m, sessionCount(k)), 0);
-  const signals = keys.length;
+  let best = 0;
+  for (const k of index.keys.values()) best = Math.max(best, sessionCount(k));
+  const signals = index.keys.size;
   return signals
     ? `Nothing worth learning yet: the work is too varied. The ${signals} distinct mistakes, corrections and step sequences in ${sessions} sessions each recur in at most ${best} session(s); a lesson needs ${minSessions}. Reverie learns from repetition.`
     : `Nothing worth learning yet: ${sessions} sessions show no failed tool calls, corrections or repeated steps to learn from.`;

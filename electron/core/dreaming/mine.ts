@@ -34,26 +34,28 @@ const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
 /** The text of a key's first session (by id): deterministic whatever order sessions came in. */
 export const representative = (e: KeyEntry) => e.per[Object.keys(e.per).sort()[0]].x;
 
-function patternOf(keys: string[], entries: Record<string, KeyEntry>, index?: ObservationIndex): Pattern {
+function patternOf(keys: string[], entries: Map<string, KeyEntry>, index?: ObservationIndex): Pattern {
   const sorted = [...keys].sort();
   const sessions = new Map<string, Obs>();
   const agents = new Set<string>();
   const obs: Pattern['obs'] = [];
   const counted = new Map<string, number>();
   let occurrences = 0;
-  for (const k of sorted)
-    for (const [sid, o] of Object.entries(entries[k].per).sort(([a], [b]) => a.localeCompare(b))) {
-      if (index && copiedFromParent(index, entries[k], sid)) continue;
+  for (const k of sorted) {
+    const entry = entries.get(k)!;
+    for (const [sid, o] of Object.entries(entry.per).sort(([a], [b]) => a.localeCompare(b))) {
+      if (index && copiedFromParent(index, entry, sid)) continue;
       if (!sessions.has(sid)) sessions.set(sid, o);
       agents.add(o.a);
       occurrences += o.n;
       obs.push({ key: k, session: sid, o });
       counted.set(k, (counted.get(k) ?? 0) + 1);
     }
+  }
   /** Sessions a key was seen in, copies left out. */
   const size = (k: string) => counted.get(k) ?? 0;
   const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
-  const kind = entries[key].kind;
+  const kind = entries.get(key)!.kind;
   return { key, keys: sorted, family: familyOf(kind), kind, sessions, agents, occurrences, obs };
 }
 
@@ -62,12 +64,10 @@ function patternOf(keys: string[], entries: Record<string, KeyEntry>, index?: Ob
  * with their own support ≥ 1 session, so its cost grows with distinct keys, not with signals.
  */
 export function minePatterns(index: ObservationIndex, minSupport: number): Pattern[] {
-  // Not sorted: nothing below depends on the order keys come in (patterns sort their keys and
-  // sessions, clustering names groups by content, the result is sorted), and sorting 100,000 names costs.
-  const keys = Object.keys(index.keys);
+  // Keys are not sorted: nothing below depends on the order they come in (patterns sort their keys
+  // and sessions, clustering names groups by content, the result is sorted), and sorting 100,000 names costs.
   const groups: Record<string, string[]> = {};
-  for (const k of keys) {
-    const e = index.keys[k];
+  for (const [k, e] of index.keys) {
     const fam = familyOf(e.kind);
     // Errors cluster only within one tool: the same words from two tools are two mistakes.
     const g = fam === 'error' ? `error:${k.slice(0, k.indexOf('|'))}` : fam;
@@ -83,7 +83,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     // Errors compare their signatures; user wishes compare what was said, with its polarity.
     // User keys are canonical signed tokens already (instructions.ts); older stores' keys are re-read.
     // An error's exit code is reported by some tools and not others: it names the key, not the meaning.
-    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, '')) : userDoc(k, index.keys[k])));
+    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, '')) : userDoc(k, index.keys.get(k)!)));
     // Instructions are short: block on more of their words, so "never commit, push or open PRs" meets "don't commit".
     const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : userSimilarity, fam === 'error' ? 3 : 6);
     const byRoot = new Map<number, string[]>();
@@ -91,7 +91,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     for (const members of byRoot.values()) {
       // Most keys recur nowhere: a group that cannot reach the support is never looked into (a key
       // read from the file then stays unparsed).
-      if (members.reduce((n, k) => n + sessionCount(index.keys[k]), 0) < minSupport) continue;
+      if (members.reduce((n, k) => n + sessionCount(index.keys.get(k)!), 0) < minSupport) continue;
       const p = patternOf(members, index.keys, index);
       if (p.sessions.size >= minSupport) out.push(p);
     }
@@ -137,7 +137,7 @@ const scoped = (doc: string[]) => (doc.includes('scope:edit') ? ['scope:edit'] :
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
 function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: number): Pattern[] {
   const { keys: entries, grams } = index;
-  const support = (k: string) => (entries[k] ? sessionCount(entries[k]) : (grams[k] ?? 0));
+  const support = (k: string) => { const e = entries.get(k); return e ? sessionCount(e) : (grams.get(k) ?? 0); };
   // A routine is more than two habits that happened to follow each other: at every split point,
   // when either half shows up, the whole routine must follow at least half of the time.
   const cohesive = (k: string) => {

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
 import { writeBatchesDurableSync } from '../store/files';
-import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex } from './observations';
+import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
 
@@ -258,14 +258,14 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
       const [name, kind, count] = field(3, true) as [string, string, string];
       const key = jsonString(name);
       if (!KINDS.has(kind) || !isCount(Number(count))) throw schemaError(file);
-      index.keys[key] = new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), read, at, rest, nl + 1);
+      index.keys.set(key, new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), read, at, rest, nl + 1));
       if (read.version < 3) names.push(key);
       read.keys.push(key);
     } else if (tag === 0x47 /* G */) {
       const [name, count] = field(2) as [string, string];
       const key = jsonString(name);
       if (!isCount(Number(count))) throw schemaError(file);
-      index.grams[key] = Number(count);
+      index.grams.set(key, Number(count));
       read.gramLines.set(key, { n: Number(count), at, end: nl + 1 });
       if (read.version < 3) names.push(key);
       read.grams.push(key);
@@ -282,13 +282,13 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
           session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, { k: e.k, g: e.g, parsed: true }, at, nl + 1);
         }
         if (!isStr(session.a) || !isStamp(session.t) || !optStr(session.f)) throw schemaError(file);
-        index.sessions[id] = session;
+        index.sessions.set(id, session);
       } else {
         const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: number[]; f?: string };
         const keys = Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [];
         const session = { a: read.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
         if (!isSessionEntry(session)) throw schemaError(file);
-        index.sessions[id] = session;
+        index.sessions.set(id, session);
       }
     }
     at = nl + 1;
@@ -308,7 +308,8 @@ function readVersion1(file: string, text: string): ObservationIndex {
   if (isRecord(raw) && raw.version === 1) raw.grams ??= {};
   const ok = isRecord(raw) && raw.version === 1 && allOf(raw.sessions, isSessionEntry) && allOf(raw.keys, isKeyEntry) && allOf(raw.grams, isCount);
   if (!ok) throw rebuild(file, 'does not match the observation index schema');
-  return raw as unknown as ObservationIndex;
+  const doc = raw as { sessions: Record<string, SessionEntry>; keys: Record<string, KeyEntry>; grams: Record<string, number> };
+  return { version: 1, sessions: new Map(Object.entries(doc.sessions)), keys: new Map(Object.entries(doc.keys)), grams: new Map(Object.entries(doc.grams)) };
 }
 
 /**
@@ -345,25 +346,19 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     else endRun(), (run = [at, end]);
     size += end - at;
   };
-  // Each name list is taken once: enumerating an object of 100,000 keys costs about 0.1 s a time.
-  const keyNames = Object.keys(index.keys);
-  const gramNames = Object.keys(index.grams);
-  const sessionIds = Object.keys(index.sessions);
+  const keyNames = [...index.keys.keys()];
+  const gramNames = [...index.grams.keys()];
   // Session lines as read are copied when the positions they hold still hold: every key and step
   // sequence read is still there, in the same order, ahead of any new one.
   const sameStart = (now: string[], before: string[]) => now.length >= before.length && before.every((n, i) => now[i] === n);
   const keepsPositions = !!read && read.version >= 3 && sameStart(keyNames, read.keys) && sameStart(gramNames, read.grams);
-  const copied = (e: ObservationIndex['sessions'][string]): e is StoredSession => keepsPositions && e instanceof StoredSession && e.untouched;
+  const copied = (e: SessionEntry): e is StoredSession => keepsPositions && e instanceof StoredSession && e.untouched;
   // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
-  for (const k of keyNames) {
-    const e = index.keys[k]!;
-    if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
-  }
-  for (const id of sessionIds) { const e = index.sessions[id]!; if (!copied(e)) agentOf(e.a); }
+  for (const e of index.keys.values()) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
+  for (const e of index.sessions.values()) if (!copied(e)) agentOf(e.a);
   put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()] })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
-  for (const k of keyNames) {
-    const e = index.keys[k]!;
+  for (const [k, e] of index.keys) {
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
     if (line) copy(line[0], line[1]);
     else {
@@ -372,8 +367,7 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     }
     if (full()) yield batch();
   }
-  for (const k of gramNames) {
-    const n = index.grams[k]!;
+  for (const [k, n] of index.grams) {
     const was = read?.gramLines.get(k);
     if (was && was.n === n) copy(was.at, was.end);
     else put(`G\t${JSON.stringify(k)}\t${n}\n`);
@@ -383,8 +377,7 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // for when one is: at 100,000 sessions, building these maps costs more than copying the lines).
   let positions: { keys: Map<string, number>; grams: Map<string, number> } | null = null;
   const positionsOf = () => (positions ??= { keys: new Map(keyNames.map((k, i) => [k, i])), grams: new Map(gramNames.map((k, i) => [k, i])) });
-  for (const id of sessionIds) {
-    const e = index.sessions[id]!;
+  for (const [id, e] of index.sessions) {
     if (copied(e)) copy(e.at, e.end);
     else {
       const { keys: keyAt, grams: gramAt } = positionsOf();

@@ -26,18 +26,25 @@ export const excerptOf = (o: Obs) => o.ex ?? o.x;
 export const KeyEntry = z.object({ kind: SignalKind, per: z.record(z.string(), Obs) });
 export type KeyEntry = z.infer<typeof KeyEntry>;
 
-export const ObservationIndex = z.object({
-  version: z.literal(1),
+/** What the index keeps of one session: its agent, start time, the keys it contributed, what it was forked from. */
+export const SessionEntry = z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()), /** forked from */ f: z.string().optional() });
+export type SessionEntry = z.infer<typeof SessionEntry>;
+
+/**
+ * Maps, not records: at 100,000 sessions an object of 100,000 keys costs about 0.1 s each time it is
+ * enumerated (and a dream enumerates each part several times); a Map keeps its order for nothing.
+ */
+export interface ObservationIndex {
+  version: 1;
   /** session id → its agent, start time and the keys it contributed */
-  sessions: z.record(z.string(), z.object({ a: z.string(), t: z.string().nullable(), keys: z.array(z.string()), /** forked from */ f: z.string().optional() })),
-  keys: z.record(z.string(), KeyEntry),
+  sessions: Map<string, SessionEntry>;
+  keys: Map<string, KeyEntry>;
   /** Short step sequences (1–3 steps): only how many sessions show them, to judge longer routines. */
-  grams: z.record(z.string(), z.number().int().positive()).default({}),
-});
-export type ObservationIndex = z.infer<typeof ObservationIndex>;
+  grams: Map<string, number>;
+}
 
 export const INDEX_FILE = 'patterns.json';
-export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: {}, keys: {}, grams: {} });
+export const emptyIndex = (): ObservationIndex => ({ version: 1, sessions: new Map(), keys: new Map(), grams: new Map() });
 
 /**
  * Workflow n-gram lengths. Lessons need 4+ steps (kept as observations); the shorter grams are
@@ -77,19 +84,21 @@ function entriesOf(s: Signal): { key: string; text: string; eventId: string; cou
 
 /** Removes what a session contributed before (it is being re-folded or was deleted). */
 export function unfold(index: ObservationIndex, sessionId: string): void {
-  const prev = index.sessions[sessionId];
+  const prev = index.sessions.get(sessionId);
   if (!prev) return;
   for (const k of prev.keys) {
-    if (index.grams[k]) {
-      if (--index.grams[k] <= 0) delete index.grams[k];
+    const n = index.grams.get(k);
+    if (n) {
+      if (n <= 1) index.grams.delete(k);
+      else index.grams.set(k, n - 1);
       continue;
     }
-    const entry = index.keys[k];
+    const entry = index.keys.get(k);
     if (!entry) continue;
     delete entry.per[sessionId];
-    if (!Object.keys(entry.per).length) delete index.keys[k];
+    if (!Object.keys(entry.per).length) index.keys.delete(k);
   }
-  delete index.sessions[sessionId];
+  index.sessions.delete(sessionId);
 }
 
 const earlier = (a: string | null, b: string | null) => (!a ? b : !b ? a : a < b ? a : b);
@@ -102,11 +111,11 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
   for (const s of signals) {
     for (const { key, text, eventId, counted } of entriesOf(s)) {
       if (counted) {
-        if (!keys.has(key)) index.grams[key] = (index.grams[key] ?? 0) + 1;
+        if (!keys.has(key)) index.grams.set(key, (index.grams.get(key) ?? 0) + 1);
         keys.add(key);
         continue;
       }
-      const entry = index.keys[key] ?? (index.keys[key] = { kind: s.kind, per: {} });
+      const entry = index.keys.get(key) ?? index.keys.set(key, { kind: s.kind, per: {} }).get(key)!;
       const cur = entry.per[sessionId];
       if (cur) {
         cur.n++;
@@ -123,7 +132,7 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
       keys.add(key);
     }
   }
-  index.sessions[sessionId] = { a: agentId, t: startedAt, keys: [...keys].sort(), ...(forkedFrom ? { f: forkedFrom } : {}) };
+  index.sessions.set(sessionId, { a: agentId, t: startedAt, keys: [...keys].sort(), ...(forkedFrom ? { f: forkedFrom } : {}) });
 }
 
 /**
@@ -133,7 +142,7 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
 export function copiedFromParent(index: ObservationIndex, entry: KeyEntry, sessionId: string): boolean {
   const o = entry.per[sessionId];
   const seen = new Set([sessionId]);
-  for (let parent = index.sessions[sessionId]?.f; parent && !seen.has(parent); parent = index.sessions[parent]?.f) {
+  for (let parent = index.sessions.get(sessionId)?.f; parent && !seen.has(parent); parent = index.sessions.get(parent)?.f) {
     seen.add(parent);
     const p = entry.per[parent];
     if (p && p.x === o.x) return true;

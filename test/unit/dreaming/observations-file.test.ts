@@ -14,8 +14,8 @@ const signal = (i: number, session: string): Signal => ({
   ...(i % 2 ? { tool: 'Bash', fix: `fix ${i}` } : {}),
 });
 
-/** A key read from the file parses its observations on first use (a getter): compare what they hold. */
-const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+/** A key read from the file parses its observations on first use (a getter): compare what they hold (the index's Maps as objects). */
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (_, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v)));
 
 describe('observation index file', () => {
   it('round-trips: what is written is what is read', () => {
@@ -27,15 +27,15 @@ describe('observation index file', () => {
     const dir = tempDir();
     writeIndexFile(path.join(dir, INDEX_FILE), index);
     expect(plain(loadIndex(dir))).toEqual(plain(index));
-    expect(Object.keys(index.grams).length).toBeGreaterThan(0);
+    expect(index.grams.size).toBeGreaterThan(0);
     expect(fs.readdirSync(dir)).toEqual([INDEX_FILE]);
   });
 
   it('a damaged entry deep inside is an error naming the file', () => {
     const dir = tempDir();
     const index = indexOfSignals([signal(1, 'a'), signal(2, 'b')]);
-    (index.keys['key-1']!.per.a as unknown as { n: number }).n = -3;
-    fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index));
+    (index.keys.get('key-1')!.per.a as unknown as { n: number }).n = -3;
+    fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(plain(index)));
     expect(() => loadIndex(dir)).toThrow(/patterns\.json does not match the observation index schema; run `reverie dream --full`/);
     // Each part of the shape is checked, not only the one above: the fast in-place checks must refuse what zod refuses.
     const damaged: [string, (i: Record<string, any>) => void][] = [
@@ -48,7 +48,7 @@ describe('observation index file', () => {
       ['a gram counted zero times', (i) => (i.grams = { 'workflow|a': 0 })],
     ];
     for (const [what, damage] of damaged) {
-      const raw = JSON.parse(JSON.stringify(indexOfSignals([signal(1, 'a'), signal(2, 'b')])));
+      const raw = plain(indexOfSignals([signal(1, 'a'), signal(2, 'b')]));
       damage(raw);
       fs.writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(raw));
       expect(() => loadIndex(dir), what).toThrow(/does not match the observation index schema/);
@@ -72,14 +72,14 @@ describe('observation index file', () => {
     // A new session with a new agent, folded into the index read from the file, equals the index built in one go.
     const extra = [signal(7, 'new'), { ...signal(8, 'new'), agentId: 'agent-new' }, workflow('new', ['Read a', 'Edit a', 'Bash test', 'Bash lint'])];
     const read = loadIndex(dir);
-    expect(sessionCount(read.keys['key-7']!)).toBe(Object.keys(indexOfSignals(signals).keys['key-7']!.per).length);
+    expect(sessionCount(read.keys.get('key-7')!)).toBe(Object.keys(indexOfSignals(signals).keys.get('key-7')!.per).length);
     fold(read, 'new', 'agent-new', null, extra);
     writeIndexFile(file, read);
     const direct = indexOfSignals([...signals]);
     fold(direct, 'new', 'agent-new', null, extra);
-    expect(Object.keys(read.grams).length).toBeGreaterThan(0);
+    expect(read.grams.size).toBeGreaterThan(0);
     expect(plain(loadIndex(dir))).toEqual(plain(direct));
-    expect(sessionCount(loadIndex(dir).keys['key-7']!)).toBe(Object.keys(direct.keys['key-7']!.per).length);
+    expect(sessionCount(loadIndex(dir).keys.get('key-7')!)).toBe(Object.keys(direct.keys.get('key-7')!.per).length);
   });
 
   it('a file cut short or altered is refused, with what to do', () => {
@@ -94,7 +94,7 @@ describe('observation index file', () => {
     fs.writeFileSync(file, altered);
     expect(() => loadIndex(dir)).toThrow(/checksum does not match/);
     fs.writeFileSync(file, good);
-    expect(Object.keys(loadIndex(dir).sessions)).toHaveLength(7);
+    expect(loadIndex(dir).sessions.size).toBe(7);
   });
 
   it('copies untouched session lines while the positions they hold still hold, and rebuilds them when a key is gone', () => {
@@ -119,7 +119,7 @@ describe('observation index file', () => {
     const again = loadIndex(dir);
     fold(again, 'new', 'agent-new', null, [extra[1]!]);
     fold(direct, 'new', 'agent-new', null, [extra[1]!]);
-    expect(Object.keys(direct.keys)).not.toContain('brand-new');
+    expect([...direct.keys.keys()]).not.toContain('brand-new');
     writeIndexFile(file, again);
     expect(plain(loadIndex(dir))).toEqual(plain(direct));
   });
@@ -137,9 +137,9 @@ describe('observation index file', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, INDEX_FILE), `${body}E\t${createHash('sha1').update(body).digest('hex')}\n`);
     const read = loadIndex(dir);
-    expect(read.sessions.s1).toEqual({ a: 'agent-0', t: null, keys: ['key-a', 'key-b', 'Read a>Edit a'] });
-    expect(Object.keys(read.keys)).toEqual(['key-a', 'key-b']);
-    expect(read.grams).toEqual({ 'Read a>Edit a': 1 });
+    expect(read.sessions.get('s1')).toEqual({ a: 'agent-0', t: null, keys: ['key-a', 'key-b', 'Read a>Edit a'] });
+    expect([...read.keys.keys()]).toEqual(['key-a', 'key-b']);
+    expect(read.grams).toEqual(new Map([['Read a>Edit a', 1]]));
   });
 
   it('reads a session line in any JSON shape, and refuses one whose positions name nothing', async () => {
@@ -179,7 +179,7 @@ describe('observation index file', () => {
     const dir = tempDir();
     const file = path.join(dir, INDEX_FILE);
     const index = indexOfSignals(Array.from({ length: 200 }, (_, i) => signal(i, `s${i % 30}`)));
-    fs.writeFileSync(file, JSON.stringify(index));
+    fs.writeFileSync(file, JSON.stringify(plain(index)));
     const read = loadIndex(dir);
     expect(plain(read)).toEqual(plain(index));
     writeIndexFile(file, read);

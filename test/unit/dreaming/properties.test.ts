@@ -81,7 +81,7 @@ describe('dream properties', () => {
         for (const s of shuffled.slice(0, 2)) fold(idx, s.id, s.agent, null, s.sigs); // re-folding is idempotent
         const ref = emptyIndex();
         for (const s of per) fold(ref, s.id, s.agent, null, s.sigs);
-        const canon = (i: ObservationIndex) => JSON.stringify([Object.keys(i.keys).sort().map((k) => [k, Object.keys(i.keys[k].per).sort().map((s) => [s, i.keys[k].per[s]])]), Object.entries(i.grams).sort()]);
+        const canon = (i: ObservationIndex) => JSON.stringify([[...i.keys.keys()].sort().map((k) => [k, Object.keys(i.keys.get(k)!.per).sort().map((s) => [s, i.keys.get(k)!.per[s]])]), [...i.grams].sort()]);
         expect(canon(idx)).toBe(canon(ref));
       }),
       { numRuns: 100 },

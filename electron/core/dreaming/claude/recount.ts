@@ -43,7 +43,7 @@ export interface RecountContext {
 
 /** The keys the heuristics file this signal under (workflows: their stored step n-grams). */
 function keysOfSignal(s: Signal): string[] {
-  return Object.keys(indexOfSignals([s]).keys);
+  return [...indexOfSignals([s]).keys.keys()];
 }
 
 export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
@@ -63,8 +63,9 @@ export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
   }
   const sessionsOfKey: Record<string, string[]> = {};
   for (const k of keys) {
-    sessionsOfKey[k] = Object.keys(ctx.index.keys[k]?.per ?? {});
-    for (const [sid, o] of Object.entries(ctx.index.keys[k]?.per ?? {})) {
+    const observed = ctx.index.keys.get(k)?.per ?? {};
+    sessionsOfKey[k] = Object.keys(observed);
+    for (const [sid, o] of Object.entries(observed)) {
       const prev = per.get(sid);
       if (prev) { if (!prev.cited) prev.n += o.n; continue; }
       per.set(sid, { agent: o.a, t0: o.t0, t1: o.t1, n: o.n, eventId: o.e, excerpt: excerptOf(o), cited: false });
