@@ -207,9 +207,11 @@ export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vecto
  * Plain cosine between documents, for the many pairs error keys produce (millions at 100,000
  * sessions): the vectors of every document a list holds are packed once, in list order, into flat
  * arrays (sorted token numbers, weights, norms), so a pair costs one merge of two short runs.
- * A pair that cannot reach `threshold` gets 0 without the merge: two documents of different lengths
- * share at most the shorter one's count of tokens, so their cosine is at most the root of the
- * longer one's share of its squared weight held by that many of its heaviest tokens.
+ *
+ * Most pairs a list pairs are far apart, and get 0 without the merge: two documents sharing k tokens
+ * have a cosine of at most √(A·B), A and B the shares of their squared weight their k heaviest tokens
+ * hold. k is bounded without the merge by two 64-bit fingerprints of their tokens (a shared token
+ * sets the same bit in both; unshared ones may collide, which only loosens the bound).
  */
 function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[][], threshold: number): (a: number, b: number) => number {
   // Tokens are numbered in their sorted order, so a pair's sum is added up in the same order whatever
@@ -218,6 +220,8 @@ function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[
   const at = new Int32Array(reps.length).fill(-1);
   const len = new Int32Array(reps.length);
   const norms = new Float64Array(reps.length);
+  const low = new Int32Array(reps.length);
+  const high = new Int32Array(reps.length);
   const toks: number[] = [];
   const weights: number[] = [];
   /** At a document's offset + k - 1: the share of its squared weight its k heaviest tokens hold. */
@@ -231,7 +235,11 @@ function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[
       const squares = entries.map((e) => e[1] * e[1]);
       const total = squares.reduce((n, x) => n + x, 0);
       norms[i] = Math.sqrt(total);
-      for (const [t, w] of entries) toks.push(t), weights.push(w);
+      for (const [t, w] of entries) {
+        toks.push(t), weights.push(w);
+        if ((t & 63) < 32) low[i] |= 1 << (t & 31);
+        else high[i] |= 1 << (t & 31);
+      }
       let held = 0;
       for (const x of squares.sort((p, q) => q - p)) heaviest.push(total ? (held += x) / total : 0);
     }
@@ -244,7 +252,8 @@ function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[
     const na = norms[a]!, nb = norms[b]!;
     if (!na || !nb) return 0;
     const la = len[a]!, lb = len[b]!;
-    if (la !== lb && share[(la < lb ? at[b]! : at[a]!) + Math.min(la, lb) - 1]! < reach) return 0;
+    const k = Math.min(bits(low[a]! & low[b]!) + bits(high[a]! & high[b]!), la, lb);
+    if (!k || share[at[a]! + k - 1]! * share[at[b]! + k - 1]! < reach) return 0;
     let dot = 0;
     for (let i = at[a]!, ei = i + la, j = at[b]!, ej = j + lb; i < ei && j < ej; ) {
       const x = t[i]!, y = t[j]!;
@@ -254,4 +263,12 @@ function packedCosine(reps: string[][], idf: Map<string, number>, lists: number[
     }
     return dot / (na * nb);
   };
+}
+
+/** How many bits of a 32-bit number are set. */
+function bits(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }

@@ -8,6 +8,7 @@ import { dreamFromIndex } from '../../../electron/core/dreaming/heuristic';
 import { fold, indexOfSignals, emptyIndex, type ObservationIndex } from '../../../electron/core/dreaming/observations';
 import { undoDream } from '../../../electron/core/dreaming/review';
 import { extractSignals } from '../../../electron/core/dreaming/signals';
+import { clusterTexts, cosine, idfOf, vectorOf } from '../../../electron/core/dreaming/similarity';
 import type { SessionEvent } from '../../../shared/model';
 import { input } from './helpers';
 
@@ -68,6 +69,27 @@ describe('dream properties', () => {
         expect(undoDream(after, dream)).toEqual(lessons);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('clustering joins what single link over every pair joins, its shortcuts (fingerprints, weight bounds) dropping no pair', () => {
+    // Documents of at most three distinct words: each one's rare words are all its shared words, so
+    // every pair sharing a word is a candidate, and the candidates are every pair with a cosine above 0.
+    const doc = fc.array(fc.constantFrom('red', 'green', 'blue', 'cyan', 'gold', 'gray', 'lime', 'navy', 'pink', 'teal'), { minLength: 1, maxLength: 3 })
+      .chain((words) => fc.array(fc.constantFrom(...words), { minLength: words.length, maxLength: 6 }).map((more) => [...words, ...more]));
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 2, maxLength: 40 }), fc.double({ min: 0.3, max: 0.99, noNaN: true }), (docs, threshold) => {
+        const idf = idfOf(docs);
+        const vectors = docs.map((d) => vectorOf(d, idf));
+        const parent = docs.map((_, i) => i);
+        const find = (i: number): number => (parent[i] === i ? i : find(parent[i]!));
+        for (let a = 0; a < docs.length; a++)
+          for (let b = a + 1; b < docs.length; b++) if (cosine(vectors[a]!, vectors[b]!) >= threshold) parent[find(b)] = find(a);
+        const groups = (label: (i: number) => number) => docs.map((_, i) => docs.map((__, j) => label(i) === label(j)).join(''));
+        const got = clusterTexts(docs, threshold);
+        expect(groups((i) => got[i]!)).toEqual(groups(find));
+      }),
+      { numRuns: 300 },
     );
   });
 
