@@ -228,6 +228,25 @@ export function readIndexFile(file: string): ObservationIndex {
 /** A name or id written as a JSON string: most hold no escape, and are read without the JSON parser (150,000 per read). */
 const jsonString = (text: string): string => (text.length >= 2 && text[0] === '"' && text[text.length - 1] === '"' && !text.includes('\\') ? text.slice(1, -1) : (JSON.parse(text) as string));
 
+/** The signal kind whose name the bytes between two offsets spell, if any. */
+const KIND_BYTES = SignalKind.options.map((k) => [k, Buffer.from(k)] as const);
+function kindAt(buf: Buffer, from: number, to: number): KeyEntry['kind'] | undefined {
+  for (const [kind, bytes] of KIND_BYTES) if (to - from === bytes.length && buf.compare(bytes, 0, bytes.length, from, to) === 0) return kind;
+  return undefined;
+}
+
+/** The positive whole number the bytes between two offsets spell (digits only), or 0. */
+function countAt(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  if (to <= from || to - from > 15) return 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return 0;
+    n = n * 10 + c - 48;
+  }
+  return n;
+}
+
 /** Versions 2 and 3: one record per line (the format above). */
 function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const end = buf.lastIndexOf('\nE\t', buf.length - 2);
@@ -239,34 +258,25 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const read: FileRead = { file, buf, version: 2, agents: [], keys: [], grams: [], gramLines: new Map() };
   for (let at = 0; at <= end; ) {
     const nl = buf.indexOf(10, at);
-    // The line's first n fields after its tag; with `more`, the rest of the line starts at `rest`.
-    let rest = nl;
-    const field = (n: number, more = false) => {
-      const f: string[] = [];
-      let p = at + 2;
-      for (let i = 0; i < n; i++) {
-        const t = i < n - 1 || more ? buf.indexOf(9, p) : nl;
-        f.push(buf.toString('utf8', p, t));
-        p = t + 1;
-      }
-      rest = p;
-      return f;
-    };
     const tag = buf[at];
-    if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(field(1)[0]!) as { agents: string[]; version: number });
+    if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(buf.toString('utf8', at + 2, nl)) as { agents: string[]; version: number });
     else if (tag === 0x4b /* K */) {
-      const [name, kind, count] = field(3, true) as [string, string, string];
-      const key = jsonString(name);
-      if (!KINDS.has(kind) || !isCount(Number(count))) throw schemaError(file);
-      index.keys.set(key, new StoredKeyEntry(kind as KeyEntry['kind'], Number(count), read, at, rest, nl + 1));
+      // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
+      const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
+      const key = jsonString(buf.toString('utf8', at + 2, t1));
+      const kind = kindAt(buf, t1 + 1, t2);
+      const count = countAt(buf, t2 + 1, t3);
+      if (!kind || !count || t3 < 0 || t3 > nl) throw schemaError(file);
+      index.keys.set(key, new StoredKeyEntry(kind, count, read, at, t3 + 1, nl + 1));
       if (read.version < 3) names.push(key);
       read.keys.push(key);
     } else if (tag === 0x47 /* G */) {
-      const [name, count] = field(2) as [string, string];
-      const key = jsonString(name);
-      if (!isCount(Number(count))) throw schemaError(file);
-      index.grams.set(key, Number(count));
-      read.gramLines.set(key, { n: Number(count), at, end: nl + 1 });
+      const tab = buf.indexOf(9, at + 2);
+      const key = jsonString(buf.toString('utf8', at + 2, tab));
+      const count = countAt(buf, tab + 1, nl);
+      if (!count) throw schemaError(file);
+      index.grams.set(key, count);
+      read.gramLines.set(key, { n: count, at, end: nl + 1 });
       if (read.version < 3) names.push(key);
       read.grams.push(key);
     } else if (tag === 0x53 /* S */) {

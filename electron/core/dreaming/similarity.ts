@@ -26,15 +26,32 @@ export function stem(w: string): string {
 }
 const stems = new Map<string, string>();
 
-/** Content words of a text: lower case, stemmed, placeholders (`<path>`) kept as words. */
+/**
+ * Content words of a text: lower case, stemmed, placeholders (`<path>`) kept as words. Words are
+ * runs of `a-z 0-9 < > _ . -` with leading and trailing dots and dashes trimmed; scanned by hand,
+ * not split by a regular expression: a dream tokenizes every error key of the store (80,000 at a year of logs).
+ */
 export function tokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/n't\b/g, ' not')
-    .split(/[^a-z0-9<>_.-]+/)
-    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
-    .filter((w) => w.length > 1 && !STOP.has(w))
-    .map(stem);
+  let s = text.toLowerCase();
+  if (s.includes("n't")) s = s.replace(/n't\b/g, ' not');
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 60 || c === 62 || c === 95 || c === 46 || c === 45) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    let a = start, b = i;
+    start = -1;
+    while (a < b && (s.charCodeAt(a) === 46 || s.charCodeAt(a) === 45)) a++;
+    while (b > a && (s.charCodeAt(b - 1) === 46 || s.charCodeAt(b - 1) === 45)) b--;
+    if (b - a < 2) continue;
+    const w = s.slice(a, b);
+    if (!STOP.has(w)) out.push(stem(w));
+  }
+  return out;
 }
 
 /** Words that say little about *what* an instruction is about: weighed down, not dropped. */
