@@ -53,8 +53,8 @@ interface FileRead {
   agents: string[];
   keys: string[];
   grams: string[];
-  /** The G lines read: one whose count did not change is copied. */
-  gramLines: Map<string, { n: number; at: number; end: number }>;
+  /** Where each G line read starts, in file order (`grams`): one whose count did not change is copied. */
+  gramAt: number[];
 }
 const reads = new WeakMap<ObservationIndex, FileRead>();
 const schemaError = (file: string) => rebuild(file, 'does not match the observation index schema');
@@ -127,11 +127,18 @@ class StoredSession {
     public t: string | null,
     f: string | undefined,
     private readonly read: FileRead,
-    /** Positions among the K and among the G lines: as offsets of their text in the file, or parsed already. */
-    private readonly positions: { k: [number, number]; g: [number, number] | null } | { k: unknown; g: unknown; parsed: true },
     /** Where the line lies in the file read (copied while the positions it holds still hold). */
     readonly at: number,
     readonly end: number,
+    /**
+     * Its positions among the K lines and among the G lines: where their text lies in the file (numbers,
+     * not arrays: 100,000 of these stay in memory), or as parsed from a line in another shape.
+     */
+    private readonly kAt: number,
+    private readonly kEnd: number,
+    private readonly gAt: number,
+    private readonly gEnd: number,
+    private readonly parsed?: { k: unknown; g: unknown },
   ) {
     if (f !== undefined) this.f = f;
   }
@@ -151,12 +158,10 @@ class StoredSession {
 
   #resolve(): string[] {
     const { buf, keys: keyNames, grams: gramNames, file } = this.read;
-    const parsed = 'parsed' in this.positions;
-    const list = (positions: unknown, among: string[]) => {
-      const at = !parsed ? numbersIn(buf, positions as [number, number] | null) : Array.isArray(positions) ? positions : [];
-      return at.map((i) => { const name = among[i as number]; if (name === undefined) throw schemaError(file); return name; });
-    };
-    const { k, g } = this.positions;
+    const list = (at: unknown[], among: string[]) => at.map((i) => { const name = among[i as number]; if (name === undefined) throw schemaError(file); return name; });
+    const asList = (v: unknown) => (Array.isArray(v) ? v : []);
+    const k = this.parsed ? asList(this.parsed.k) : numbersIn(buf, this.kAt, this.kEnd);
+    const g = this.parsed ? asList(this.parsed.g) : numbersIn(buf, this.gAt, this.gEnd);
     // A session's keys are kept sorted (fold), and each list is written in that order: its keys and
     // step sequences come apart, and only a session that has both needs a merge.
     const steps = list(g, gramNames);
@@ -166,12 +171,11 @@ class StoredSession {
   toJSON() { return { a: this.a, t: this.t, keys: this.keys, ...(this.f ? { f: this.f } : {}) }; }
 }
 
-/** The comma-separated numbers in `buf` between two offsets (the inside of a `[…]`). */
-function numbersIn(buf: Buffer, range: [number, number] | null): number[] {
+/** The comma-separated numbers in `buf` between two offsets (the inside of a `[…]`; none when `from` is -1). */
+function numbersIn(buf: Buffer, from: number, to: number): number[] {
   const out: number[] = [];
-  if (!range) return out;
   let n = -1;
-  for (let i = range[0]; i < range[1]; i++) {
+  for (let i = from; from >= 0 && i < to; i++) {
     const c = buf[i]!;
     if (c >= 48 && c <= 57) n = (n < 0 ? 0 : n * 10) + c - 48;
     else if (c === 44 && n >= 0) out.push(n), (n = -1);
@@ -181,37 +185,48 @@ function numbersIn(buf: Buffer, range: [number, number] | null): number[] {
   return out;
 }
 
+/** What scanSession read from its last line (one object for every line: nothing of it is kept). */
+const scanned = { a: 0, t: null as string | null, f: undefined as string | undefined, kAt: 0, kEnd: 0, gAt: -1, gEnd: -1 };
+
 /**
  * Reads a session line's entry as this writer writes it, `{"a":N,"t":…,"k":[…],"g":[…],"f":…}`,
- * without the JSON parser (100,000 of them per dream at a year of logs); null for any other shape
- * (the caller then parses it as JSON).
+ * without the JSON parser (100,000 of them per dream at a year of logs), into `scanned`; false for
+ * any other shape (the caller then parses it as JSON).
  */
-function scanSession(buf: Buffer, p: number, end: number): { a: number; t: string | null; f?: string; k: [number, number]; g: [number, number] | null } | null {
+function scanSession(buf: Buffer, p: number, end: number): boolean {
   const expect = (text: string) => { for (let i = 0; i < text.length; i++) if (buf[p + i] !== text.charCodeAt(i)) return false; p += text.length; return true; };
   /** A JSON string without escapes, or null; undefined when it is neither. */
   const str = (): string | null | undefined => {
     if (expect('null')) return null;
     if (buf[p] !== 34) return undefined;
-    const close = buf.indexOf(34, p + 1);
-    if (close < 0 || close > end || buf.subarray(p + 1, close).includes(92)) return undefined;
+    let close = p + 1;
+    while (close < end && buf[close] !== 34) if (buf[close++] === 92) return undefined;
+    if (close >= end) return undefined;
     const s = buf.toString('utf8', p + 1, close);
     p = close + 1;
     return s;
   };
-  const array = (): [number, number] | null => { const close = buf.indexOf(93, p); if (close < 0 || close > end) return null; const r: [number, number] = [p, close]; p = close + 1; return r; };
-  if (!expect('{"a":')) return null;
+  /** The inside of a `[…]` just opened: where it ends, or -1. */
+  const array = (): number => { let close = p; while (close < end && buf[close] !== 93) close++; if (close >= end) return -1; const from = p; p = close + 1; return from; };
+  if (!expect('{"a":')) return false;
   let a = -1;
   while (buf[p]! >= 48 && buf[p]! <= 57) a = (a < 0 ? 0 : a * 10) + buf[p++]! - 48;
-  if (a < 0 || !expect(',"t":')) return null;
+  if (a < 0 || !expect(',"t":')) return false;
   const t = str();
-  if (t === undefined || !expect(',"k":[')) return null;
-  const k = array();
-  if (!k) return null;
-  let g: [number, number] | null = null;
-  if (expect(',"g":[') && !(g = array())) return null;
+  if (t === undefined || !expect(',"k":[')) return false;
+  const kAt = array();
+  if (kAt < 0) return false;
+  const kEnd = p - 1;
+  let gAt = -1, gEnd = -1;
+  if (expect(',"g":[')) {
+    if ((gAt = array()) < 0) return false;
+    gEnd = p - 1;
+  }
   let f: string | undefined;
-  if (expect(',"f":')) { const s = str(); if (typeof s !== 'string') return null; f = s; }
-  return expect('}') && p === end ? { a, t, k, g, ...(f !== undefined ? { f } : {}) } : null;
+  if (expect(',"f":')) { const s = str(); if (typeof s !== 'string') return false; f = s; }
+  if (!expect('}') || p !== end) return false;
+  scanned.a = a, scanned.t = t, scanned.f = f, scanned.kAt = kAt, scanned.kEnd = kEnd, scanned.gAt = gAt, scanned.gEnd = gEnd;
+  return true;
 }
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
@@ -225,8 +240,17 @@ export function readIndexFile(file: string): ObservationIndex {
   return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readLineFormat(file, buf);
 }
 
-/** A name or id written as a JSON string: most hold no escape, and are read without the JSON parser (150,000 per read). */
-const jsonString = (text: string): string => (text.length >= 2 && text[0] === '"' && text[text.length - 1] === '"' && !text.includes('\\') ? text.slice(1, -1) : (JSON.parse(text) as string));
+/**
+ * A name or id written as a JSON string between two offsets: most hold no escape, and are read as the
+ * bytes inside the quotes, one string made (150,000 per read); the JSON parser reads the others.
+ */
+function jsonStringAt(buf: Buffer, from: number, to: number): string {
+  if (to - from >= 2 && buf[from] === 34 && buf[to - 1] === 34) {
+    const inside = buf.toString('utf8', from + 1, to - 1);
+    if (!inside.includes('\\')) return inside;
+  }
+  return JSON.parse(buf.toString('utf8', from, to)) as string;
+}
 
 /** The signal kind whose name the bytes between two offsets spell, if any. */
 const KIND_BYTES = SignalKind.options.map((k) => [k, Buffer.from(k)] as const);
@@ -255,7 +279,7 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
   const index = emptyIndex();
   /** Version 2: key and step-sequence names together, in file order. */
   const names: string[] = [];
-  const read: FileRead = { file, buf, version: 2, agents: [], keys: [], grams: [], gramLines: new Map() };
+  const read: FileRead = { file, buf, version: 2, agents: [], keys: [], grams: [], gramAt: [] };
   for (let at = 0; at <= end; ) {
     const nl = buf.indexOf(10, at);
     const tag = buf[at];
@@ -263,7 +287,7 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
     else if (tag === 0x4b /* K */) {
       // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
       const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
-      const key = jsonString(buf.toString('utf8', at + 2, t1));
+      const key = jsonStringAt(buf, at + 2, t1);
       const kind = kindAt(buf, t1 + 1, t2);
       const count = countAt(buf, t2 + 1, t3);
       if (!kind || !count || t3 < 0 || t3 > nl) throw schemaError(file);
@@ -272,24 +296,25 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
       read.keys.push(key);
     } else if (tag === 0x47 /* G */) {
       const tab = buf.indexOf(9, at + 2);
-      const key = jsonString(buf.toString('utf8', at + 2, tab));
+      const key = jsonStringAt(buf, at + 2, tab);
       const count = countAt(buf, tab + 1, nl);
       if (!count) throw schemaError(file);
       index.grams.set(key, count);
-      read.gramLines.set(key, { n: count, at, end: nl + 1 });
+      read.gramAt.push(at);
       if (read.version < 3) names.push(key);
       read.grams.push(key);
     } else if (tag === 0x53 /* S */) {
       const tab = buf.indexOf(9, at + 2);
-      const id = jsonString(buf.toString('utf8', at + 2, tab));
+      const id = jsonStringAt(buf, at + 2, tab);
       if (read.version >= 3) {
-        const scanned = scanSession(buf, tab + 1, nl);
         let session: StoredSession;
-        if (scanned) session = new StoredSession(read.agents[scanned.a]!, scanned.t, scanned.f, read, scanned, at, nl + 1);
-        else {
+        if (scanSession(buf, tab + 1, nl)) {
+          const { a, t, f, kAt, kEnd, gAt, gEnd } = scanned;
+          session = new StoredSession(read.agents[a]!, t, f, read, at, nl + 1, kAt, kEnd, gAt, gEnd);
+        } else {
           // Not the shape this writer writes (a hand-edited or older line): the JSON parser reads it.
           const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: unknown; g?: unknown; f?: string };
-          session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, { k: e.k, g: e.g, parsed: true }, at, nl + 1);
+          session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, at, nl + 1, -1, -1, -1, -1, { k: e.k, g: e.g });
         }
         if (!isStr(session.a) || !isStamp(session.t) || !optStr(session.f)) throw schemaError(file);
         index.sessions.set(id, session);
@@ -361,7 +386,8 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // Session lines as read are copied when the positions they hold still hold: every key and step
   // sequence read is still there, in the same order, ahead of any new one.
   const sameStart = (now: string[], before: string[]) => now.length >= before.length && before.every((n, i) => now[i] === n);
-  const keepsPositions = !!read && read.version >= 3 && sameStart(keyNames, read.keys) && sameStart(gramNames, read.grams);
+  const gramsInPlace = !!read && sameStart(gramNames, read.grams);
+  const keepsPositions = !!read && read.version >= 3 && sameStart(keyNames, read.keys) && gramsInPlace;
   const copied = (e: SessionEntry): e is StoredSession => keepsPositions && e instanceof StoredSession && e.untouched;
   // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
   for (const e of index.keys.values()) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
@@ -377,10 +403,14 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     }
     if (full()) yield batch();
   }
+  // The step sequences read keep their places while none of them went: a line is copied when its count did not change.
+  let g = 0;
   for (const [k, n] of index.grams) {
-    const was = read?.gramLines.get(k);
-    if (was && was.n === n) copy(was.at, was.end);
+    const at = gramsInPlace && g < read!.gramAt.length ? read!.gramAt[g]! : -1;
+    const nl = at >= 0 ? read!.buf.indexOf(10, at) : -1;
+    if (at >= 0 && countAt(read!.buf, read!.buf.lastIndexOf(9, nl) + 1, nl) === n) copy(at, nl + 1);
     else put(`G\t${JSON.stringify(k)}\t${n}\n`);
+    g++;
     if (full()) yield batch();
   }
   // Where each key and step sequence is written, for the session lines written anew (only asked
