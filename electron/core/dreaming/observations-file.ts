@@ -62,9 +62,12 @@ const schemaError = (file: string) => rebuild(file, 'does not match the observat
 /**
  * A key read from the file: its observations stay bytes of the file until first used (`per`).
  * Offsets, not Buffer views: at 100,000 keys a view per line was a third of the reading time.
+ * Read is not changed: a key mining only read is written back as its line; whoever changes the
+ * observations assigns them back (`entry.per = per`, as fold does), which marks the key changed.
  */
 class StoredKeyEntry implements KeyEntry {
   #parsed: Record<string, Obs> | null = null;
+  #changed = false;
   private readonly storedKind: string;
 
   constructor(
@@ -85,6 +88,7 @@ class StoredKeyEntry implements KeyEntry {
 
   set per(v: Record<string, Obs>) {
     this.#parsed = v;
+    this.#changed = true;
   }
 
   #parse(): Record<string, Obs> {
@@ -104,11 +108,11 @@ class StoredKeyEntry implements KeyEntry {
   toJSON(): KeyEntry { return { kind: this.kind, per: this.per }; }
 
   /** How many sessions showed the key, without parsing what they showed. */
-  get sessionCount(): number { return this.#parsed ? Object.keys(this.#parsed).length : this.storedCount; }
-  /** Whether its observations are still the bytes read (their agents are then in the table read). */
-  get untouched(): boolean { return !this.#parsed; }
-  /** Where the key's whole line lies in the file read, while nothing has touched it. */
-  untouchedLine(kind: string): [number, number] | null { return this.#parsed || kind !== this.storedKind ? null : [this.at, this.end]; }
+  get sessionCount(): number { return this.#changed ? Object.keys(this.#parsed!).length : this.storedCount; }
+  /** Whether its observations are still the ones read (their agents are then in the table read). */
+  get untouched(): boolean { return !this.#changed; }
+  /** Where the key's whole line lies in the file read, while nothing has changed it. */
+  untouchedLine(kind: string): [number, number] | null { return this.#changed || kind !== this.storedKind ? null : [this.at, this.end]; }
 }
 
 /** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */

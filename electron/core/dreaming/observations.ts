@@ -95,8 +95,11 @@ export function unfold(index: ObservationIndex, sessionId: string): void {
     }
     const entry = index.keys.get(k);
     if (!entry) continue;
-    delete entry.per[sessionId];
-    if (!Object.keys(entry.per).length) index.keys.delete(k);
+    const per = entry.per;
+    delete per[sessionId];
+    // Assigned back: a key read from the file learns that its observations changed (observations-file.ts).
+    entry.per = per;
+    if (!Object.keys(per).length) index.keys.delete(k);
   }
   index.sessions.delete(sessionId);
 }
@@ -116,7 +119,10 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
         continue;
       }
       const entry = index.keys.get(key) ?? index.keys.set(key, { kind: s.kind, per: {} }).get(key)!;
-      const cur = entry.per[sessionId];
+      const per = entry.per;
+      // Assigned back: a key read from the file learns that its observations changed (observations-file.ts).
+      entry.per = per;
+      const cur = per[sessionId];
       if (cur) {
         cur.n++;
         cur.t0 = earlier(cur.t0, s.timestamp);
@@ -124,7 +130,7 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
         continue;
       }
       const call = s.kind === 'tool_error' && s.excerpt.includes('\n→ ') ? s.excerpt.split('\n→ ')[0].split('\n')[0] : undefined;
-      entry.per[sessionId] = {
+      per[sessionId] = {
         a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, s.kind === 'workflow' ? 500 : 300), e: eventId,
         ...(s.kind !== 'workflow' && s.excerpt !== text ? { ex: clip(s.excerpt, 400) } : {}),
         ...(call ? { c: clip(call, 200) } : {}), ...(s.fix ? { f: clip(s.fix, 200) } : {}), ...(s.tool ? { tool: s.tool } : {}),

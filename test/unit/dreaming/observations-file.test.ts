@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
 import { INDEX_FILE, fold, indexOfSignals } from '../../../electron/core/dreaming/observations';
+import { minePatterns } from '../../../electron/core/dreaming/mine';
 import { loadIndex, sessionCount, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
 import { tempDir } from '../../helpers/env';
 
@@ -68,6 +69,12 @@ describe('observation index file', () => {
     const before = fs.readFileSync(file);
     // Read and written back untouched: the same bytes (the observations were never parsed).
     writeIndexFile(file, loadIndex(dir));
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    // Read by mining (every key's observations parsed) but changed by nothing: still the same bytes.
+    const mined = loadIndex(dir);
+    expect(minePatterns(mined, 1).length).toBeGreaterThan(0);
+    for (const e of mined.keys.values()) expect(Object.keys(e.per).length).toBeGreaterThan(0);
+    writeIndexFile(file, mined);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     // A new session with a new agent, folded into the index read from the file, equals the index built in one go.
     const extra = [signal(7, 'new'), { ...signal(8, 'new'), agentId: 'agent-new' }, workflow('new', ['Read a', 'Edit a', 'Bash test', 'Bash lint'])];
