@@ -87,11 +87,14 @@ export const unsigned = (doc: string[]) => doc.map((t) => (t.startsWith('!') ? t
 
 export type Vector = Map<string, number>;
 
-/** IDF over a set of documents (each a token list); smoothed so no weight is zero. */
-export function idfOf(docs: string[][]): Map<string, number> {
+/**
+ * IDF over a set of documents (each a token list); smoothed so no weight is zero. `copies`: how many
+ * documents each one stands for (distinct documents counted with their duplicates), 1 each by default.
+ */
+export function idfOf(docs: string[][], copies?: number[]): Map<string, number> {
   const df = new Map<string, number>();
-  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = docs.length;
+  docs.forEach((d, i) => { const c = copies?.[i] ?? 1; for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + c); });
+  const n = copies ? copies.reduce((sum, c) => sum + c, 0) : docs.length;
   return new Map([...df].map(([t, c]) => [t, Math.log((1 + n) / (1 + c)) + 1]));
 }
 
@@ -150,18 +153,20 @@ export function contradicts(a: string[], b: string[], idf: Map<string, number>, 
  * the result depends only on the set of documents, not on their order.
  */
 export function clusterTexts(docs: string[][], threshold: number, sim: (a: Vector, b: Vector) => number = cosine, rareTokens = 3): number[] {
-  const idf = idfOf(docs);
   // Keys often differ only in what their tokens leave out (an exit code, a value): identical token
   // lists are one document, compared once — at 10,000 sessions that is most of the work saved.
   const distinct = new Map<string, number>();
+  const reps: string[][] = [];
+  /** How many documents each distinct one stands for: the IDF counts documents. */
+  const copies: number[] = [];
   const slot = docs.map((d) => {
-    const k = [...d].sort().join('\u0000');
+    const k = d.length > 1 ? [...d].sort().join('\u0000') : (d[0] ?? '');
     let u = distinct.get(k);
-    if (u === undefined) distinct.set(k, (u = distinct.size));
+    if (u === undefined) distinct.set(k, (u = distinct.size)), reps.push(d), copies.push(0);
+    copies[u]!++;
     return u;
   });
-  const reps: string[][] = [];
-  docs.forEach((d, i) => { reps[slot[i]] ??= d; });
+  const idf = idfOf(reps, copies);
   // Vectors only for documents that meet another in a posting list: at 100,000 sessions most keys
   // are one-offs whose rare tokens nobody shares, and a Map per document is most of the memory.
   const vecs: (Vector | undefined)[] = new Array(reps.length);
