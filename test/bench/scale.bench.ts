@@ -8,7 +8,7 @@
 //   2b. a big ChatGPT export (one conversations.json of 200 MB, streamed) import ≥ 0.5× the loop, peak < 300 MB
 //   3. a 20,000-session mixed corpus (Claude Code, Codex, ChatGPT export): import as above; full dream < 400 MB
 //   4. a 100,000-session store from the generator: full dream < 2 min and < 1 GB, incremental dream after
-//      500 new sessions < 5 s, open → lesson list < 500 ms, Lessons paint < 1 s, bridge p95 during a dream < 100 ms
+//      500 new sessions < 5 s (median of three runs), open → lesson list < 500 ms, Lessons paint < 1 s, bridge p95 during a dream < 100 ms
 // Sizes: REVERIE_BENCH_SCALE_SMALL (10000), REVERIE_BENCH_SCALE_LARGE_MB (100), REVERIE_BENCH_SCALE_EXPORT_MB (200),
 // REVERIE_BENCH_SCALE_MIXED (20000), REVERIE_BENCH_SCALE_STORE (100000); REVERIE_BENCH_SCALE_ONLY=small,large,export,mixed,store runs a part.
 import { spawn, spawnSync } from 'node:child_process';
@@ -131,16 +131,22 @@ async function storeAtScale(sessions: number): Promise<void> {
     spawnSync('sync'); // the generator's writes are not the dream's
     const full = await dream(dir, true);
     console.log(`  full dream          ${s1(full.p.wallS).padStart(8)} (target < ${TARGET.storeDreamS} s) ${ok(full.p.wallS < TARGET.storeDreamS)}; peak ${mb(full.p.peakMB)} (target < 1 GB) ${ok(full.p.peakMB < TARGET.storeDreamPeakMB)}; ${full.changes} changes, ${full.read} sessions read${cpuSplit(full.p)}`);
-    // 500 new sessions: the last 500 of the index not yet dreamt over.
+    // 500 new sessions: the last 500 of the index not yet dreamt over. Three runs, each from that same
+    // state, and their median judged: one run of a few seconds on a shared machine is mostly its noise.
     const indexFile = path.join(dir, 'index.json');
-    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { locations: Record<string, unknown>; undreamt: string[] };
-    index.undreamt = Object.keys(index.locations).slice(-500);
-    fs.writeFileSync(indexFile, JSON.stringify(index));
-    // The bench's own setup writes (the full dream's files, this index) are flushed before the timed run:
-    // new sessions reach a real store by an import some time before a dream, not a second before.
-    spawnSync('sync');
-    const inc = await dream(dir, false);
-    console.log(`  incremental dream   ${s1(inc.p.wallS).padStart(8)} after 500 new sessions, whole process (target < ${TARGET.incrementalS} s) ${ok(inc.p.wallS < TARGET.incrementalS)}; peak ${mb(inc.p.peakMB)}; ${inc.read} sessions read${cpuSplit(inc.p)}`);
+    const runs: Awaited<ReturnType<typeof dream>>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { locations: Record<string, unknown>; undreamt: string[] };
+      index.undreamt = Object.keys(index.locations).slice(-500);
+      fs.writeFileSync(indexFile, JSON.stringify(index));
+      // The bench's own setup writes (the full dream's files, this index) are flushed before the timed run:
+      // new sessions reach a real store by an import some time before a dream, not a second before.
+      spawnSync('sync');
+      runs.push(await dream(dir, false));
+    }
+    const inc = [...runs].sort((a, b) => a.p.wallS - b.p.wallS)[1]!;
+    const all = runs.map((r) => s1(r.p.wallS).trim()).join(', ');
+    console.log(`  incremental dream   ${s1(inc.p.wallS).padStart(8)} after 500 new sessions, whole process, median of ${all} (target < ${TARGET.incrementalS} s) ${ok(inc.p.wallS < TARGET.incrementalS)}; peak ${mb(Math.max(...runs.map((r) => r.p.peakMB)))}; ${inc.read} sessions read${cpuSplit(inc.p)}`);
     // Importing into it: the peak target holds "at any corpus size", the store's size included.
     const more = ensureSmallCorpus(300, 12, console.log);
     const imp = await timed([CLI, 'import', more.dir, '--store', dir]);
