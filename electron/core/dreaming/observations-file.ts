@@ -123,7 +123,8 @@ export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntr
  * every session), its keys only when asked for (a session folded again), from their positions.
  */
 class StoredSession {
-  declare f?: string;
+  /** What it was forked from (an own property even when there is none: toJSON leaves it out then). */
+  f?: string;
   #keys: string[] | null = null;
 
   constructor(
@@ -144,7 +145,7 @@ class StoredSession {
     private readonly gEnd: number,
     private readonly parsed?: { k: unknown; g: unknown },
   ) {
-    if (f !== undefined) this.f = f;
+    this.f = f;
   }
 
   get keys(): string[] {
