@@ -249,12 +249,19 @@ export function readIndexFile(file: string): ObservationIndex {
  * A name or id written as a JSON string between two offsets: most hold no escape, and are read as the
  * bytes inside the quotes, one string made (150,000 per read); the JSON parser reads the others.
  */
-function jsonStringAt(buf: Buffer, from: number, to: number): string {
+function jsonStringAt(buf: Buffer, from: number, to: number, file: string): string {
   if (to - from >= 2 && buf[from] === 34 && buf[to - 1] === 34) {
     const inside = buf.toString('utf8', from + 1, to - 1);
     if (!inside.includes('\\')) return inside;
   }
-  return JSON.parse(buf.toString('utf8', from, to)) as string;
+  let name: unknown;
+  try {
+    name = JSON.parse(buf.toString('utf8', from, to));
+  } catch {
+    name = undefined;
+  }
+  if (typeof name !== 'string') throw schemaError(file);
+  return name;
 }
 
 /** The signal kind whose name the bytes between two offsets spell, if any. */
@@ -292,16 +299,18 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
     else if (tag === 0x4b /* K */) {
       // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
       const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
-      const key = jsonStringAt(buf, at + 2, t1);
+      if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > nl) throw schemaError(file);
+      const key = jsonStringAt(buf, at + 2, t1, file);
       const kind = kindAt(buf, t1 + 1, t2);
       const count = countAt(buf, t2 + 1, t3);
-      if (!kind || !count || t3 < 0 || t3 > nl) throw schemaError(file);
+      if (!kind || !count) throw schemaError(file);
       index.keys.set(key, new StoredKeyEntry(kind, count, read, at, t3 + 1, nl + 1));
       if (read.version < 3) names.push(key);
       read.keys.push(key);
     } else if (tag === 0x47 /* G */) {
       const tab = buf.indexOf(9, at + 2);
-      const key = jsonStringAt(buf, at + 2, tab);
+      if (tab < 0 || tab > nl) throw schemaError(file);
+      const key = jsonStringAt(buf, at + 2, tab, file);
       const count = countAt(buf, tab + 1, nl);
       if (!count) throw schemaError(file);
       index.grams.set(key, count);
@@ -310,7 +319,8 @@ function readLineFormat(file: string, buf: Buffer): ObservationIndex {
       read.grams.push(key);
     } else if (tag === 0x53 /* S */) {
       const tab = buf.indexOf(9, at + 2);
-      const id = jsonStringAt(buf, at + 2, tab);
+      if (tab < 0 || tab > nl) throw schemaError(file);
+      const id = jsonStringAt(buf, at + 2, tab, file);
       if (read.version >= 3) {
         let session: StoredSession;
         if (scanSession(buf, tab + 1, nl)) {

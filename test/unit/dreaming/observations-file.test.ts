@@ -177,6 +177,11 @@ describe('observation index file', () => {
     writeIndexFile(path.join(dir, INDEX_FILE), read);
     expect(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')).toContain('S\t"s2"\t{"k": [1], "t": null, "a": 1, "f": "s\\"1"}');
     expect(plain(loadIndex(dir))).toEqual(plain(read));
+    // A line without its fields, or a name that is not a JSON string, is refused naming the file.
+    for (const line of ['K\t"key-c"', 'K\tkey-c\ttool_error\t1\t{}', 'G\t"workflow|x"', 'S\t"s9"']) {
+      fs.writeFileSync(path.join(dir, INDEX_FILE), file([...head, line]));
+      expect(() => loadIndex(dir), line).toThrow(/patterns\.json does not match the observation index schema/);
+    }
     // A position past the keys read is damage: the index is refused when the session's keys are read.
     fs.writeFileSync(path.join(dir, INDEX_FILE), file([...head, 'S\t"s1"\t{"a":0,"t":null,"k":[7]}']));
     expect(() => plain(loadIndex(dir))).toThrow(/patterns\.json does not match the observation index schema/);
