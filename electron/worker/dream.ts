@@ -1,6 +1,9 @@
-// worker_threads entry: computes one dream off the owner's thread and reports progress.
-// It only reads (session files are replaced atomically); the owner applies the result.
+// worker_threads entry for core's work off the owner's thread: computing one dream (reporting progress;
+// it only reads the store, the owner applies the result), or, started for it, preparing session records
+// during a large import (core/importers/record-pool.ts). One entry, so every host (Electron's bundle, the
+// CLI's, the sources through tsx) starts both the way it starts dreams.
 import { parentPort, workerData } from 'node:worker_threads';
+import { isRecordWorkerStart, serveRecords } from '../core/importers/record-pool';
 import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
 import { loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
@@ -20,7 +23,8 @@ function run(input: DreamInput, preloaded?: Preloaded): void {
 }
 
 const start = workerData as WorkerStart;
-if ('warm' in start) {
+if (isRecordWorkerStart(workerData)) serveRecords(parentPort!);
+else if ('warm' in start) {
   // Started ahead of its input (runner.ts warmDreamWorker): read the observation index now. A damaged
   // one is kept as the error, and handled by the dream like one met at its start (rebuilt from all sessions).
   let preloaded: Preloaded;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { detectFormat } from '../../electron/core/importers';
 import { HEAD_BYTES } from '../../electron/core/importers/files';
-import { redactEvent } from '../../electron/core/importers/store-session';
+import { redactEvent } from '../../electron/core/importers/session-doc';
 
 const [mode, dir] = process.argv.slice(2);
 if (mode !== 'parse-redact' || !dir) throw new Error('usage: scale-worker.ts parse-redact <dir>');

@@ -23,7 +23,7 @@ export function importHandlers(ctx: CoreContext): DomainHandlers<'import.paths' 
   };
   return {
     async 'import.paths'({ paths, agent }) {
-      const result = await ctx.exclusive(() => importPaths(ctx.store, paths, { agent, onProgress }));
+      const result = await ctx.exclusive(() => importPaths(ctx.store, paths, { agent, onProgress, worker: ctx.worker }));
       ctx.notify('sessions');
       return result;
     },

@@ -57,7 +57,7 @@ export function uploadHandlers(ctx: CoreContext): DomainHandlers<'uploads.begin'
         fs.rmSync(base, { recursive: true, force: true });
       }
       if (placed.length === 0) throw new ContractError('invalid-input', 'The upload holds no files.');
-      const result = await ctx.exclusive(() => importPaths(ctx.store, placed, { agent }));
+      const result = await ctx.exclusive(() => importPaths(ctx.store, placed, { agent, worker: ctx.worker }));
       ctx.notify('sessions');
       // Name files as the user dropped them, not by their place in the store.
       return { ...result, errors: result.errors.map((e) => ({ ...e, file: names.get(e.file) ?? e.file })) };

@@ -3,6 +3,7 @@
 // every problem is reported with its file (and line/record) and never stops the rest of the batch.
 import fs from 'node:fs';
 import type { ImportError, ImportResult, LedgerEntry } from '../../../shared/model';
+import type { WorkerLauncher } from '../dreaming/runner';
 import type { Store } from '../store/store';
 import { aider } from './aider';
 import { chatgpt } from './chatgpt';
@@ -17,6 +18,7 @@ import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
 import { sidecars } from './sidecars';
+import { RecordPool } from './record-pool';
 import { isSqlite, walSignature } from './sqlite';
 import { restoreMissingAgents, SessionWrites, storeSession } from './store-session';
 import { sweAgent } from './swe-agent';
@@ -47,6 +49,23 @@ export interface ImportOptions {
   agent?: string;
   /** Called often (every file, and while a big file streams); callers throttle what they show. */
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * The worker thread to prepare session records in (record-pool.ts) when the batch is large: the host's
+   * worker entry, the one dreams run in. Without it everything runs in this thread.
+   */
+  worker?: WorkerLauncher;
+  /** A batch of at least this many bytes uses the worker (smaller ones finish before it would have started). */
+  workerMinBytes?: number;
+}
+
+/**
+ * Starting the record worker costs ~0.1 s and ~30 MB: worth it from a few seconds of import on.
+ * REVERIE_IMPORT_WORKER_MIN_BYTES overrides it (the kill test runs the CLI's small imports through the worker).
+ */
+export function recordWorkerMinBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.REVERIE_IMPORT_WORKER_MIN_BYTES?.trim();
+  const n = Number(raw);
+  return raw && Number.isFinite(n) && n >= 0 ? n : 16 * 1024 * 1024;
 }
 
 export function detectFormat(head: string, file: string): FormatImporter | undefined {
@@ -73,32 +92,42 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
   if (restored) store.notices.push(`${restored} agent(s) missing after an interrupted import were restored from their sessions.`);
   const roots = rootIndex(store);
   const touched = new Set<string>();
-  const writes = new SessionWrites(store);
-  for (const { file, size, explicit } of files) {
-    progress.file = file;
-    const bytesBefore = progress.bytesDone;
-    let lastEmit = 0;
-    const onBytes = (n: number) => {
-      progress.bytesDone = Math.min(bytesBefore + size, progress.bytesDone + n);
-      const now = Date.now();
-      if (now - lastEmit > 100) (lastEmit = now), emit();
-    };
-    try {
-      await importFile(store, writes, file, explicit, opts, result, roots, touched, onBytes);
-    } catch (err) {
-      // importFile reports its own problems; anything escaping is a bug, still never fatal for the batch.
-      result.errors.push({ file, reason: `import failed: ${(err as Error).message}` });
+  const pool = opts.worker && progress.bytesTotal >= (opts.workerMinBytes ?? recordWorkerMinBytes()) ? new RecordPool(opts.worker) : null;
+  const writes = new SessionWrites(store, pool);
+  try {
+    for (const { file, size, explicit } of files) {
+      progress.file = file;
+      const bytesBefore = progress.bytesDone;
+      let lastEmit = 0;
+      const onBytes = (n: number) => {
+        progress.bytesDone = Math.min(bytesBefore + size, progress.bytesDone + n);
+        const now = Date.now();
+        if (now - lastEmit > 100) (lastEmit = now), emit();
+      };
+      try {
+        await importFile(store, writes, file, explicit, opts, result, roots, touched, onBytes);
+      } catch (err) {
+        // importFile reports its own problems; anything escaping is a bug, still never fatal for the batch.
+        result.errors.push({ file, reason: `import failed: ${(err as Error).message}` });
+      }
+      progress.filesDone++;
+      progress.bytesDone = bytesBefore + size;
+      emit();
     }
-    progress.filesDone++;
-    progress.bytesDone = bytesBefore + size;
-    emit();
+    // Every session record is on disk before the index (the commit point) names it. The main document
+    // (agents) is saved before the index: killed in between, the journal rolls the sessions forward
+    // and the ledger does not yet skip their files, so nothing is left pointing at a missing agent.
+    for (const f of await writes.flush()) {
+      // Counted when read, not stored: taken back, and the file (left unmarked) is read again next time.
+      if (touched.delete(f.sessionId)) result.sessions--;
+      result.events -= f.events;
+      result.errors.push({ file: f.file, reason: `session ${f.sessionId} could not be stored (${f.reason}); the file is read again at the next import` });
+    }
+    await store.writeMain();
+    await store.writeIndex();
+  } finally {
+    await pool?.close();
   }
-  // Every session file is on disk before the index (the commit point) names it. The main document
-  // (agents) is saved before the index: killed in between, the journal rolls the sessions forward
-  // and the ledger does not yet skip their files, so nothing is left pointing at a missing agent.
-  await writes.flush();
-  await store.writeMain();
-  await store.writeIndex();
   progress.phase = 'done';
   progress.file = null;
   emit();
@@ -222,7 +251,7 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   };
   if (!sessionIds.length && skippedWhy) {
     // Remembered too, so an unchanged subagent summariser or prompt history is not parsed again.
-    store.index.setLedgerEntry(entry);
+    writes.setLedgerEntry(entry);
     return void result.skipped++;
   }
   if (!sessionIds.length) {
@@ -231,5 +260,5 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
     return;
   }
   result.errors.push(...listed);
-  store.index.setLedgerEntry(entry);
+  writes.setLedgerEntry(entry);
 }

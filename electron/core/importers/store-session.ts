@@ -1,11 +1,14 @@
-// Turning a parsed session into stored data: agent identity, redaction, merge with what the store
-// already holds (same session id, or the same conversation continued in another file), signals.
+// Turning a parsed session into stored data: agent identity, merge with what the store already holds
+// (same session id, or the same conversation continued in another file); the document itself (redaction,
+// signals, summary) is session-doc.ts's, built here or in the record worker.
 import path from 'node:path';
-import type { Agent, AgentTool, Session, SessionEvent } from '../../../shared/model';
-import { extractSignals } from '../dreaming/signals';
+import type { Agent, AgentTool, LedgerEntry, Session, SessionEvent } from '../../../shared/model';
 import { redact } from '../redaction';
 import type { SessionDoc } from '../store/schema';
+import { encodeRecord } from '../store/segments';
 import type { Store } from '../store/store';
+import type { RecordJob, RecordPool } from './record-pool';
+import { redactEvent, sessionDoc, type SessionBase } from './session-doc';
 import type { ParsedSession } from './types';
 import { fileScoped } from './values';
 
@@ -53,30 +56,24 @@ export function restoreMissingAgents(store: Store): number {
   return restored;
 }
 
-/** Every string of an event that came from the log goes through redaction before it is stored. */
-export function redactEvent(e: SessionEvent): SessionEvent {
-  const text = redact(e.text);
-  if (!e.tool) return text === e.text ? e : { ...e, text };
-  const t = e.tool;
-  const name = redact(t.name);
-  const input = t.input !== undefined ? redact(t.input) : undefined;
-  const callId = t.callId !== undefined ? redact(t.callId) : undefined;
-  // Most events hold no secret: keep the same object instead of copying every one.
-  if (text === e.text && name === t.name && input === t.input && callId === t.callId) return e;
-  return { ...e, text, tool: { ...t, name, ...(input !== undefined ? { input } : {}), ...(callId !== undefined ? { callId } : {}) } };
-}
+export interface Stored { added: number; changed: boolean }
 
-export interface Stored { session: Session; added: number; changed: boolean }
+/** A session the record worker could not prepare: not stored; its file is read again next time. */
+export interface FailedRecord { file: string; sessionId: string; events: number; reason: string }
 
 /**
- * Session files are written while the next file is parsed: a durable write waits on the disk
- * (fsync), parsing waits on the CPU, and overlapping the two is most of an import's wall time.
- * A session being written is awaited before it is read again (a conversation spanning files), and
- * everything is flushed before the index, the commit point, names the new files.
+ * Where the sessions of one import go. Records are appended as they are ready (plain writes; the batch
+ * is made durable once, before the index, the commit point, names it). In a large import a new session
+ * is prepared in the record worker (record-pool.ts) while the next one is read; a session still being
+ * prepared is awaited before it is read again (a conversation spanning files), and everything is
+ * awaited before the index is written. A file is marked imported (its ledger entry) only once every
+ * session read from it is stored: one the worker failed on leaves its file to be read again.
  */
 export class SessionWrites {
   private readonly pending = new Map<string, Promise<void>>();
-  constructor(private readonly store: Store, private readonly max = 2) {}
+  private readonly failed: FailedRecord[] = [];
+  private readonly ledger: LedgerEntry[] = [];
+  constructor(private readonly store: Store, private readonly pool: RecordPool | null = null) {}
 
   /** Adds or replaces the session's index entry. */
   index(session: Session): void {
@@ -88,23 +85,54 @@ export class SessionWrites {
     return this.store.index.has(id);
   }
 
+  /** Waits for the session's record if it is being prepared (one that failed is simply not stored). */
   async settled(id: string): Promise<void> {
-    await this.pending.get(id);
+    await this.pending.get(id)?.catch(() => undefined);
   }
 
-  async write(doc: SessionDoc): Promise<void> {
-    while (this.pending.size >= this.max) await Promise.race(this.pending.values());
-    const id = doc.session.id;
-    const p: Promise<void> = this.store.writeSessionDoc(doc).finally(() => {
-      if (this.pending.get(id) === p) this.pending.delete(id);
-    });
-    // Observed here so a failure surfaces through race/flush, never as an unhandled rejection.
-    p.catch(() => undefined);
+  /** Whether the record worker can take a session now (else it is prepared in this thread). */
+  get canOffload(): boolean {
+    return this.pool?.hasRoom ?? false;
+  }
+
+  /** Stores a document prepared in this thread. */
+  write(doc: SessionDoc): void {
+    this.store.writeSessionRecord(doc.session.id, encodeRecord(JSON.stringify(doc)));
+    this.index(doc.session);
+  }
+
+  /** Hands a new session to the record worker; its record is appended and indexed when it comes back. */
+  offload(job: RecordJob, file: string, events: number): void {
+    const pool = this.pool!;
+    const id = job.base.id;
+    const p: Promise<void> = pool
+      .prepare(job)
+      .then(
+        ({ session, record }) => {
+          this.store.writeSessionRecord(id, record);
+          this.index(session);
+        },
+        (err: Error) => void this.failed.push({ file, sessionId: id, events, reason: err.message }),
+      )
+      .finally(() => {
+        if (this.pending.get(id) === p) this.pending.delete(id);
+      });
     this.pending.set(id, p);
   }
 
-  async flush(): Promise<void> {
+  /** Marks a file imported once the batch's records are all in (at once when nothing is in flight). */
+  setLedgerEntry(entry: LedgerEntry): void {
+    if (this.pool) this.ledger.push(entry);
+    else this.store.index.setLedgerEntry(entry);
+  }
+
+  /** Every record in; returns the sessions that could not be prepared (their files are not marked imported). */
+  async flush(): Promise<FailedRecord[]> {
     await Promise.all(this.pending.values());
+    const failedFiles = new Set(this.failed.map((f) => f.file));
+    for (const entry of this.ledger) if (!failedFiles.has(entry.path)) this.store.index.setLedgerEntry(entry);
+    this.ledger.length = 0;
+    return this.failed.splice(0);
   }
 }
 
@@ -122,50 +150,47 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     agent = disambiguate(agent, store.data.agents);
     store.data.agents.push(agent);
   }
-  const incoming = parsed.events.map(redactEvent);
   await writes.settled(id);
   const existing = store.readSessionDoc(id);
+  const forkedFrom = parsed.forkedFrom ?? existing?.session.forkedFrom;
+  if (!existing && writes.canOffload) {
+    // A new session (most of a large import): prepared in the record worker while the next is read.
+    const base: SessionBase = { id, agentId: agent.id, tool: parsed.tool, project: parsed.project, title: redact(parsed.title), files: [file], importedAt: new Date().toISOString(), ...(forkedFrom ? { forkedFrom } : {}), dreamt: false };
+    writes.offload({ base, agent, eventsJson: JSON.stringify(parsed.events) }, file, parsed.events.length);
+    return { added: parsed.events.length, changed: true };
+  }
+  const incoming = parsed.events.map(redactEvent);
   const files = new Set(existing?.session.files ?? []);
   files.add(file);
   let events: SessionEvent[];
   let added = incoming.length;
-  let changed = true;
   if (existing) {
     const merge = mergeEvents(existing.events, incoming);
     events = merge.events;
     added = merge.added;
     const merged = events.slice(0, existing.events.length);
-    changed = added > 0 || merged.some((e, i) => e !== existing.events[i] && !sameEvent(e, existing.events[i])) || files.size !== existing.session.files.length;
+    const changed = added > 0 || merged.some((e, i) => e !== existing.events[i] && !sameEvent(e, existing.events[i])) || files.size !== existing.session.files.length;
     if (!changed) {
       // The file is complete but an interrupted import may have died before the index named it:
       // nothing to rewrite, but the index must see it (the kill test found such sessions missing).
       if (!writes.has(id)) writes.index(existing.session);
-      return { session: existing.session, added: 0, changed: false };
+      return { added: 0, changed: false };
     }
   } else events = incoming;
-  events = events.map((e, seq) => (e.seq === seq ? e : { ...e, seq }));
-  const signals = extractSignals(id, agent, events);
-  const stamps = events.map((e) => e.timestamp).filter((t): t is string => !!t).sort();
-  const session: Session = {
+  const base: SessionBase = {
     id,
     agentId: existing?.session.agentId ?? agent.id,
     tool: parsed.tool,
     project: existing?.session.project ?? parsed.project,
     title: existing?.session.title ?? redact(parsed.title),
-    startedAt: stamps[0] ?? null,
-    endedAt: stamps[stamps.length - 1] ?? null,
-    eventCount: events.length,
-    errorCount: events.filter((e) => e.isError).length,
-    correctionCount: signals.filter((s) => s.kind === 'correction' || s.kind === 'rejection').length,
     files: [...files],
     importedAt: existing?.session.importedAt ?? new Date().toISOString(),
-    ...(parsed.forkedFrom ?? existing?.session.forkedFrom ? { forkedFrom: parsed.forkedFrom ?? existing?.session.forkedFrom } : {}),
+    ...(forkedFrom ? { forkedFrom } : {}),
     // New events have not been dreamt over yet.
     dreamt: existing && added === 0 ? store.index.isDreamt(id) : false,
   };
-  await writes.write({ session, events, signals });
-  writes.index(session);
-  return { session, added, changed: true };
+  writes.write(sessionDoc(base, agent, events));
+  return { added, changed: true };
 }
 
 /**

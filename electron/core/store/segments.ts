@@ -27,12 +27,16 @@ const hash = (b: Buffer) => createHash('sha1').update(b).digest('hex').slice(0, 
 /** The segment numbers present in `dir`, ascending. */
 export const listSegments = (dir: string): number[] => numberedFiles(dir, SEGMENT_FILE);
 
-/** A record's bytes, the payload encoded once straight into place (a session's payload can be megabytes). */
+/**
+ * A record's bytes, the payload encoded once straight into place (a session's payload can be megabytes).
+ * The buffer owns its memory (not a slice of Node's shared pool), so a worker thread that encoded it
+ * can hand it over without a copy (importers/record-worker.ts).
+ */
 export function encodeRecord(payload: string): Buffer {
   const size = Buffer.byteLength(payload, 'utf8');
   // The header's length is known before the hash is: `RVS1 <size> <16 hex>\n`.
   const at = MAGIC.length + 1 + String(size).length + 1 + 16 + 1;
-  const rec = Buffer.allocUnsafe(at + size + 1);
+  const rec = Buffer.allocUnsafeSlow(at + size + 1);
   rec.write(payload, at, 'utf8');
   rec.write(`${MAGIC} ${size} ${hash(rec.subarray(at, at + size))}\n`, 0, 'latin1');
   rec[at + size] = 10;
@@ -140,10 +144,14 @@ export class SegmentWriter {
   }
 
   append(payload: string): Location {
+    return this.appendRecord(encodeRecord(payload));
+  }
+
+  /** Appends a record already encoded (by encodeRecord, perhaps in another thread). */
+  appendRecord(rec: Buffer): Location {
     if (this.fd !== null && this.size >= SEGMENT_BYTES) this.rotate();
     else if (this.fd === null && this.sizeOnDisk(this.active) >= SEGMENT_BYTES) this.active++;
     const fd = this.open();
-    const rec = encodeRecord(payload);
     const loc: Location = [this.active, this.size, rec.length];
     let done = 0;
     while (done < rec.length) done += fs.writeSync(fd, rec, done, rec.length - done);

@@ -15,7 +15,7 @@ import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestB
 import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
 import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
-import { listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
+import { encodeRecord, listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 import { SessionIndex } from './session-index';
 
 export interface OpenOptions {
@@ -522,11 +522,16 @@ export class Store {
   private deadSegmentsBelow = 0;
 
   async writeSessionDoc(doc: SessionDoc): Promise<void> {
+    this.writeSessionRecord(doc.session.id, encodeRecord(JSON.stringify(doc)));
+  }
+
+  /** Stores a session document already encoded as a segment record (encodeRecord of its JSON). */
+  writeSessionRecord(id: string, record: Buffer): void {
     this.assertWritable();
     const index = this.index;
     this.writer ??= new SegmentWriter(this.sessionsDir, index.tail.segment);
     // Appended, not yet durable: writeIndex syncs the batch before the index names it.
-    index.locations[doc.session.id] = this.writer.append(JSON.stringify(doc));
+    index.locations[id] = this.writer.appendRecord(record);
   }
 
   readSessionDoc(id: string): SessionDoc | null {

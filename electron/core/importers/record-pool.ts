@@ -1,0 +1,131 @@
+// Preparing session records in a worker thread during a large import. Reading a log (parsing it into
+// events) and preparing what is stored of it (redaction, signals, the record's JSON and hash) take about
+// the same CPU time, and on a laptop's cores they overlap: the owner reads the next conversation while
+// the worker prepares this one. A 200 MB export spent half its import in the second half alone.
+//
+// The owner keeps everything that touches the store: the merge with a stored session (done in its own
+// thread, as before), the index, and appending records in the order they were handed over. So the crash
+// guarantees are those of a single-threaded import: records are appended before the index (the commit
+// point) names them. The worker only computes: events go over as one JSON string (a string copies faster
+// than a structured clone of thousands of small objects) and the record comes back as bytes, transferred.
+//
+// Memory stays flat: at most `maxBytes` of events are in flight; past that the owner prepares the next
+// session itself instead of handing it over (so neither thread waits for the other). It keeps no copy
+// of what it handed over (a copy kept until the answer outlives two
+// young-generation collections and is promoted: the owner's heap grew by 100 MB that way). So when the
+// worker fails (it could not start, or died), what it held is lost to this batch: those sessions are
+// reported with their files, which are not marked imported and are read again by the next import
+// (SessionWrites); everything after is prepared in the owner's thread by the same function.
+import { Worker } from 'node:worker_threads';
+import type { Agent, Session, SessionEvent } from '../../../shared/model';
+import type { WorkerLauncher } from '../dreaming/runner';
+import { encodeRecord } from '../store/segments';
+import { redactEvent, sessionDoc, type SessionBase } from './session-doc';
+
+/** One session to prepare: its summary's fixed fields, its agent, its events (not yet redacted) as JSON. */
+export interface RecordJob { base: SessionBase; agent: Agent; eventsJson: string }
+export interface PreparedRecord { session: Session; record: Buffer }
+
+/** How the worker is told what it is for (electron/worker/dream.ts starts the record loop on it). */
+export interface RecordWorkerStart { job: 'session-records' }
+export const isRecordWorkerStart = (data: unknown): data is RecordWorkerStart => (data as RecordWorkerStart | null)?.job === 'session-records';
+export type RecordRequest = RecordJob & { n: number };
+export type RecordReply = { n: number; session: Session; record: Uint8Array } | { n: number; error: string };
+
+/** The work itself, the same in either thread. */
+export function prepareRecord(job: RecordJob): PreparedRecord {
+  const events = (JSON.parse(job.eventsJson) as SessionEvent[]).map(redactEvent);
+  const doc = sessionDoc(job.base, job.agent, events);
+  return { session: doc.session, record: encodeRecord(JSON.stringify(doc)) };
+}
+
+/** The worker's side: answers each request in order, the record's memory handed over rather than copied. */
+export function serveRecords(port: { on(ev: 'message', fn: (m: RecordRequest) => void): unknown; postMessage(m: RecordReply, transfer?: ArrayBuffer[]): void }): void {
+  port.on('message', (req) => {
+    let prepared: PreparedRecord;
+    try {
+      prepared = prepareRecord(req);
+    } catch (err) {
+      return port.postMessage({ n: req.n, error: err instanceof Error ? err.message : String(err) });
+    }
+    const { record } = prepared;
+    // encodeRecord allocates outside Node's shared pool: the buffer is the whole ArrayBuffer, safe to move.
+    const whole = record.byteOffset === 0 && record.byteLength === record.buffer.byteLength;
+    port.postMessage({ n: req.n, session: prepared.session, record }, whole ? [record.buffer as ArrayBuffer] : []);
+  });
+}
+
+interface Waiting { bytes: number; resolve(p: PreparedRecord): void; reject(e: Error): void }
+
+export class RecordPool {
+  private worker: Worker | null;
+  private closing = false;
+  private next = 0;
+  private inFlight = 0;
+  private readonly waiting = new Map<number, Waiting>();
+
+  constructor(launcher: WorkerLauncher, private readonly maxBytes = 4 * 1024 * 1024) {
+    const start: RecordWorkerStart = { job: 'session-records' };
+    // Its garbage is all short-lived (one session at a time): a small young generation keeps the
+    // thread's heap near 30 MB instead of ~50 MB, at no cost in speed (measured on a 200 MB export).
+    const worker = new Worker(launcher.file, { workerData: start, execArgv: launcher.execArgv ?? [], resourceLimits: { maxYoungGenerationSizeMb: 6 } });
+    this.worker = worker;
+    worker.on('message', (m: RecordReply) => this.settle(m));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.closing || this.fail(new Error(`the record worker exited (code ${code})`)));
+  }
+
+  /**
+   * Whether the worker can take another session now: it is running and what it holds is under the
+   * budget. When not, the owner prepares the session itself rather than wait: on many small sessions
+   * the worker is the slower side, and both threads stay busy.
+   */
+  get hasRoom(): boolean {
+    return this.worker !== null && this.inFlight < this.maxBytes;
+  }
+
+  /** Prepares one session's record in the worker (or here, once the worker is gone). */
+  prepare(job: RecordJob): Promise<PreparedRecord> {
+    if (!this.worker) return new Promise((resolve) => resolve(prepareRecord(job)));
+    const n = this.next++;
+    const bytes = job.eventsJson.length;
+    this.inFlight += bytes;
+    const request: RecordRequest = { ...job, n };
+    const done = new Promise<PreparedRecord>((resolve, reject) => this.waiting.set(n, { bytes, resolve, reject }));
+    this.worker.postMessage(request);
+    return done;
+  }
+
+  private take(n: number): Waiting | undefined {
+    const w = this.waiting.get(n);
+    if (!w) return undefined;
+    this.waiting.delete(n);
+    this.inFlight -= w.bytes;
+    return w;
+  }
+
+  private settle(m: RecordReply): void {
+    const w = this.take(m.n);
+    if (!w) return;
+    if ('error' in m) return w.reject(new Error(m.error));
+    w.resolve({ session: m.session, record: Buffer.from(m.record.buffer, m.record.byteOffset, m.record.byteLength) });
+  }
+
+  /** The worker is gone: what it held fails with the reason; what comes later is prepared here. */
+  private fail(err: Error): void {
+    if (!this.worker) return;
+    const worker = this.worker;
+    this.worker = null;
+    void worker.terminate().catch(() => undefined);
+    const why = new Error(`the record worker stopped (${err.message})`);
+    for (const n of [...this.waiting.keys()]) this.take(n)!.reject(why);
+  }
+
+  /** Stops the worker; call once every prepared record was awaited. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+}
