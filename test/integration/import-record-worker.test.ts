@@ -93,7 +93,7 @@ describe('session records prepared in a worker thread', () => {
     const job = (id: string) => ({
       base: { id, agentId: agent.id, tool: agent.tool, project: agent.project, title: 'fix it', files: ['/w/log.jsonl'], importedAt: '2026-12-03T00:00:00.000Z', dreamt: false },
       agent,
-      eventsJson: JSON.stringify([{ id: `${id}-1`, seq: 0, kind: 'user', text: `the publish step printed:\n${line}`, timestamp: '2026-12-03T00:00:01.000Z', source: { file: '/w/log.jsonl', line: 1 } }]),
+      events: [{ id: `${id}-1`, seq: 0, kind: 'user' as const, text: `the publish step printed:\n${line}`, timestamp: '2026-12-03T00:00:01.000Z', source: { file: '/w/log.jsonl', line: 1 } }],
     });
     try {
       await expect(pool.prepare(job('a'))).rejects.toThrow(/the record worker stopped \(the record worker exited \(code 7\)\)/);

@@ -13,7 +13,7 @@ import { cline, clineTaskPart } from './cline';
 import { codex } from './codex';
 import { cursor } from './cursor';
 import { cursorDb } from './cursor-db';
-import { collectFiles, describeFsError, headHash, lineOfPosition, looksBinary, prefixHash, readHead } from './files';
+import { collectFiles, describeFsError, HEAD_BYTES, headHash, lineOfPosition, looksBinary, prefixHash, readHead } from './files';
 import { gemini } from './gemini';
 import { generic } from './generic';
 import { openHands } from './openhands';
@@ -209,7 +209,9 @@ async function importFile(store: Store, writes: SessionWrites, file: string, exp
   let skippedWhy: string | null = null;
   let failure: ImportError | null = null;
   try {
-    const ctx = { file, head: headText, warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number; prefixHash?: string }) => (reached = at), ...(from ? { from } : {}) };
+    // A head shorter than HEAD_BYTES is the whole file (readHead reads to the end or to HEAD_BYTES).
+    const content = !database && head.length < HEAD_BYTES ? head : undefined;
+    const ctx = { file, head: headText, ...(content ? { content } : {}), warn: (w: Omit<ImportError, 'file'>) => warnings.push({ file, ...w }), skip: (why: string) => (skippedWhy = why), onBytes, onReached: (at: { offset: number; line: number; prefixHash?: string }) => (reached = at), ...(from ? { from } : {}) };
     for await (const raw of importer.parse(file, ctx)) {
       const parsed = detached(raw);
       // A conversation continued in another file (same root record) is stored as the session it continues.

@@ -57,11 +57,12 @@ function fitsInOneChunk(file: string, from: number): boolean {
  * Raw text lines with their 1-based numbers (CRLF tolerated), handed out one chunk's worth at a time:
  * a million-line file then costs a few hundred async steps, not a million.
  */
-export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom, onReached?: (at: Reached) => void): AsyncGenerator<TextLine[]> {
+export async function* readLineBatches(file: string, onBytes?: (n: number) => void, from?: ReadFrom, onReached?: (at: Reached) => void, content?: Buffer): AsyncGenerator<TextLine[]> {
   const start0 = from?.offset ?? 0;
   // Bytes of complete lines go into the hash in file order: a line's carried start, then the chunk up to its last newline.
   const prefix = start0 === 0 && onReached ? createHash('sha1') : null;
-  const input: AsyncIterable<Buffer> | Iterable<Buffer> & { destroy?: () => void } = fitsInOneChunk(file, start0) ? wholeChunk(file, start0) : fs.createReadStream(file, { highWaterMark: CHUNK, start: start0 });
+  const input: AsyncIterable<Buffer> | Iterable<Buffer> & { destroy?: () => void } =
+    content && start0 <= content.length ? [content.subarray(start0)] : fitsInOneChunk(file, start0) ? wholeChunk(file, start0) : fs.createReadStream(file, { highWaterMark: CHUNK, start: start0 });
   let carry: Buffer[] = [];
   /** The bytes after the last newline, not hashed yet (the same pieces as carry, kept apart since carry is emptied when its line is decoded). */
   let hashed: Buffer[] = [];
@@ -114,7 +115,7 @@ export async function* readLineBatches(file: string, onBytes?: (n: number) => vo
 export async function* readJsonLines(file: string, ctx: ParseContext): AsyncGenerator<JsonLine> {
   // A bad line is reported once the next line shows whether it was the last one (truncated) or not.
   let pending: { line: number; reason: string } | null = null;
-  for await (const batch of readLineBatches(file, ctx.onBytes, ctx.from, ctx.onReached)) for (const { line, text } of batch) {
+  for await (const batch of readLineBatches(file, ctx.onBytes, ctx.from, ctx.onReached, ctx.content)) for (const { line, text } of batch) {
     if (pending) ctx.warn(pending), (pending = null);
     // Blank lines are skipped (checked without copying a multi-MB line).
     if (!text.length || (text.charCodeAt(0) <= 32 && !text.trim())) continue;

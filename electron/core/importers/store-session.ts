@@ -73,6 +73,7 @@ export class SessionWrites {
   private readonly pending = new Map<string, Promise<void>>();
   private readonly failed: FailedRecord[] = [];
   private readonly ledger: LedgerEntry[] = [];
+  private writeError: Error | null = null;
   constructor(private readonly store: Store, private readonly pool: RecordPool | null = null) {}
 
   /** Adds or replaces the session's index entry. */
@@ -103,14 +104,18 @@ export class SessionWrites {
 
   /** Hands a new session to the record worker; its record is appended and indexed when it comes back. */
   offload(job: RecordJob, file: string, events: number): void {
-    const pool = this.pool!;
     const id = job.base.id;
-    const p: Promise<void> = pool
+    const p: Promise<void> = this.pool!
       .prepare(job)
       .then(
         ({ session, record }) => {
-          this.store.writeSessionRecord(id, record);
-          this.index(session);
+          try {
+            this.store.writeSessionRecord(id, record);
+            this.index(session);
+          } catch (err) {
+            // The store could not take it (a full disk): the batch must not commit; flush says why.
+            this.writeError ??= err as Error;
+          }
         },
         (err: Error) => void this.failed.push({ file, sessionId: id, events, reason: err.message }),
       )
@@ -126,9 +131,13 @@ export class SessionWrites {
     else this.store.index.setLedgerEntry(entry);
   }
 
-  /** Every record in; returns the sessions that could not be prepared (their files are not marked imported). */
+  /**
+   * Every record in; returns the sessions that could not be prepared (their files are not marked
+   * imported). Throws when the store could not take a record: then nothing of the batch commits.
+   */
   async flush(): Promise<FailedRecord[]> {
     await Promise.all(this.pending.values());
+    if (this.writeError) throw this.writeError;
     const failedFiles = new Set(this.failed.map((f) => f.file));
     for (const entry of this.ledger) if (!failedFiles.has(entry.path)) this.store.index.setLedgerEntry(entry);
     this.ledger.length = 0;
@@ -156,7 +165,7 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
   if (!existing && writes.canOffload) {
     // A new session (most of a large import): prepared in the record worker while the next is read.
     const base: SessionBase = { id, agentId: agent.id, tool: parsed.tool, project: parsed.project, title: redact(parsed.title), files: [file], importedAt: new Date().toISOString(), ...(forkedFrom ? { forkedFrom } : {}), dreamt: false };
-    writes.offload({ base, agent, eventsJson: JSON.stringify(parsed.events) }, file, parsed.events.length);
+    writes.offload({ base, agent, events: parsed.events }, file, parsed.events.length);
     return { added: parsed.events.length, changed: true };
   }
   const incoming = parsed.events.map(redactEvent);

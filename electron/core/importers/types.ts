@@ -22,6 +22,11 @@ export interface ParseContext {
   file: string;
   /** The first ~64 KiB of the file as text (what detection saw), when the pipeline has read it. */
   head?: string;
+  /**
+   * The file's bytes, when the pipeline's head read reached its end (most session logs are a few KB):
+   * line readers take them instead of opening and reading the file a second time.
+   */
+  content?: Buffer;
   /** Report a problem with one line/record; parsing goes on. */
   warn(e: Omit<ImportError, 'file'>): void;
   /** The file is a valid log that holds no user work (a warm-up or compaction subagent): not an error. */
