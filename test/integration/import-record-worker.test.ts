@@ -86,6 +86,32 @@ describe('session records prepared in a worker thread', () => {
     expect(Object.keys(documents(store)).sort()).toEqual(Object.keys(documents(inline)).sort());
   });
 
+  it('a record the store cannot take (a full disk) stops the import with the error; a re-import completes it, nothing lost', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await importPaths(store, [fixture('codex')]);
+    const before = store.sessions.map((s) => s.id);
+    expect(before.length).toBeGreaterThan(0);
+    const write = store.writeSessionRecord.bind(store);
+    let writes = 0;
+    store.writeSessionRecord = (id, record) => {
+      if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      write(id, record);
+    };
+    await expect(importPaths(store, SOURCES, throughWorker)).rejects.toThrow(/ENOSPC/);
+    await store.close();
+    open.splice(open.indexOf(store), 1);
+    // As after a crash: the records appended before the failure are kept by the next open, and it says so.
+    const reopened = await openStore(dir);
+    for (const id of before) expect(reopened.readSessionDoc(id), id).not.toBeNull();
+    expect(reopened.sessions.length).toBeGreaterThan(before.length);
+    expect(reopened.notices.join('\n')).toMatch(/An import was interrupted; the \d+ session\(s\) it had completed were kept/);
+    await importPaths(reopened, SOURCES, throughWorker);
+    const inline = await openStore();
+    await importPaths(inline, SOURCES);
+    expect(documents(reopened)).toEqual(documents(inline));
+  });
+
   it('once its worker stopped, the pool prepares records in the owner thread, the same bytes', async () => {
     const pool = new RecordPool({ file: path.join(PROJECT_ROOT, 'test', 'helpers', 'record-worker-exits.mjs') });
     const { line, secret } = KEPT_PLANTED['NPM_ACCESS_TOKEN']!;

@@ -113,7 +113,7 @@ export class SessionWrites {
             this.store.writeSessionRecord(id, record);
             this.index(session);
           } catch (err) {
-            // The store could not take it (a full disk): the batch must not commit; flush says why.
+            // The store could not take it (a full disk): the import stops with this error at flush, before its commit.
             this.writeError ??= err as Error;
           }
         },
@@ -133,7 +133,8 @@ export class SessionWrites {
 
   /**
    * Every record in; returns the sessions that could not be prepared (their files are not marked
-   * imported). Throws when the store could not take a record: then nothing of the batch commits.
+   * imported). Throws when the store could not take a record: the import stops before its commit (what
+   * was appended is kept by the next open, as after a crash; a re-import completes the rest).
    */
   async flush(): Promise<FailedRecord[]> {
     await Promise.all(this.pending.values());
