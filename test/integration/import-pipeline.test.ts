@@ -3,22 +3,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importPaths } from '../../electron/core/importers';
-import { Store } from '../../electron/core/store/store';
 import { ImportResult, type ImportError } from '../../shared/model';
 import { collectFiles } from '../../electron/core/importers/files';
 import { fixture, runCli, tempDir } from '../helpers/env';
+import { storesClosedAfterEach } from '../helpers/open-stores';
 
-const open: Store[] = [];
-async function openStore(dir = tempDir()) {
-  const s = await Store.open(dir);
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const { openStore, closeNow } = storesClosedAfterEach();
 
 /** Every byte the store holds, as one hash (file names + contents), to prove "nothing changed". */
 function storeHash(dir: string): string {
@@ -164,7 +156,7 @@ describe('a crash between the two document writes', () => {
     await importPaths(store, [fixture('codex', 'localpush')], { agent: 'pusher' });
     const agents = [...store.data.agents].sort((a, b) => a.id.localeCompare(b.id));
     expect(agents.length).toBeGreaterThan(1);
-    await open.pop()!.close();
+    await closeNow(store);
     // Killed after index.json was saved but before reverie.json: the main document has no agents.
     const main = JSON.parse(fs.readFileSync(path.join(dir, 'reverie.json'), 'utf8')) as { agents: unknown[] };
     main.agents = [];
@@ -173,7 +165,7 @@ describe('a crash between the two document writes', () => {
     const r = await importPaths(store, [fixture('claude-code', 'spotter'), fixture('codex', 'localpush')]);
     expect([r.sessions, r.events]).toEqual([0, 0]);
     expect([...store.data.agents].sort((a, b) => a.id.localeCompare(b.id))).toEqual(agents);
-    await open.pop()!.close();
+    await closeNow(store);
     // And it was saved.
     store = await openStore(dir);
     expect(store.data.agents).toHaveLength(agents.length);

@@ -3,12 +3,13 @@
 // for byte, and a worker that fails loses nothing: its sessions are reported with their files, which are
 // not marked imported, and the next import stores them.
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importPaths, recordWorkerMinBytes } from '../../electron/core/importers';
 import { prepareRecord, RecordPool } from '../../electron/core/importers/record-pool';
 import { sourceWorkerLauncher } from '../../electron/core/platform/node';
 import { Store } from '../../electron/core/store/store';
 import { fixture, PROJECT_ROOT, tempDir } from '../helpers/env';
+import { storesClosedAfterEach } from '../helpers/open-stores';
 import { KEPT_PLANTED } from '../unit/importers/kept-secrets';
 
 /** Real logs of six formats: line-based files, exports (arrays of conversations), a markdown history. */
@@ -16,15 +17,7 @@ const SOURCES = ['claude-code', 'codex', 'gemini-cli', 'chatgpt', 'claude-ai', '
 const throughWorker = { worker: sourceWorkerLauncher(), workerMinBytes: 0 };
 const failingWorker = (name: string) => ({ worker: { file: path.join(PROJECT_ROOT, 'test', 'helpers', name) }, workerMinBytes: 0 });
 
-const open: Store[] = [];
-async function openStore(dir = tempDir()) {
-  const s = await Store.open(dir);
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const { openStore, closeNow } = storesClosedAfterEach();
 
 /** Every stored session document, by id; the import time (a clock reading) aside. */
 function documents(store: Store) {
@@ -99,8 +92,7 @@ describe('session records prepared in a worker thread', () => {
       write(id, record);
     };
     await expect(importPaths(store, SOURCES, throughWorker)).rejects.toThrow(/ENOSPC/);
-    await store.close();
-    open.splice(open.indexOf(store), 1);
+    await closeNow(store);
     // As after a crash: the records appended before the failure are kept by the next open, and it says so.
     const reopened = await openStore(dir);
     for (const id of before) expect(reopened.readSessionDoc(id), id).not.toBeNull();
