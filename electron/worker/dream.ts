@@ -23,7 +23,7 @@ function run(input: DreamInput, preloaded?: Preloaded): void {
 }
 
 const start = workerData as WorkerStart;
-if (isRecordWorkerStart(workerData)) serveRecords(parentPort!);
+if (isRecordWorkerStart(workerData)) serveRecords(parentPort!, workerData.replies);
 else if ('warm' in start) {
   // Started ahead of its input (runner.ts warmDreamWorker): read the observation index now. A damaged
   // one is kept as the error, and handled by the dream like one met at its start (rebuilt from all sessions).

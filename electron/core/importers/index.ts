@@ -123,6 +123,8 @@ export async function importPaths(store: Store, paths: string[], opts: ImportOpt
       result.events -= f.events;
       result.errors.push({ file: f.file, reason: `session ${f.sessionId} could not be stored (${f.reason}); the file is read again at the next import` });
     }
+    // Every record is in: the worker's memory is given back before the index is written (the import's peak).
+    await pool?.close();
     await store.writeMain();
     await store.writeIndex();
   } finally {

@@ -17,7 +17,7 @@
 // or died), what it held is lost to this batch: those sessions are reported with their files, which are
 // not marked imported and are read again by the next import (SessionWrites); everything after is
 // prepared in the owner's thread by the same function.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Agent, Session, SessionEvent } from '../../../shared/model';
 import type { WorkerLauncher } from '../dreaming/runner';
 import { encodeRecord } from '../store/segments';
@@ -27,8 +27,11 @@ import { redactEvent, sessionDoc, type SessionBase } from './session-doc';
 export interface RecordJob { base: SessionBase; agent: Agent; events: SessionEvent[] }
 export interface PreparedRecord { session: Session; record: Buffer }
 
-/** How the worker is told what it is for (electron/worker/dream.ts starts the record loop on it). */
-export interface RecordWorkerStart { job: 'session-records' }
+/**
+ * How the worker is told what it is for (electron/worker/dream.ts starts the record loop on it), and the
+ * port it answers on: a port of its own, so the owner can take answers synchronously (see hasRoom).
+ */
+export interface RecordWorkerStart { job: 'session-records'; replies: MessagePort }
 export const isRecordWorkerStart = (data: unknown): data is RecordWorkerStart => (data as RecordWorkerStart | null)?.job === 'session-records';
 export type RecordRequest = RecordJob & { n: number };
 export type RecordReply = { n: number; session: Session; record: Uint8Array } | { n: number; error: string };
@@ -40,18 +43,18 @@ export function prepareRecord(job: RecordJob): PreparedRecord {
 }
 
 /** The worker's side: answers each request in order, the record's memory handed over rather than copied. */
-export function serveRecords(port: { on(ev: 'message', fn: (m: RecordRequest) => void): unknown; postMessage(m: RecordReply, transfer?: ArrayBuffer[]): void }): void {
-  port.on('message', (req) => {
+export function serveRecords(requests: { on(ev: 'message', fn: (m: RecordRequest) => void): unknown }, replies: Pick<MessagePort, 'postMessage'>): void {
+  requests.on('message', (req) => {
     let prepared: PreparedRecord;
     try {
       prepared = prepareRecord(req);
     } catch (err) {
-      return port.postMessage({ n: req.n, error: err instanceof Error ? err.message : String(err) });
+      return replies.postMessage({ n: req.n, error: err instanceof Error ? err.message : String(err) } satisfies RecordReply);
     }
     const { record } = prepared;
     // encodeRecord allocates outside Node's shared pool: the buffer is the whole ArrayBuffer, safe to move.
     const whole = record.byteOffset === 0 && record.byteLength === record.buffer.byteLength;
-    port.postMessage({ n: req.n, session: prepared.session, record }, whole ? [record.buffer as ArrayBuffer] : []);
+    replies.postMessage({ n: req.n, session: prepared.session, record } satisfies RecordReply, whole ? [record.buffer as ArrayBuffer] : []);
   });
 }
 
@@ -73,14 +76,17 @@ export class RecordPool {
   private next = 0;
   private inFlight = 0;
   private readonly waiting = new Map<number, Waiting>();
+  private readonly replies: MessagePort;
 
-  constructor(launcher: WorkerLauncher, private readonly maxBytes = 4 * 1024 * 1024) {
-    const start: RecordWorkerStart = { job: 'session-records' };
+  constructor(launcher: WorkerLauncher, private readonly maxBytes = 2 * 1024 * 1024) {
+    const { port1, port2 } = new MessageChannel();
+    this.replies = port1;
+    port1.on('message', (m: RecordReply) => this.settle(m));
+    const start: RecordWorkerStart = { job: 'session-records', replies: port2 };
     // Its garbage is all short-lived (one session at a time): a small young generation keeps the
     // thread's heap near 30 MB instead of ~50 MB, at no cost in speed (measured on a 200 MB export).
-    const worker = new Worker(launcher.file, { workerData: start, execArgv: launcher.execArgv ?? [], resourceLimits: { maxYoungGenerationSizeMb: 6 } });
+    const worker = new Worker(launcher.file, { workerData: start, transferList: [port2], execArgv: launcher.execArgv ?? [], resourceLimits: { maxYoungGenerationSizeMb: 6 } });
     this.worker = worker;
-    worker.on('message', (m: RecordReply) => this.settle(m));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.closing || this.fail(new Error(`the record worker exited (code ${code})`)));
   }
@@ -91,6 +97,10 @@ export class RecordPool {
    * the worker is the slower side, and both threads stay busy.
    */
   get hasRoom(): boolean {
+    // Answers are taken here too, not only as message events: reading many small logs, the owner can go
+    // a whole import without returning to its event loop (every read is synchronous), and the budget,
+    // never given back, sent 92 % of 10,000 sessions to the owner while the worker sat idle.
+    if (this.worker && this.inFlight >= this.maxBytes) for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.settle(m.message as RecordReply);
     return this.worker !== null && this.inFlight < this.maxBytes;
   }
 
@@ -136,6 +146,7 @@ export class RecordPool {
     this.closing = true;
     const worker = this.worker;
     this.worker = null;
+    this.replies.close();
     await worker?.terminate();
   }
 }
