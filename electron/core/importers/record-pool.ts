@@ -93,8 +93,8 @@ export class RecordPool {
 
   /**
    * Whether the worker can take another session now: it is running and what it holds is under the
-   * budget. When not, the owner prepares the session itself rather than wait: on many small sessions
-   * the worker is the slower side, and both threads stay busy.
+   * budget. When not, the owner prepares the session itself rather than wait, so both threads stay
+   * busy whichever is the slower side.
    */
   get hasRoom(): boolean {
     // Answers are taken here too, not only as message events: reading many small logs, the owner can go

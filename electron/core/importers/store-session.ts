@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { Agent, AgentTool, LedgerEntry, Session, SessionEvent } from '../../../shared/model';
 import { redact } from '../redaction';
 import type { SessionDoc } from '../store/schema';
-import { encodeRecord } from '../store/segments';
 import type { Store } from '../store/store';
 import type { RecordJob, RecordPool } from './record-pool';
 import { redactEvent, sessionDoc, type SessionBase } from './session-doc';
@@ -97,8 +96,8 @@ export class SessionWrites {
   }
 
   /** Stores a document prepared in this thread. */
-  write(doc: SessionDoc): void {
-    this.store.writeSessionRecord(doc.session.id, encodeRecord(JSON.stringify(doc)));
+  async write(doc: SessionDoc): Promise<void> {
+    await this.store.writeSessionDoc(doc);
     this.index(doc.session);
   }
 
@@ -199,7 +198,7 @@ export async function storeSession(store: Store, writes: SessionWrites, parsed: 
     // New events have not been dreamt over yet.
     dreamt: existing && added === 0 ? store.index.isDreamt(id) : false,
   };
-  writes.write(sessionDoc(base, agent, events));
+  await writes.write(sessionDoc(base, agent, events));
   return { added, changed: true };
 }
 

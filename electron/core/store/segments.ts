@@ -30,7 +30,7 @@ export const listSegments = (dir: string): number[] => numberedFiles(dir, SEGMEN
 /**
  * A record's bytes, the payload encoded once straight into place (a session's payload can be megabytes).
  * The buffer owns its memory (not a slice of Node's shared pool), so a worker thread that encoded it
- * can hand it over without a copy (importers/record-worker.ts).
+ * can hand it over without a copy (importers/record-pool.ts).
  */
 export function encodeRecord(payload: string): Buffer {
   const size = Buffer.byteLength(payload, 'utf8');
