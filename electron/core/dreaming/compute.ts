@@ -12,6 +12,7 @@ import { dreamFromIndex } from './heuristic';
 import { extractSignals } from './signals';
 import { INDEX_FILE, emptyIndex, fold, type ObservationIndex } from './observations';
 import { loadIndex, writeIndexFile } from './observations-file';
+import { IndexSpill } from './observations-spill';
 import type { DreamInput, DreamOutput } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
@@ -46,6 +47,8 @@ export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn =
   let index = emptyIndex();
   let sessionIds = input.sessionIds;
   let note: string | undefined;
+  /** Whether the index is built from every session (a full dream, or a damaged index): it is spilled to disk as it grows. */
+  let rebuilding = !!input.full;
   if (!input.full) {
     try {
       if (preloaded && 'error' in preloaded) throw preloaded.error;
@@ -57,25 +60,39 @@ export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn =
       const kept = `${file}.damaged-${Date.now()}`;
       fs.copyFileSync(file, kept);
       sessionIds = input.allSessionIds;
+      rebuilding = true;
       note = `The observation index was damaged (${(err as Error).message.split(';')[0]}); it was kept as ${path.basename(kept)} and rebuilt from all ${sessionIds.length} sessions.`;
     }
   }
   let signalsRead = 0;
-  sessionIds.forEach((id, i) => {
-    const doc = readSession(input, id);
-    if (doc) {
-      // A full dream re-reads what happened, so a better extraction reaches sessions imported before it.
-      const signals = input.full ? extractSignals({ id, agentId: doc.session.agentId, events: doc.events, project: doc.session.project }) : doc.signals;
-      fold(index, id, doc.session.agentId, doc.session.startedAt, signals, doc.session.forkedFrom);
-      signalsRead += signals.length;
-    }
-    if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);
-  });
-  onProgress('mining patterns', sessionIds.length, sessionIds.length);
-  const out = dreamFromIndex(input, index);
-  const message = [note, out.message].filter(Boolean).join(' ') || undefined;
-  return {
-    output: { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) },
-    writeIndex: () => { if (input.indexOut) writeIndexFile(input.indexOut, index); },
-  };
+  const spill = rebuilding ? new IndexSpill(input.indexOut) : null;
+  try {
+    sessionIds.forEach((id, i) => {
+      const doc = readSession(input, id);
+      if (doc) {
+        // A full dream re-reads what happened, so a better extraction reaches sessions imported before it.
+        const signals = input.full ? extractSignals({ id, agentId: doc.session.agentId, events: doc.events, project: doc.session.project }) : doc.signals;
+        fold(index, id, doc.session.agentId, doc.session.startedAt, signals, doc.session.forkedFrom);
+        signalsRead += signals.length;
+        if (spill) index = spill.folded(index, signals.length);
+      }
+      if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);
+    });
+    onProgress('mining patterns', sessionIds.length, sessionIds.length);
+    const out = dreamFromIndex(input, index);
+    const message = [note, out.message].filter(Boolean).join(' ') || undefined;
+    return {
+      output: { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) },
+      writeIndex: () => {
+        try {
+          if (input.indexOut) writeIndexFile(input.indexOut, index);
+        } finally {
+          spill?.remove();
+        }
+      },
+    };
+  } catch (err) {
+    spill?.remove();
+    throw err;
+  }
 }

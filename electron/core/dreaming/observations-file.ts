@@ -2,10 +2,11 @@
 // about 100,000 keys, most of them seen in one session only: a key that recurs nowhere is never
 // mined into a pattern, so its observations need not be parsed, validated or re-serialized at all.
 // The file therefore has one line per key, its header (name, kind, how many sessions) apart from
-// its observations; reading keeps the observations as the file's bytes and parses them the first
-// time a dream touches the key (KeyEntry.per); a session line gives its agent, start and fork at once
-// and its keys only when asked for (a session folded again). Writing copies the bytes of whatever
-// nobody touched, runs of neighbouring lines as one piece.
+// its observations; reading scans the file a megabyte at a time and keeps where each key's observations
+// lie, reading them back from the file and parsing them the first time a dream touches the key
+// (KeyEntry.per): the file is never in memory whole. A session line gives its agent, start and fork at
+// once and its keys only when asked for (a session folded again). Writing copies the bytes of whatever
+// nobody touched, runs of neighbouring lines as one piece, read back from the file a batch at a time.
 //
 // Format (version 3), one record per line, fields separated by tabs (JSON text never holds a raw
 // tab or newline):
@@ -22,7 +23,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
-import { writeBatchesDurableSync } from '../store/files';
+import { writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
 import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
@@ -42,21 +43,54 @@ const isKeyEntry = (v: unknown) => isRecord(v) && isStr(v.kind) && KINDS.has(v.k
 const isSessionEntry = (v: unknown) => isRecord(v) && isStr(v.a) && isStamp(v.t) && optStr(v.f) && Array.isArray(v.keys) && v.keys.every(isStr);
 
 /**
- * What the entries read from one file share: its bytes (an untouched line is copied from them), the
- * agent table its lines refer to by position, and, for version 3, its names in file order (a session
- * line holds positions among them). Kept per index read (`reads`) for the writer.
+ * What the entries read from one file share: the file itself (an entry's bytes are read from it when
+ * first needed, and an untouched line is copied from it: the file is never held in memory whole),
+ * the agent table its lines refer to by position, and, for version 3, its names in file order (a
+ * session line holds positions among them). Kept per index read (`reads`) for the writer.
  */
 interface FileRead {
   file: string;
-  buf: Buffer;
+  /** The file as it was read: a later read refuses another file put in its place (dev, inode, size, mtime). */
+  identity: string;
   version: number;
   agents: string[];
   keys: string[];
   grams: string[];
-  /** Where each G line read starts, in file order (`grams`): one whose count did not change is copied. */
+  /** Where each G line read starts and ends, and the count it holds, in file order (`grams`): one whose count did not change is copied. */
   gramAt: number[];
+  gramEnd: number[];
+  gramCount: number[];
 }
 const reads = new WeakMap<ObservationIndex, FileRead>();
+const identityOf = (st: fs.Stats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+
+/**
+ * The bytes of the file read between two offsets. The file is opened for each read rather than kept
+ * open: a worker thread terminated mid-dream (a cancel) would leak a kept descriptor for the life of
+ * the process, and a read costs ~8 µs more this way (a few thousand reads in a dream).
+ */
+function bytesAt(read: FileRead, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafe(to - from);
+  if (!out.length) return out;
+  let fd: number;
+  try {
+    fd = fs.openSync(read.file, 'r');
+  } catch (err) {
+    throw new Error(`${read.file} went away while its observation index was in use (${(err as Error).message}).`);
+  }
+  try {
+    if (identityOf(fs.fstatSync(fd)) !== read.identity) throw new Error(`${read.file} was replaced while its observation index was in use; run the dream again.`);
+    for (let n = 0; n < out.length; ) {
+      const got = fs.readSync(fd, out, n, out.length - n, from + n);
+      if (got === 0) throw rebuild(read.file, 'is cut short or was altered');
+      n += got;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return out;
+}
+
 const schemaError = (file: string) => rebuild(file, 'does not match the observation index schema');
 
 /**
@@ -92,10 +126,11 @@ class StoredKeyEntry implements KeyEntry {
   }
 
   #parse(): Record<string, Obs> {
-    const { agents, file, buf } = this.read;
+    const { agents, file } = this.read;
     let per: unknown;
+    const text = bytesAt(this.read, this.obsAt, this.end - 1).toString('utf8');
     try {
-      per = JSON.parse(buf.toString('utf8', this.obsAt, this.end - 1));
+      per = JSON.parse(text);
     } catch {
       throw rebuild(file, 'holds a damaged observation');
     }
@@ -162,11 +197,14 @@ class StoredSession {
   get untouched(): boolean { return !this.#changed; }
 
   #resolve(): string[] {
-    const { buf, keys: keyNames, grams: gramNames, file } = this.read;
+    const { keys: keyNames, grams: gramNames, file } = this.read;
     const list = (at: unknown[], among: string[]) => at.map((i) => { const name = among[i as number]; if (name === undefined) throw schemaError(file); return name; });
     const asList = (v: unknown) => (Array.isArray(v) ? v : []);
-    const k = this.parsed ? asList(this.parsed.k) : numbersIn(buf, this.kAt, this.kEnd);
-    const g = this.parsed ? asList(this.parsed.g) : numbersIn(buf, this.gAt, this.gEnd);
+    // Both lists in one read: the step sequences' follow the keys' on the line.
+    const from = this.kAt;
+    const bytes = this.parsed ? null : bytesAt(this.read, from, Math.max(this.kEnd, this.gEnd));
+    const k = bytes ? numbersIn(bytes, 0, this.kEnd - from) : asList(this.parsed!.k);
+    const g = bytes ? numbersIn(bytes, this.gAt < 0 ? -1 : this.gAt - from, this.gEnd - from) : asList(this.parsed!.g);
     // A session's keys are kept sorted (fold), and each list is written in that order: its keys and
     // step sequences come apart, and only a session that has both needs a merge.
     const steps = list(g, gramNames);
@@ -241,8 +279,45 @@ export function loadIndex(storeDir: string): ObservationIndex {
 }
 
 export function readIndexFile(file: string): ObservationIndex {
-  const buf = fs.readFileSync(file);
-  return buf[0] === 0x7b /* { */ ? readVersion1(file, buf.toString('utf8')) : readLineFormat(file, buf);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const st = fs.fstatSync(fd);
+    const first = Buffer.alloc(1);
+    fs.readSync(fd, first, 0, 1, 0);
+    return first[0] === 0x7b /* { */ ? readVersion1(file, fs.readFileSync(fd).toString('utf8')) : readLineFormat(file, fd, st);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** How much of the file is read at a time: its lines are scanned in place, a run of whole lines at once. */
+const CHUNK = 1 << 20;
+
+/**
+ * Reads the file's first `limit` bytes a megabyte at a time and hands on each run of whole lines
+ * (`buf` between two offsets, `base` where `buf` starts in the file). `buf` is reused: nothing may
+ * keep it. A line longer than the buffer grows it.
+ */
+function eachLineRun(file: string, fd: number, limit: number, each: (buf: Buffer, from: number, to: number, base: number) => void): void {
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, limit)));
+  let base = 0;
+  let filled = 0;
+  while (base + filled < limit) {
+    if (filled === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, filled);
+      buf = bigger;
+    }
+    const got = fs.readSync(fd, buf, filled, Math.min(buf.length - filled, limit - base - filled), base + filled);
+    if (got === 0) throw rebuild(file, 'is cut short or was altered (shorter than its checksum line says)');
+    filled += got;
+    const last = buf.lastIndexOf(10, filled - 1);
+    if (last < 0) continue;
+    each(buf, 0, last + 1, base);
+    buf.copy(buf, 0, last + 1, filled);
+    base += last + 1;
+    filled -= last + 1;
+  }
 }
 
 /**
@@ -283,68 +358,96 @@ function countAt(buf: Buffer, from: number, to: number): number {
   return n;
 }
 
-/** Versions 2 and 3: one record per line (the format above). */
-function readLineFormat(file: string, buf: Buffer): ObservationIndex {
-  const end = buf.lastIndexOf('\nE\t', buf.length - 2);
-  const sum = end >= 0 ? buf.toString('latin1', end + 3, buf.length).trim() : '';
-  if (end < 0 || createHash('sha1').update(buf.subarray(0, end + 1)).digest('hex') !== sum) throw rebuild(file, 'is cut short or was altered (its checksum does not match)');
+/**
+ * Versions 2 and 3: one record per line (the format above), read from `fd` a run of lines at a time;
+ * the entries keep where their bytes are in the file.
+ */
+function readLineFormat(file: string, fd: number, st: fs.Stats): ObservationIndex {
+  const size = st.size;
+  // The end line holds the checksum of every byte before it: found first, checked once all is read.
+  const tailAt = Math.max(0, size - 128);
+  const tail = Buffer.alloc(size - tailAt);
+  fs.readSync(fd, tail, 0, tail.length, tailAt);
+  const e = tail.lastIndexOf('\nE\t', tail.length - 2);
+  const cutShort = () => rebuild(file, 'is cut short or was altered (its checksum does not match)');
+  if (e < 0) throw cutShort();
+  const sum = tail.toString('latin1', e + 3).trim();
   const index = emptyIndex();
   /** Version 2: key and step-sequence names together, in file order. */
   const names: string[] = [];
-  const read: FileRead = { file, buf, version: 2, agents: [], keys: [], grams: [], gramAt: [] };
-  for (let at = 0; at <= end; ) {
-    const nl = buf.indexOf(10, at);
-    const tag = buf[at];
-    if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(buf.toString('utf8', at + 2, nl)) as { agents: string[]; version: number });
-    else if (tag === 0x4b /* K */) {
-      // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
-      const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
-      if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > nl) throw schemaError(file);
-      const key = jsonStringAt(buf, at + 2, t1, file);
-      const kind = kindAt(buf, t1 + 1, t2);
-      const count = countAt(buf, t2 + 1, t3);
-      if (!kind || !count) throw schemaError(file);
-      index.keys.set(key, new StoredKeyEntry(kind, count, read, at, t3 + 1, nl + 1));
-      if (read.version < 3) names.push(key);
-      read.keys.push(key);
-    } else if (tag === 0x47 /* G */) {
-      const tab = buf.indexOf(9, at + 2);
-      if (tab < 0 || tab > nl) throw schemaError(file);
-      const key = jsonStringAt(buf, at + 2, tab, file);
-      const count = countAt(buf, tab + 1, nl);
-      if (!count) throw schemaError(file);
-      index.grams.set(key, count);
-      read.gramAt.push(at);
-      if (read.version < 3) names.push(key);
-      read.grams.push(key);
-    } else if (tag === 0x53 /* S */) {
-      const tab = buf.indexOf(9, at + 2);
-      if (tab < 0 || tab > nl) throw schemaError(file);
-      const id = jsonStringAt(buf, at + 2, tab, file);
-      if (read.version >= 3) {
-        let session: StoredSession;
-        if (scanSession(buf, tab + 1, nl)) {
-          const { a, t, f, kAt, kEnd, gAt, gEnd } = scanned;
-          session = new StoredSession(read.agents[a]!, t, f, read, at, nl + 1, kAt, kEnd, gAt, gEnd);
-        } else {
-          // Not the shape this writer writes (a hand-edited or older line): the JSON parser reads it.
-          const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: unknown; g?: unknown; f?: string };
-          session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, at, nl + 1, -1, -1, -1, -1, { k: e.k, g: e.g });
-        }
-        if (!isStr(session.a) || !isStamp(session.t) || !optStr(session.f)) throw schemaError(file);
-        index.sessions.set(id, session);
-      } else {
-        const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: number[]; f?: string };
-        const keys = Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [];
-        const session = { a: read.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
-        if (!isSessionEntry(session)) throw schemaError(file);
-        index.sessions.set(id, session);
+  const read: FileRead = { file, identity: identityOf(st), version: 2, agents: [], keys: [], grams: [], gramAt: [], gramEnd: [], gramCount: [] };
+  const hash = createHash('sha1');
+  // A damaged line met on the way is reported only if the checksum holds (else the file was cut or altered).
+  let failed: unknown = null;
+  eachLineRun(file, fd, tailAt + e + 1, (buf, from, to, base) => {
+    hash.update(buf.subarray(from, to));
+    if (failed === null) {
+      try {
+        readLines(buf, from, to, base);
+      } catch (err) {
+        failed = err;
       }
     }
-    at = nl + 1;
-  }
+  });
+  if (hash.digest('hex') !== sum) throw cutShort();
+  if (failed !== null) throw failed;
   reads.set(index, read);
   return index;
+
+  /** The lines in `buf` between two offsets; `base` turns an offset in `buf` into one in the file. */
+  function readLines(buf: Buffer, from: number, to: number, base: number): void {
+    for (let at = from; at < to; ) {
+      const nl = buf.indexOf(10, at);
+      const tag = buf[at];
+      if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(buf.toString('utf8', at + 2, nl)) as { agents: string[]; version: number });
+      else if (tag === 0x4b /* K */) {
+        // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
+        const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
+        if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > nl) throw schemaError(file);
+        const key = jsonStringAt(buf, at + 2, t1, file);
+        const kind = kindAt(buf, t1 + 1, t2);
+        const count = countAt(buf, t2 + 1, t3);
+        if (!kind || !count) throw schemaError(file);
+        index.keys.set(key, new StoredKeyEntry(kind, count, read, base + at, base + t3 + 1, base + nl + 1));
+        if (read.version < 3) names.push(key);
+        read.keys.push(key);
+      } else if (tag === 0x47 /* G */) {
+        const tab = buf.indexOf(9, at + 2);
+        if (tab < 0 || tab > nl) throw schemaError(file);
+        const key = jsonStringAt(buf, at + 2, tab, file);
+        const count = countAt(buf, tab + 1, nl);
+        if (!count) throw schemaError(file);
+        index.grams.set(key, count);
+        read.gramAt.push(base + at), read.gramEnd.push(base + nl + 1), read.gramCount.push(count);
+        if (read.version < 3) names.push(key);
+        read.grams.push(key);
+      } else if (tag === 0x53 /* S */) {
+        const tab = buf.indexOf(9, at + 2);
+        if (tab < 0 || tab > nl) throw schemaError(file);
+        const id = jsonStringAt(buf, at + 2, tab, file);
+        if (read.version >= 3) {
+          let session: StoredSession;
+          if (scanSession(buf, tab + 1, nl)) {
+            const { a, t, f, kAt, kEnd, gAt, gEnd } = scanned;
+            session = new StoredSession(read.agents[a]!, t, f, read, base + at, base + nl + 1, base + kAt, base + kEnd, gAt < 0 ? -1 : base + gAt, gAt < 0 ? -1 : base + gEnd);
+          } else {
+            // Not the shape this writer writes (a hand-edited or older line): the JSON parser reads it.
+            const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: unknown; g?: unknown; f?: string };
+            session = new StoredSession(read.agents[e.a]!, e.t, e.f, read, base + at, base + nl + 1, -1, -1, -1, -1, { k: e.k, g: e.g });
+          }
+          if (!isStr(session.a) || !isStamp(session.t) || !optStr(session.f)) throw schemaError(file);
+          index.sessions.set(id, session);
+        } else {
+          const e = JSON.parse(buf.toString('utf8', tab + 1, nl)) as { a: number; t: string | null; k: number[]; f?: string };
+          const keys = Array.isArray(e.k) ? e.k.map((i) => names[i]!) : [];
+          const session = { a: read.agents[e.a]!, t: e.t, keys, ...(e.f ? { f: e.f } : {}) };
+          if (!isSessionEntry(session)) throw schemaError(file);
+          index.sessions.set(id, session);
+        }
+      }
+      at = nl + 1;
+    }
+  }
 }
 
 /** Version 1: one JSON document. */
@@ -371,6 +474,11 @@ export function writeIndexFile(file: string, index: ObservationIndex): void {
   writeBatchesDurableSync(file, indexBatches(index));
 }
 
+/** The same bytes as scratch: no temp file, no sync (observations-spill.ts). */
+export function writeIndexScratch(file: string, index: ObservationIndex): void {
+  writeBatchesScratchSync(file, indexBatches(index));
+}
+
 /**
  * One observation as JSON, its agent as a position in the table: built field by field rather than by
  * JSON.stringify of a copy, as a key that recurs in thousands of sessions is written again whenever
@@ -395,7 +503,7 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   let text = '';
   /** A stretch of the file read still being extended by the next untouched line. */
   let run: [number, number] | null = null;
-  const endRun = () => { if (run) pieces.push(read!.buf.subarray(run[0], run[1])), (run = null); };
+  const endRun = () => { if (run) pieces.push(bytesAt(read!, run[0], run[1])), (run = null); };
   const endText = () => { if (text) pieces.push(Buffer.from(text, 'utf8')), (size += text.length), (text = ''); };
   const batch = () => { endRun(); endText(); const b = Buffer.concat(pieces); hash.update(b); pieces = []; size = 0; return b; };
   const full = () => size + text.length >= 1 << 20;
@@ -433,9 +541,7 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // The step sequences read keep their places while none of them went: a line is copied when its count did not change.
   let g = 0;
   for (const [k, n] of index.grams) {
-    const at = gramsInPlace && g < read!.gramAt.length ? read!.gramAt[g]! : -1;
-    const nl = at >= 0 ? read!.buf.indexOf(10, at) : -1;
-    if (at >= 0 && countAt(read!.buf, read!.buf.lastIndexOf(9, nl) + 1, nl) === n) copy(at, nl + 1);
+    if (gramsInPlace && g < read!.gramAt.length && read!.gramCount[g] === n) copy(read!.gramAt[g]!, read!.gramEnd[g]!);
     else put(`G\t${JSON.stringify(k)}\t${n}\n`);
     g++;
     if (full()) yield batch();

@@ -6,6 +6,7 @@ import type { Dream } from '../../../shared/model';
 import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
+import { spillFilesOf } from '../dreaming/observations-spill';
 import { reviewDream, undoDream, undoneChanges } from '../dreaming/review';
 import { startDreamInWorker, warmDreamWorker, type DreamRun } from '../dreaming/runner';
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
@@ -105,7 +106,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         } finally {
           // A dream that failed after its result: let the worker finish its file before it is removed.
           await run?.indexWritten.catch(() => {});
-          fs.rmSync(input.indexOut!, { force: true });
+          for (const f of [input.indexOut!, ...spillFilesOf(input.indexOut!)]) fs.rmSync(f, { force: true });
         }
       });
       ctx.notify('lessons');

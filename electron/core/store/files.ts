@@ -94,11 +94,25 @@ const tempOf = (file: string) => `${file}.${process.pid}-${randomBytes(4).toStri
  * loop, so the file is the document as it was at the call, like JSON.stringify's snapshot; only the
  * fsync waits off the thread in the async form.
  */
+const writeAll = (fd: number, batches: Iterable<Buffer>) => {
+  for (const b of batches) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
+};
+
+/** A scratch file nothing relies on after a crash (a full dream's spilled observation index): written in place, never synced. */
+export function writeBatchesScratchSync(file: string, batches: Iterable<Buffer>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    writeAll(fd, batches);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function writePieces(file: string, batches: Iterable<Buffer>): { tmp: string; fd: number } {
   const tmp = tempOf(file);
   const fd = fs.openSync(tmp, 'w');
   try {
-    for (const b of batches) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
+    writeAll(fd, batches);
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });

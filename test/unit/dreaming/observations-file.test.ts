@@ -104,6 +104,29 @@ describe('observation index file', () => {
     expect(loadIndex(dir).sessions.size).toBe(7);
   });
 
+  it('reads a file of several megabytes in pieces, a line longer than a piece included, and its entries from the file later', () => {
+    // 4,000 sessions showing one key with a long text: its line is over a megabyte (the size read at a time).
+    const long = 'x'.repeat(400);
+    const signals = Array.from({ length: 24000 }, (_, i) => ({ ...signal(i, `s${i % 4000}`), ...(i % 3 ? {} : { key: 'everywhere', text: `${long} ${i}` }) }));
+    const index = indexOfSignals(signals);
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    writeIndexFile(file, index);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(2 << 20);
+    expect(Math.max(...bytes.toString('utf8').split('\n').map((l) => Buffer.byteLength(l)))).toBeGreaterThan(1 << 20);
+    const read = loadIndex(dir);
+    expect(plain(read)).toEqual(plain(index));
+    writeIndexFile(file, read);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // An entry not yet read whose file was replaced since is refused, never read from the new file.
+    const stale = loadIndex(dir);
+    writeIndexFile(file, indexOfSignals([signal(1, 'other')]));
+    expect(() => stale.keys.get('everywhere')!.per).toThrow(/patterns\.json was replaced while its observation index was in use/);
+    fs.rmSync(file);
+    expect(() => stale.sessions.get('s1')!.keys).toThrow(/patterns\.json went away while its observation index was in use/);
+  });
+
   it('copies untouched session lines while the positions they hold still hold, and rebuilds them when a key is gone', () => {
     const workflow = (session: string, steps: string[]): Signal => ({ ...signal(1, session), id: `${session}-wf`, kind: 'workflow', key: `wf-${steps.length}`, steps });
     const signals = [...Array.from({ length: 300 }, (_, i) => signal(i, `s${i % 100}`)), workflow('s1', ['Read a', 'Edit a', 'Bash test', 'Bash lint'])];
@@ -174,9 +197,10 @@ describe('observation index file', () => {
       s3: { a: 'agent-1', t: null, keys: [], f: 's1' },
     });
     // Written back untouched: the lines as they were (the one in another shape included).
+    const wasRead = plain(read);
     writeIndexFile(path.join(dir, INDEX_FILE), read);
     expect(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')).toContain('S\t"s2"\t{"k": [1], "t": null, "a": 1, "f": "s\\"1"}');
-    expect(plain(loadIndex(dir))).toEqual(plain(read));
+    expect(plain(loadIndex(dir))).toEqual(wasRead);
     // A line without its fields, or a name that is not a JSON string, is refused naming the file.
     for (const line of ['K\t"key-c"', 'K\tkey-c\ttool_error\t1\t{}', 'G\t"workflow|x"', 'S\t"s9"']) {
       fs.writeFileSync(path.join(dir, INDEX_FILE), file([...head, line]));
