@@ -13,13 +13,26 @@ import { extractSignals } from './signals';
 import { INDEX_FILE, emptyIndex, fold, type ObservationIndex } from './observations';
 import { loadIndex, writeIndexFile } from './observations-file';
 import { IndexSpill } from './observations-spill';
-import type { DreamInput, DreamOutput } from './types';
+import type { DreamInput, DreamOutput, SessionLocations } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
+/** Each input's session ids by position in its locations, made on first use (an incremental dream looks up a few hundred). */
+const positions = new WeakMap<SessionLocations, Map<string, number>>();
+
+function locationOf(input: DreamInput, id: string): [number, number, number] | undefined {
+  const l = input.locations;
+  if (!l) return undefined;
+  let byId = positions.get(l);
+  if (!byId) positions.set(l, (byId = new Map(l.ids.map((x, i) => [x, i]))));
+  const i = byId.get(id);
+  if (i === undefined || Number.isNaN(l.at[i * 3])) return undefined;
+  return [l.at[i * 3]!, l.at[i * 3 + 1]!, l.at[i * 3 + 2]!];
+}
+
 /** One session's record: one positioned read in the segments (or its file, in a store not yet converted). */
 function readSession(input: DreamInput, id: string): SessionDoc | null {
-  const loc = input.locations?.[id];
+  const loc = locationOf(input, id);
   return loc ? readSessionAt(input.storeDir, id, loc) : readLegacySessionFile(input.storeDir, id);
 }
 

@@ -1,5 +1,7 @@
 import type { Change, Lesson, Settings, Tombstone } from '../../../shared/model';
 
+export interface SessionLocations { ids: string[]; at: Float64Array }
+
 /** What the worker needs to compute a dream: a snapshot, never a live store handle. */
 export interface DreamInput {
   storeDir: string;
@@ -13,8 +15,13 @@ export interface DreamInput {
   agentNames: Record<string, string>;
   /** Where the worker writes the updated observation index (absent: a preview, nothing written). */
   indexOut?: string;
-  /** Where each session's record is in the store's segments (a store still in the v2 layout has none: its files are read). */
-  locations?: Record<string, [number, number, number]>;
+  /**
+   * Where each session's record is in the store's segments (a store still in the v2 layout has none:
+   * its files are read): session `ids[i]`'s segment, offset and length at `at[3i]`, `at[3i+1]`,
+   * `at[3i+2]` (NaN: none). Arrays, not an object keyed by id: the input is copied to the worker, and
+   * at 100,000 sessions a 100,000-key object took ~0.4 s to copy across, flat arrays ~0.06 s.
+   */
+  locations?: SessionLocations;
   /** Every session in the store: an incremental dream falls back to these when the index is damaged. */
   allSessionIds?: string[];
   /**

@@ -9,6 +9,13 @@ import type { DreamInput } from '../dreaming/types';
  */
 export function dreamInput(store: CoreContext['store'], readAll: boolean, now: string, indexOut?: string): DreamInput {
   const allSessionIds = store.index.sessionIds();
+  // Flat arrays beside the ids (DreamInput.locations); the same ids array as allSessionIds: copied to the worker once.
+  const { locations } = store.index;
+  const at = new Float64Array(allSessionIds.length * 3).fill(NaN);
+  allSessionIds.forEach((id, i) => {
+    const l = locations[id];
+    if (l) at.set(l, i * 3);
+  });
   return {
     storeDir: store.dir,
     full: readAll,
@@ -22,7 +29,7 @@ export function dreamInput(store: CoreContext['store'], readAll: boolean, now: s
     // Only not-yet-dreamt sessions are new to the heuristics, but Claude also reads every session it
     // has not read before (the discovery pass keeps its own ledger).
     allSessionIds,
-    locations: store.index.locations,
+    locations: { ids: allSessionIds, at },
     undone: undoneChanges(store.data.dreams),
   };
 }
