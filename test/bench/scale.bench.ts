@@ -122,7 +122,19 @@ async function dream(store: string, full: boolean): Promise<{ p: Proc; changes: 
   return { p, changes: d.changes.length, read: d.stats?.sessionsRead ?? NaN };
 }
 
+/**
+ * A full dream's peak on a quarter of the store, same generator: how the peak grows with sessions
+ * (issue 15: beyond a small entry per session, memory must not grow with them).
+ */
+function fullDreamPeakAt(sessions: number): Promise<{ sessions: number; peakMB: number }> {
+  const dir = freshStore();
+  generateStore(dir, { sessions, eventsPerSession: 40, signals: 'extracted' });
+  spawnSync('sync');
+  return dream(dir, true).then((d) => ({ sessions, peakMB: d.p.peakMB })).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
 async function storeAtScale(sessions: number): Promise<void> {
+  const quarter = await fullDreamPeakAt(Math.round(sessions / 4));
   const dir = freshStore();
   try {
     // The signals import would have stored: an incremental dream folds what a full one extracts.
@@ -131,6 +143,8 @@ async function storeAtScale(sessions: number): Promise<void> {
     spawnSync('sync'); // the generator's writes are not the dream's
     const full = await dream(dir, true);
     console.log(`  full dream          ${s1(full.p.wallS).padStart(8)} (target < ${TARGET.storeDreamS} s) ${ok(full.p.wallS < TARGET.storeDreamS)}; peak ${mb(full.p.peakMB)} (target < 1 GB) ${ok(full.p.peakMB < TARGET.storeDreamPeakMB)}; ${full.changes} changes, ${full.read} sessions read${cpuSplit(full.p)}`);
+    const perSession = ((full.p.peakMB - quarter.peakMB) * 1024) / (g.sessions - quarter.sessions);
+    console.log(`  full dream's growth ${quarter.sessions.toLocaleString('en')} → ${g.sessions.toLocaleString('en')} sessions: peak ${mb(quarter.peakMB)} → ${mb(full.p.peakMB)}, ${perSession.toFixed(1)} KB per session (the index's entry per session and per key, the session index, GC slack)`);
     // 500 new sessions: the last 500 of the index not yet dreamt over. Three runs, each from that same
     // state, and their median judged: one run of a few seconds on a shared machine is mostly its noise.
     const indexFile = path.join(dir, 'index.json');
