@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lesson } from '../../../shared/model';
+import { spillFilesOf } from '../../../electron/core/dreaming/observations-spill';
 import { listBackups } from '../../../electron/core/store/documents';
 import { defaultStoreDir } from '../../../electron/core/store/paths';
 import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
@@ -217,6 +218,8 @@ describe('interrupted imports', () => {
     await s.close();
     fs.writeFileSync(path.join(dir, `${MAIN_FILE}.2e8f1a9c`), '{"half":');
     fs.writeFileSync(path.join(dir, 'patterns.json.d-1.tmp'), '{}');
+    // A full dream's spilled observation index (dreaming/observations-spill.ts), its worker killed.
+    for (const spill of spillFilesOf(path.join(dir, 'patterns.json.d-1.tmp'))) fs.writeFileSync(spill, 'K\t');
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
     const reader = await Store.open(dir, { readOnly: true });
     void reader.sessions;
