@@ -1,9 +1,11 @@
 // worker_threads entry for core's work off the owner's thread: computing one dream (reporting progress;
-// it only reads the store, the owner applies the result), or, started for it, preparing session records
-// during a large import (core/importers/record-pool.ts). One entry, so every host (Electron's bundle, the
-// CLI's, the sources through tsx) starts both the way it starts dreams.
+// it only reads the store, the owner applies the result), clustering half of a dream's error groups
+// beside it (core/dreaming/cluster-helper.ts), or preparing session records during a large import
+// (core/importers/record-pool.ts). One entry, so every host (Electron's bundle, the CLI's, the sources
+// through tsx) starts each the way it starts dreams.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isRecordWorkerStart, serveRecords } from '../core/importers/record-pool';
+import { ClusterHelper, isClusterHelperStart, serveClusters, type HelperLauncher } from '../core/dreaming/cluster-helper';
 import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
 import { loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
@@ -12,7 +14,13 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 function run(input: DreamInput, preloaded?: Preloaded): void {
   try {
-    const { output, writeIndex } = computeDreamDeferred(input, (phase, done, total) => post({ type: 'progress', phase, done, total }), preloaded);
+    let computed: ReturnType<typeof computeDreamDeferred>;
+    try {
+      computed = computeDreamDeferred(input, (phase, done, total) => post({ type: 'progress', phase, done, total }), preloaded, helper?.clusterAll);
+    } finally {
+      helper?.close();
+    }
+    const { output, writeIndex } = computed;
     // The result first: the owner records the dream while the index is written here.
     post({ type: 'result', output });
     writeIndex();
@@ -22,8 +30,20 @@ function run(input: DreamInput, preloaded?: Preloaded): void {
   }
 }
 
+/** A dream without its helper is only slower: one that cannot start clusters everything here. */
+function startHelper(launcher: HelperLauncher): ClusterHelper | null {
+  try {
+    return new ClusterHelper(launcher);
+  } catch {
+    return null;
+  }
+}
+
 const start = workerData as WorkerStart;
+// Started now, for the mining to come: its start-up overlaps reading the index and folding.
+const helper = !isRecordWorkerStart(workerData) && !isClusterHelperStart(workerData) && start.helper ? startHelper(start.helper) : null;
 if (isRecordWorkerStart(workerData)) serveRecords(parentPort!, workerData.replies);
+else if (isClusterHelperStart(workerData)) serveClusters(workerData);
 else if ('warm' in start) {
   // Started ahead of its input (runner.ts warmDreamWorker): read the observation index now. A damaged
   // one is kept as the error, and handled by the dream like one met at its start (rebuilt from all sessions).

@@ -13,6 +13,7 @@ import { extractSignals } from './signals';
 import { INDEX_FILE, emptyIndex, fold, type ObservationIndex } from './observations';
 import { loadIndex, writeIndexFile } from './observations-file';
 import { IndexSpill } from './observations-spill';
+import type { Clusterer } from './cluster-helper';
 import type { DreamInput, DreamOutput, SessionLocations } from './types';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
@@ -56,7 +57,7 @@ export function computeDream(input: DreamInput, onProgress: ProgressFn = () => {
 export type Preloaded = { index: ObservationIndex } | { error: Error };
 
 /** The dream, and the writing of its new observation index (to `input.indexOut`) as a step of its own. */
-export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}, preloaded?: Preloaded): { output: DreamOutput; writeIndex: () => void } {
+export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn = () => {}, preloaded?: Preloaded, clusterErrors?: Clusterer): { output: DreamOutput; writeIndex: () => void } {
   let index = emptyIndex();
   let sessionIds = input.sessionIds;
   let note: string | undefined;
@@ -92,7 +93,7 @@ export function computeDreamDeferred(input: DreamInput, onProgress: ProgressFn =
       if (i % 200 === 0) onProgress('reading signals', i, sessionIds.length);
     });
     onProgress('mining patterns', sessionIds.length, sessionIds.length);
-    const out = dreamFromIndex(input, index);
+    const out = dreamFromIndex(input, index, clusterErrors);
     const message = [note, out.message].filter(Boolean).join(' ') || undefined;
     return {
       output: { ...out, stats: { ...out.stats, sessionsRead: sessionIds.length, signalsRead }, ...(message ? { message } : {}) },

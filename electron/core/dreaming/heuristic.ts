@@ -3,6 +3,7 @@
 // retire, promote. The rules of GUIDE.md §3 live here: tombstoned patterns are never re-learned,
 // pinned lessons are never touched, user edits are never reworded, seeded lessons are reinforced
 // or flagged but never removed, one-offs never become lessons.
+import type { Clusterer } from './cluster-helper';
 import { createHash } from 'node:crypto';
 import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../../../shared/model';
 import { coveredKeys } from './claude/keys';
@@ -88,10 +89,13 @@ export const fingerprint = (w: { title: string; text: string }) => createHash('s
 /** The heuristic rewords only its own words: not Claude's sharpening, not the user's edit. */
 const ownWording = (l: Lesson) => !locked(l) && l.autoWording === fingerprint(l);
 
-/** Curates: patterns + current lessons → changes. Pure; `index` is the store of observations. */
-export function dreamFromIndex(input: DreamInput, index: ObservationIndex): DreamOutput {
+/**
+ * Curates: patterns + current lessons → changes. Pure; `index` is the store of observations,
+ * `clusterErrors` how mining clusters the error groups (a dream's worker: on two threads).
+ */
+export function dreamFromIndex(input: DreamInput, index: ObservationIndex, clusterErrors?: Clusterer): DreamOutput {
   const { settings, now, agentNames } = input;
-  const patterns = minePatterns(index, settings.minSessions);
+  const patterns = minePatterns(index, settings.minSessions, clusterErrors);
   const isTombstoned = tombstoneCheck(input.tombstones);
   const tombstoned = (p: Pattern) => isTombstoned(p.keys, supportOf(p).sessions);
   const working = new Map(input.lessons.map((l) => [l.id, l]));

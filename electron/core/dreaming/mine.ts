@@ -6,7 +6,8 @@ import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from
 import { sessionCount } from './observations-file';
 import { sameToolChoice } from './instructions';
 import { commandStep } from './signals';
-import { clusterTexts, cosine, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
+import { clusterHere, type Clusterer } from './cluster-helper';
+import { clusterTexts, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -63,7 +64,7 @@ function patternOf(keys: string[], entries: Map<string, KeyEntry>, index?: Obser
  * All patterns with support in at least `minSupport` sessions. Clustering only considers keys
  * with their own support ≥ 1 session, so its cost grows with distinct keys, not with signals.
  */
-export function minePatterns(index: ObservationIndex, minSupport: number): Pattern[] {
+export function minePatterns(index: ObservationIndex, minSupport: number, clusterErrors: Clusterer = clusterHere): Pattern[] {
   // Keys are not sorted: nothing below depends on the order they come in (patterns sort their keys
   // and sessions, clustering names groups by content, the result is sorted), and sorting 100,000 names costs.
   const groups: Record<string, string[]> = {};
@@ -74,18 +75,24 @@ export function minePatterns(index: ObservationIndex, minSupport: number): Patte
     (groups[g] ??= []).push(k);
   }
   const out: Pattern[] = [];
+  const clustered: { list: string[]; roots: number[] }[] = [];
+  // Errors compare their signatures with plain cosine, all groups at once (on two threads in a dream:
+  // cluster-helper.ts). An error's exit code is reported by some tools and not others: it names the key, not the meaning.
+  const errors = Object.entries(groups).filter(([g]) => g.startsWith('error'));
+  const jobs = errors.map(([, list]) => ({ docs: list.map((k) => tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, ''))), threshold: THRESHOLD.error, rareTokens: 3 }));
+  clusterErrors(jobs).forEach((roots, i) => clustered.push({ list: errors[i]![1], roots }));
   for (const [g, list] of Object.entries(groups)) {
-    const fam = g.startsWith('error') ? 'error' : (g as Family);
-    if (fam === 'workflow') {
+    if (g === 'workflow') {
       out.push(...workflowPatterns(list, index, minSupport));
       continue;
     }
-    // Errors compare their signatures; user wishes compare what was said, with its polarity.
-    // User keys are canonical signed tokens already (instructions.ts); older stores' keys are re-read.
-    // An error's exit code is reported by some tools and not others: it names the key, not the meaning.
-    const docs = list.map((k) => (fam === 'error' ? tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, '')) : userDoc(k, index.keys.get(k)!)));
-    // Instructions are short: block on more of their words, so "never commit, push or open PRs" meets "don't commit".
-    const roots = clusterTexts(docs, THRESHOLD[fam], fam === 'error' ? cosine : userSimilarity, fam === 'error' ? 3 : 6);
+    if (g !== 'user') continue;
+    // User wishes compare what was said, with its polarity. User keys are canonical signed tokens
+    // already (instructions.ts); older stores' keys are re-read. Instructions are short: block on
+    // more of their words, so "never commit, push or open PRs" meets "don't commit".
+    clustered.push({ list, roots: clusterTexts(list.map((k) => userDoc(k, index.keys.get(k)!)), THRESHOLD.user, userSimilarity, 6) });
+  }
+  for (const { list, roots } of clustered) {
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
     for (const members of byRoot.values()) {

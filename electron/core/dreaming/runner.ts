@@ -31,7 +31,12 @@ export const dreamRunContext = new AsyncLocalStorage<RunOptions>();
  */
 export interface WarmWorker { worker: Worker; stop(): void }
 
-const spawn = (launcher: WorkerLauncher, start: WorkerStart) => new Worker(launcher.file, { workerData: start, execArgv: launcher.execArgv ?? [] });
+/** The worker, told how to start its clustering helper: the same entry, the same way (cluster-helper.ts). */
+function spawn(launcher: WorkerLauncher, start: WorkerStart): Worker {
+  const execArgv = launcher.execArgv ?? [];
+  const helper = { file: launcher.file instanceof URL ? launcher.file.href : launcher.file, execArgv };
+  return new Worker(launcher.file, { workerData: { ...start, helper } satisfies WorkerStart, execArgv });
+}
 
 export function warmDreamWorker(launcher: WorkerLauncher, storeDir: string): WarmWorker {
   const worker = spawn(launcher, { warm: storeDir });

@@ -1,4 +1,5 @@
 import type { Change, Lesson, Settings, Tombstone } from '../../../shared/model';
+import type { HelperLauncher } from './cluster-helper';
 
 export interface SessionLocations { ids: string[]; at: Float64Array }
 
@@ -39,8 +40,11 @@ export interface DreamOutput {
   message?: string;
 }
 
-/** What a worker starts with: the dream's input, or (warm, runner.ts) the store whose observation index to read while the input is worked out. */
-export type WorkerStart = DreamInput | { warm: string };
+/**
+ * What a worker starts with: the dream's input, or (warm, runner.ts) the store whose observation index
+ * to read while the input is worked out; and how to start the thread that clusters beside it (cluster-helper.ts).
+ */
+export type WorkerStart = (DreamInput | { warm: string }) & { helper?: HelperLauncher };
 
 export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total: number }
