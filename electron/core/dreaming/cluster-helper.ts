@@ -1,8 +1,8 @@
 // Clustering a dream's error groups on two threads. Mining clusters the error keys of each tool apart
 // (mine.ts); at a year of logs that is six groups of ~13,000 keys and ~70 % of the mining, all of it in
 // the dream's worker while the owner thread waits. A helper thread, started with the dream (its start-up
-// overlaps reading the observation index), takes about half of the groups: the worker sends their
-// documents (token lists: a clone of a few MB), clusters the rest itself, then takes the helper's answers.
+// overlaps reading the observation index), takes about half of the groups: the worker sends their keys
+// (a clone of a few MB), clusters the rest itself, then takes the helper's answers.
 //
 // Mining is synchronous, and stays so: the worker waits for the answers with Atomics.wait on a shared
 // counter the helper bumps after each answer, and reads them with receiveMessageOnPort. Both threads run
@@ -10,10 +10,19 @@
 // one thread finds (test/integration/cluster-helper.test.ts). A helper that does not answer in time (it
 // failed to start, or died) is given up on: its groups are clustered in the worker, nothing is lost.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { clusterTexts, cosine } from './similarity';
+import { clusterTexts, cosine, tokens } from './similarity';
 
-/** One group to cluster: what clusterTexts takes, with plain cosine (error keys). */
-export interface ClusterJob { docs: string[][]; threshold: number; rareTokens: number }
+/**
+ * One group of error keys to cluster (clusterTexts with plain cosine). The keys go, not their token
+ * lists: each side tokenizes its own share (errorKeyDoc), and strings cost less to copy across.
+ */
+export interface ClusterJob { keys: string[]; threshold: number; rareTokens: number }
+
+/**
+ * An error key's document: the words of its signature (`tool|signature`). An exit code is reported by
+ * some tools and not others: it names the key, not the meaning.
+ */
+export const errorKeyDoc = (key: string) => tokens(key.slice(key.indexOf('|') + 1).replace(/ \(exit code -?\d+\)$/, ''));
 
 /** How a worker thread is started (a WorkerLauncher made plain: it crosses to the dream's worker in workerData). */
 export interface HelperLauncher { file: string; execArgv: string[] }
@@ -21,7 +30,7 @@ export interface HelperLauncher { file: string; execArgv: string[] }
 export interface ClusterHelperStart { job: 'cluster'; port: MessagePort; answered: SharedArrayBuffer }
 export const isClusterHelperStart = (data: unknown): data is ClusterHelperStart => (data as ClusterHelperStart | null)?.job === 'cluster';
 
-const clusterOne = (job: ClusterJob) => clusterTexts(job.docs, job.threshold, cosine, job.rareTokens);
+const clusterOne = (job: ClusterJob) => clusterTexts(job.keys.map(errorKeyDoc), job.threshold, cosine, job.rareTokens);
 
 /** The helper's side: answers each job, then counts the answer in the shared counter (what the worker waits on). */
 export function serveClusters(start: ClusterHelperStart): void {
@@ -73,12 +82,12 @@ export class ClusterHelper {
    */
   readonly clusterAll: Clusterer = (jobs) => {
     if (this.broken || jobs.length < 2) return clusterHere(jobs);
-    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.docs.length - jobs[a]!.docs.length);
+    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.keys.length - jobs[a]!.keys.length);
     const remote = new Map<number, number>(); // message id → job index
     let here = 0, there = 0;
     const mine: number[] = [];
     for (const i of order) {
-      const size = jobs[i]!.docs.length;
+      const size = jobs[i]!.keys.length;
       if (there + size <= here) {
         const id = this.next++;
         remote.set(id, i);

@@ -7,7 +7,7 @@ import { sessionCount } from './observations-file';
 import { sameToolChoice } from './instructions';
 import { commandStep } from './signals';
 import { clusterHere, type Clusterer } from './cluster-helper';
-import { clusterTexts, instructionSimilarity, signedTokens, tokens, type Vector } from './similarity';
+import { clusterTexts, instructionSimilarity, signedTokens, type Vector } from './similarity';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -76,10 +76,10 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
   }
   const out: Pattern[] = [];
   const clustered: { list: string[]; roots: number[] }[] = [];
-  // Errors compare their signatures with plain cosine, all groups at once (on two threads in a dream:
-  // cluster-helper.ts). An error's exit code is reported by some tools and not others: it names the key, not the meaning.
+  // Errors compare their signatures with plain cosine (cluster-helper.ts errorKeyDoc), all groups at
+  // once (on two threads in a dream).
   const errors = Object.entries(groups).filter(([g]) => g.startsWith('error'));
-  const jobs = errors.map(([, list]) => ({ docs: list.map((k) => tokens(contentOf(k).replace(/ \(exit code -?\d+\)$/, ''))), threshold: THRESHOLD.error, rareTokens: 3 }));
+  const jobs = errors.map(([, list]) => ({ keys: list, threshold: THRESHOLD.error, rareTokens: 3 }));
   clusterErrors(jobs).forEach((roots, i) => clustered.push({ list: errors[i]![1], roots }));
   for (const [g, list] of Object.entries(groups)) {
     if (g === 'workflow') {
