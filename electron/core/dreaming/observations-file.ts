@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
-import { writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
+import { readFullyAt, writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
 import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
@@ -80,11 +80,7 @@ function bytesAt(read: FileRead, from: number, to: number): Buffer {
   }
   try {
     if (identityOf(fs.fstatSync(fd)) !== read.identity) throw new Error(`${read.file} was replaced while its observation index was in use; run the dream again.`);
-    for (let n = 0; n < out.length; ) {
-      const got = fs.readSync(fd, out, n, out.length - n, from + n);
-      if (got === 0) throw rebuild(read.file, 'is cut short or was altered');
-      n += got;
-    }
+    if (readFullyAt(fd, out, from) < out.length) throw rebuild(read.file, 'is cut short or was altered');
   } finally {
     fs.closeSync(fd);
   }
@@ -367,7 +363,7 @@ function readLineFormat(file: string, fd: number, st: fs.Stats): ObservationInde
   // The end line holds the checksum of every byte before it: found first, checked once all is read.
   const tailAt = Math.max(0, size - 128);
   const tail = Buffer.alloc(size - tailAt);
-  fs.readSync(fd, tail, 0, tail.length, tailAt);
+  readFullyAt(fd, tail, tailAt);
   const e = tail.lastIndexOf('\nE\t', tail.length - 2);
   const cutShort = () => rebuild(file, 'is cut short or was altered (its checksum does not match)');
   if (e < 0) throw cutShort();

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportError } from '../../../shared/model';
+import { readFullyAt } from '../store/files';
 
 /** Walking a folder picks these; a file named explicitly is always tried (detection is by content). */
 const CANDIDATE = /\.(jsonl|json|md|traj)$/i;
@@ -83,14 +84,9 @@ export function readHead(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
     // Not zero-filled: only the bytes read are handed out (10,000 small logs zero-filled 640 MB for nothing).
+    // Fewer bytes than HEAD_BYTES: the end of the file, the head is all of it.
     const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    let n = 0;
-    while (n < HEAD_BYTES) {
-      const got = fs.readSync(fd, buf, n, HEAD_BYTES - n, n);
-      if (!got) break; // the end of the file: the head is all of it
-      n += got;
-    }
-    return buf.subarray(0, n);
+    return buf.subarray(0, readFullyAt(fd, buf, 0));
   } finally {
     fs.closeSync(fd);
   }

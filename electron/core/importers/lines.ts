@@ -5,6 +5,7 @@
 // still appending) are reported with their line number and skipped.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { readFullyAt } from '../store/files';
 import type { ParseContext } from './types';
 
 export interface JsonLine { line: number; value: Record<string, unknown> }
@@ -33,13 +34,7 @@ function* wholeChunk(file: string, from: number): Generator<Buffer> {
     // Whatever the file holds now (it may have grown a little since it was measured).
     const size = fs.fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(Math.max(0, size - from));
-    let done = 0;
-    while (done < buf.length) {
-      const n = fs.readSync(fd, buf, done, buf.length - done, from + done);
-      if (!n) break;
-      done += n;
-    }
-    yield buf.subarray(0, done);
+    yield buf.subarray(0, readFullyAt(fd, buf, from));
   } finally {
     fs.closeSync(fd);
   }

@@ -88,12 +88,20 @@ function* jsonBatches(doc: object): Generator<Buffer> {
 const tempOf = (file: string) => `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 
 /**
- * `doc` as JSON, written like writeFileDurable (temp file, fsync, rename, folder fsync) but in pieces
- * (jsonPieces): write-file-atomic takes the whole text as one string, which for the index was the
- * largest allocation at the end of an import. The pieces are written without yielding to the event
- * loop, so the file is the document as it was at the call, like JSON.stringify's snapshot; only the
- * fsync waits off the thread in the async form.
+ * Fills `buf` from the file at `position`, as far as the file goes (a read may return fewer bytes than
+ * asked for): how many bytes were read, fewer than `buf` holds only at the end of the file.
  */
+export function readFullyAt(fd: number, buf: Buffer, position: number): number {
+  let done = 0;
+  while (done < buf.length) {
+    const n = fs.readSync(fd, buf, done, buf.length - done, position + done);
+    if (!n) break;
+    done += n;
+  }
+  return done;
+}
+
+/** Every byte of every batch (a write may take fewer bytes than it is given). */
 const writeAll = (fd: number, batches: Iterable<Buffer>) => {
   for (const b of batches) for (let done = 0; done < b.length; ) done += fs.writeSync(fd, b, done, b.length - done);
 };
@@ -108,6 +116,13 @@ export function writeBatchesScratchSync(file: string, batches: Iterable<Buffer>)
   }
 }
 
+/**
+ * `doc` as JSON, written like writeFileDurable (temp file, fsync, rename, folder fsync) but in pieces
+ * (jsonPieces): write-file-atomic takes the whole text as one string, which for the index was the
+ * largest allocation at the end of an import. The pieces are written without yielding to the event
+ * loop, so the file is the document as it was at the call, like JSON.stringify's snapshot; only the
+ * fsync waits off the thread in the async form.
+ */
 function writePieces(file: string, batches: Iterable<Buffer>): { tmp: string; fd: number } {
   const tmp = tempOf(file);
   const fd = fs.openSync(tmp, 'w');
