@@ -5,7 +5,7 @@
 // through tsx) starts each the way it starts dreams.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isRecordWorkerStart, serveRecords } from '../core/importers/record-pool';
-import { ClusterHelper, isClusterHelperStart, serveClusters, type HelperLauncher } from '../core/dreaming/cluster-helper';
+import { ClusterHelper, HELPER_MIN_SESSIONS, isClusterHelperStart, serveClusters, type HelperLauncher } from '../core/dreaming/cluster-helper';
 import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
 import { loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
@@ -13,6 +13,9 @@ import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/ty
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 function run(input: DreamInput, preloaded?: Preloaded): void {
+  // Only a large store's mining is worth a second thread (a small one's is over before it would start);
+  // started now, its start-up overlaps the fold.
+  const helper = start.helper && (input.allSessionIds ?? input.sessionIds).length >= HELPER_MIN_SESSIONS ? startHelper(start.helper) : null;
   try {
     let computed: ReturnType<typeof computeDreamDeferred>;
     try {
@@ -40,8 +43,6 @@ function startHelper(launcher: HelperLauncher): ClusterHelper | null {
 }
 
 const start = workerData as WorkerStart;
-// Started now, for the mining to come: its start-up overlaps reading the index and folding.
-const helper = !isRecordWorkerStart(workerData) && !isClusterHelperStart(workerData) && start.helper ? startHelper(start.helper) : null;
 if (isRecordWorkerStart(workerData)) serveRecords(parentPort!, workerData.replies);
 else if (isClusterHelperStart(workerData)) serveClusters(workerData);
 else if ('warm' in start) {

@@ -1,8 +1,9 @@
 // Clustering a dream's error groups on two threads. Mining clusters the error keys of each tool apart
 // (mine.ts); at a year of logs that is six groups of ~13,000 keys and ~70 % of the mining, all of it in
-// the dream's worker while the owner thread waits. A helper thread, started with the dream (its start-up
-// overlaps reading the observation index), takes about half of the groups: the worker sends their keys
-// (a clone of a few MB), clusters the rest itself, then takes the helper's answers.
+// the dream's worker while the owner thread waits. In a store of HELPER_MIN_SESSIONS or more, a helper
+// thread, started when the dream's input arrives (its start-up overlaps the fold), takes about half of
+// the groups: the worker sends their keys (a clone of a few MB), clusters the rest itself, then takes
+// the helper's answers.
 //
 // Mining is synchronous, and stays so: the worker waits for the answers with Atomics.wait on a shared
 // counter the helper bumps after each answer, and reads them with receiveMessageOnPort. Both threads run
@@ -51,6 +52,9 @@ export function serveClusters(start: ClusterHelperStart): void {
 /** Clusters jobs one after the other in this thread: what mining does without a helper. */
 export type Clusterer = (jobs: ClusterJob[]) => number[][];
 export const clusterHere: Clusterer = (jobs) => jobs.map(clusterOne);
+
+/** A store this large (sessions) has a dream's worker start the helper; below it, mining is over in well under a second. */
+export const HELPER_MIN_SESSIONS = 20_000;
 
 /** How long to wait for the helper beyond the time this thread spent on its own share (at least). */
 const GRACE_MS = 5_000;
