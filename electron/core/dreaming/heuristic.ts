@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Change, Evidence, Lesson, LessonDelta, Signal, Support } from '../../../shared/model';
 import { coveredKeys } from './claude/keys';
 import { minePatterns, type Pattern } from './mine';
-import { excerptOf, indexOfSignals, type ObservationIndex } from './observations';
-import { sessionCount } from './observations-file';
+import { excerptOf, indexOfSignals, sessionCount, type ObservationIndex } from './observations';
 import { contradicts, cosine, idfOf, signedTokens, unsigned, vectorOf } from './similarity';
 import { tombstoneCheck } from './tombstones';
 import type { DreamInput, DreamOutput } from './types';
@@ -43,16 +42,14 @@ function supportOf(p: Pattern): Support {
 }
 
 function computeSupport(p: Pattern): Support {
-  const stamps = [...p.sessions.values()].flatMap((o) => [o.t0, o.t1]).filter((t): t is string => !!t).sort();
-  return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: stamps[0] ?? null, lastSeen: stamps[stamps.length - 1] ?? null };
+  return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: p.firstSeen, lastSeen: p.lastSeen };
 }
 
 function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] {
   // One piece per session, newest first, so the drawer shows breadth; ties by session id.
-  return [...p.sessions.entries()]
-    .sort(([sa, a], [sb, b]) => (b.t1 ?? '').localeCompare(a.t1 ?? '') || sa.localeCompare(sb))
+  return p.newest
     .slice(0, MAX_EVIDENCE)
-    .map(([sessionId, o]) => ({ sessionId, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || p.key.slice(p.key.indexOf('|') + 1), timestamp: o.t1 }));
+    .map(({ session, o }) => ({ sessionId: session, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || p.key.slice(p.key.indexOf('|') + 1), timestamp: o.t1 }));
 }
 
 /**
@@ -61,8 +58,7 @@ function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] 
  * agent's — and so its project's — not everyone's.
  */
 export function scopeOf(p: Pattern, minAgentsForTeam: number): string[] {
-  const per = new Map<string, number>();
-  for (const o of p.sessions.values()) per.set(o.a, (per.get(o.a) ?? 0) + 1);
+  const per = p.agentSessions;
   const top = Math.max(...per.values());
   const scoped = [...per].filter(([, n]) => n >= Math.max(1, 0.1 * top)).map(([a]) => a);
   return scoped.length >= minAgentsForTeam ? ['all'] : scoped.sort();
@@ -209,7 +205,7 @@ export function dreamFromIndex(input: DreamInput, index: ObservationIndex, clust
       push('merge', primary.id, primary, after, `Near-duplicates: ${absorbed.map((d) => `"${d.title}"`).join(', ')} describe the same pattern.`,
         absorbed.map((d) => ({ lessonId: d.id, before: d, after: { ...d, status: 'retired' as const, updatedAt: now } })));
     } else if (after.text !== primary.text || after.title !== primary.title) {
-      push('sharpen', primary.id, primary, after, `Reworded from ${support.sessions} sessions of evidence${p.obs.some(({ o }) => o.f) ? ', naming the fix that worked' : ''}.`);
+      push('sharpen', primary.id, primary, after, `Reworded from ${support.sessions} sessions of evidence${p.hasFix ? ', naming the fix that worked' : ''}.`);
     } else if (!same(primary.support, support) || !same(primary.evidence, evidence) || !same(primary.signalKeys, after.signalKeys)) {
       push('reinforce', primary.id, primary, after, `Support ${primary.support.sessions} → ${support.sessions} sessions, ${support.occurrences} occurrences.`);
     }

@@ -2,8 +2,7 @@
 // signatures first (the key), then similar wording (TF-IDF cosine) — and step n-grams that recur
 // become workflow candidates, keeping only the longest sequence with the same support.
 import type { SignalKind } from '../../../shared/model';
-import { copiedFromParent, type KeyEntry, type Obs, type ObservationIndex } from './observations';
-import { sessionCount } from './observations-file';
+import { copiedFromParent, observationsOf, sessionCount, type KeyEntry, type Obs, type ObservationIndex } from './observations';
 import { sameToolChoice } from './instructions';
 import { commandStep } from './signals';
 import { clusterHere, type Clusterer } from './cluster-helper';
@@ -12,20 +11,43 @@ import { clusterTexts, instructionSimilarity, signedTokens, type Vector } from '
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
 
-/** One recurring thing: the keys clustered together and every session that showed one of them. */
+/**
+ * One recurring thing: the keys clustered together, and a summary of the sessions that showed one of
+ * them — exact counts, the newest observations (evidence), and one observation per session for its
+ * wording (every session up to WORDING_SAMPLE, else a fixed sample). A key seen in 10,000 sessions
+ * would otherwise be held whole while mined (~0.5 KB a session): a dream's memory then grew with use.
+ */
 export interface Pattern {
   /** Stable name: the key seen in most sessions (ties: the smallest key). */
   key: string;
   keys: string[];
   family: Family;
   kind: SignalKind;
-  /** session id → the observation (the first key's, in key order) */
-  sessions: Map<string, Obs>;
+  /** The sessions that showed it, fork copies left out. */
+  sessions: Set<string>;
+  /** Every agent any observation came from. */
   agents: Set<string>;
+  /** Sessions per agent. */
+  agentSessions: Map<string, number>;
   occurrences: number;
-  /** every (key, session, observation) triple, for wording by majority */
-  obs: { key: string; session: string; o: Obs }[];
+  /** Earliest and latest time of the sessions' first observations (in key order). */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** The newest sessions' first observations, newest first (ties: session id): the evidence. */
+  newest: { session: string; o: Obs }[];
+  /** One observation per session, the one naming a fix when a session had several, in key then session order. */
+  sample: Obs[];
+  /** Whether any observation names the fix that worked. */
+  hasFix: boolean;
+  /** The failed calls and fixes seen (distinct, up to MAX_CALLS): what a recovery routine would repeat. */
+  calls: Set<string>;
 }
+
+/** Sessions whose observations a pattern keeps for its wording: majorities over more say nothing new. */
+export const WORDING_SAMPLE = 400;
+/** Evidence kept per pattern (a lesson shows fewer). */
+export const NEWEST_KEPT = 8;
+const MAX_CALLS = 1000;
 
 /** How alike two texts must be to count as one pattern. Errors must be near-identical. */
 const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 };
@@ -33,31 +55,110 @@ const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 
 export const MIN_WORKFLOW_STEPS = 4;
 const contentOf = (key: string) => key.slice(key.indexOf('|') + 1);
 /** The text of a key's first session (by id): deterministic whatever order sessions came in. */
-export const representative = (e: KeyEntry) => e.per[Object.keys(e.per).sort()[0]].x;
+export function representative(e: KeyEntry): string {
+  let first: [string, Obs] | undefined;
+  for (const entry of observationsOf(e)) if (!first || entry[0] < first[0]) first = entry;
+  return first![1].x;
+}
+
+/** A session id's place in the wording sample: a fixed hash, so the sample is the same whatever order sessions come in. */
+function rank(sid: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < sid.length; i++) h = Math.imul(h ^ sid.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+const byRank = (a: { sid: string; rank: number }, b: { sid: string; rank: number }) => a.rank - b.rank || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+const newer = (a: { session: string; o: Obs }, b: { session: string; o: Obs }) => (b.o.t1 ?? '').localeCompare(a.o.t1 ?? '') || a.session.localeCompare(b.session);
+
+/** Sessions some fork was made from: a key's observations from a fork are checked against theirs. */
+const forkParents = new WeakMap<ObservationIndex, Set<string>>();
+function parentsOf(index: ObservationIndex): Set<string> {
+  let parents = forkParents.get(index);
+  if (!parents) {
+    parents = new Set();
+    for (const s of index.sessions.values()) if (s.f) parents.add(s.f);
+    forkParents.set(index, parents);
+  }
+  return parents;
+}
+
+/**
+ * A key's observations without fork copies, walked (not held): a fork's are checked once the key is
+ * walked, against what its parents showed of it (only forks and parents are kept meanwhile).
+ */
+function* ownObservations(entry: KeyEntry, index: ObservationIndex | undefined): Generator<[string, Obs]> {
+  const parents = index ? parentsOf(index) : new Set<string>();
+  if (!parents.size) {
+    yield* observationsOf(entry);
+    return;
+  }
+  const parentText = new Map<string, string>();
+  const forks: [string, Obs][] = [];
+  for (const [sid, o] of observationsOf(entry)) {
+    if (parents.has(sid)) parentText.set(sid, o.x);
+    if (index!.sessions.get(sid)?.f) forks.push([sid, o]);
+    else yield [sid, o];
+  }
+  for (const [sid, o] of forks) if (!copiedFromParent(index!, sid, o.x, (p) => parentText.get(p))) yield [sid, o];
+}
 
 function patternOf(keys: string[], entries: Map<string, KeyEntry>, index?: ObservationIndex): Pattern {
   const sorted = [...keys].sort();
-  const sessions = new Map<string, Obs>();
+  const sessions = new Set<string>();
   const agents = new Set<string>();
-  const obs: Pattern['obs'] = [];
+  const agentSessions = new Map<string, number>();
+  const calls = new Set<string>();
   const counted = new Map<string, number>();
   let occurrences = 0;
-  for (const k of sorted) {
-    const entry = entries.get(k)!;
-    for (const [sid, o] of Object.entries(entry.per).sort(([a], [b]) => a.localeCompare(b))) {
-      if (index && copiedFromParent(index, entry, sid)) continue;
-      if (!sessions.has(sid)) sessions.set(sid, o);
+  let firstSeen: string | null = null;
+  let lastSeen: string | null = null;
+  let hasFix = false;
+  let newest: Pattern['newest'] = [];
+  // The wording sample: the sessions of lowest rank, each with its chosen observation and the key it was first seen under.
+  const sample = new Map<string, { sid: string; rank: number; at: number; o: Obs }>();
+  let cutoff = Infinity;
+  sorted.forEach((k, at) => {
+    let n = 0;
+    for (const [sid, o] of ownObservations(entries.get(k)!, index)) {
+      n++;
       agents.add(o.a);
       occurrences += o.n;
-      obs.push({ key: k, session: sid, o });
-      counted.set(k, (counted.get(k) ?? 0) + 1);
+      if (o.f) hasFix = true;
+      if (calls.size < MAX_CALLS) for (const c of [o.c, o.f]) if (c) calls.add(c);
+      if (!sessions.has(sid)) {
+        // A session's first observation (in key order) stands for it: its times, its agent, its evidence.
+        sessions.add(sid);
+        agentSessions.set(o.a, (agentSessions.get(o.a) ?? 0) + 1);
+        for (const t of [o.t0, o.t1]) {
+          if (t && (!firstSeen || t < firstSeen)) firstSeen = t;
+          if (t && (!lastSeen || t > lastSeen)) lastSeen = t;
+        }
+        newest.push({ session: sid, o });
+        if (newest.length >= 4 * NEWEST_KEPT) newest = newest.sort(newer).slice(0, NEWEST_KEPT);
+      }
+      const r = rank(sid);
+      if (r > cutoff) continue;
+      const cur = sample.get(sid);
+      if (!cur) sample.set(sid, { sid, rank: r, at, o });
+      else if (!cur.o.f && o.f) cur.o = o;
+      if (sample.size >= 2 * WORDING_SAMPLE) {
+        const kept = [...sample.values()].sort(byRank).slice(0, WORDING_SAMPLE);
+        cutoff = kept[kept.length - 1]!.rank;
+        sample.clear();
+        for (const c of kept) sample.set(c.sid, c);
+      }
     }
-  }
+    counted.set(k, n);
+  });
   /** Sessions a key was seen in, copies left out. */
   const size = (k: string) => counted.get(k) ?? 0;
   const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
   const kind = entries.get(key)!.kind;
-  return { key, keys: sorted, family: familyOf(kind), kind, sessions, agents, occurrences, obs };
+  const chosen = [...sample.values()].sort(byRank).slice(0, WORDING_SAMPLE).sort((a, b) => a.at - b.at || a.sid.localeCompare(b.sid));
+  return {
+    key, keys: sorted, family: familyOf(kind), kind, sessions, agents, agentSessions, occurrences, firstSeen, lastSeen,
+    newest: newest.sort(newer).slice(0, NEWEST_KEPT), sample: chosen.map((c) => c.o), hasFix, calls,
+  };
 }
 
 /**
@@ -115,11 +216,11 @@ function withoutRecoveries(patterns: Pattern[]): Pattern[] {
   const errors = patterns.filter((p) => p.family === 'error');
   /** The steps of a mistake and its recovery: the failed call and what was run after it (once per mistake). */
   const recoveries = new Map<Pattern, Set<string>>();
-  const recovery = (e: Pattern) => recoveries.get(e) ?? recoveries.set(e, new Set(e.obs.flatMap(({ o }) => [o.c, o.f]).filter((x): x is string => !!x)
+  const recovery = (e: Pattern) => recoveries.get(e) ?? recoveries.set(e, new Set([...e.calls]
     .map((x) => commandStep(x.replace(/^\S+\s/, ''))).filter((s): s is string => !!s).map((s) => `run ${s}`))).get(e)!;
   return patterns.filter((p) => p.family !== 'workflow' || !errors.some((e) => {
     let shared = 0;
-    for (const s of p.sessions.keys()) if (e.sessions.has(s)) shared++;
+    for (const s of p.sessions) if (e.sessions.has(s)) shared++;
     if (shared < 0.6 * p.sessions.size) return false;
     const steps = p.key.slice(p.key.indexOf('|') + 1).split(' → ');
     const own = recovery(e);

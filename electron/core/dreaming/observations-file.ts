@@ -24,7 +24,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
 import { readFullyAt, writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
-import { emptyIndex, INDEX_FILE, type KeyEntry, type Obs, type ObservationIndex, type SessionEntry } from './observations';
+import { membersIn, type Member } from './observation-members';
+import { emptyIndex, INDEX_FILE, sessionCount, type KeyEntry, type Obs, type ObservationIndex, type ObservationList, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
 
@@ -88,22 +89,28 @@ function bytesAt(read: FileRead, from: number, to: number): Buffer {
 }
 
 const schemaError = (file: string) => rebuild(file, 'does not match the observation index schema');
+const damagedObservation = (file: string) => rebuild(file, 'holds a damaged observation');
 
 /**
- * A key read from the file: its observations stay bytes of the file until first used (`per`).
+ * A key read from the file: its observations stay bytes of the file. Mining walks them a member at a
+ * time (`observations()`, nothing kept); a fold that adds or drops a session keeps only that change
+ * beside them (`put`, `drop`), and the writer copies the other members' bytes around it — a key that
+ * recurs in thousands of sessions is never parsed whole by a dream. `per` (the whole record, parsed
+ * once and kept) is for what needs it all: tests, the what-if preview, an older caller.
  * Offsets, not Buffer views: at 100,000 keys a view per line was a third of the reading time.
- * Read is not changed: a key mining only read is written back as its line; whoever changes the
- * observations assigns them back (`entry.per = per`, as fold does), which marks the key changed.
  */
-class StoredKeyEntry implements KeyEntry {
+class StoredKeyEntry implements KeyEntry, ObservationList {
   #parsed: Record<string, Obs> | null = null;
   #changed = false;
+  /** Sessions put since the key was read, and sessions of the file's dropped (while `#parsed` is null). */
+  #added: Map<string, Obs> | null = null;
+  #removed: Set<string> | null = null;
   private readonly storedKind: string;
 
   constructor(
     public kind: KeyEntry['kind'],
     readonly storedCount: number,
-    private readonly read: FileRead,
+    readonly read: FileRead,
     /** Where its line starts, where its observations start, where the line ends (past its newline). */
     private readonly at: number,
     private readonly obsAt: number,
@@ -113,11 +120,20 @@ class StoredKeyEntry implements KeyEntry {
   }
 
   get per(): Record<string, Obs> {
-    return (this.#parsed ??= this.#parse());
+    if (!this.#parsed) {
+      const per = this.#parse();
+      for (const sid of this.#removed ?? []) delete per[sid];
+      for (const [sid, o] of this.#added ?? []) per[sid] = o;
+      if (this.#added || this.#removed) this.#changed = true;
+      this.#added = this.#removed = null;
+      this.#parsed = per;
+    }
+    return this.#parsed;
   }
 
   set per(v: Record<string, Obs>) {
     this.#parsed = v;
+    this.#added = this.#removed = null;
     this.#changed = true;
   }
 
@@ -128,26 +144,85 @@ class StoredKeyEntry implements KeyEntry {
     try {
       per = JSON.parse(text);
     } catch {
-      throw rebuild(file, 'holds a damaged observation');
+      throw damagedObservation(file);
     }
     if (isRecord(per)) for (const o of Object.values(per)) if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
     if (!allOf(per, isObs)) throw schemaError(file);
     return per as Record<string, Obs>;
   }
 
+  /** The members of its line in the file, a megabyte at a time. */
+  members(withJson: boolean): Generator<Member> {
+    return membersIn((from, to) => bytesAt(this.read, from, to), this.obsAt, this.end - 1, () => damagedObservation(this.read.file), withJson);
+  }
+
+  *observations(): Iterable<[string, Obs]> {
+    if (this.#parsed) {
+      yield* Object.entries(this.#parsed);
+      return;
+    }
+    const { agents, file } = this.read;
+    for (const m of this.members(true)) {
+      if (this.#removed?.has(m.sid) || this.#added?.has(m.sid)) continue;
+      let o: unknown;
+      try {
+        o = JSON.parse(m.json);
+      } catch {
+        throw damagedObservation(file);
+      }
+      if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
+      if (!isObs(o)) throw schemaError(file);
+      yield [m.sid, o as Obs];
+    }
+    if (this.#added) yield* this.#added;
+  }
+
+  putSince(sessionId: string): Obs | undefined {
+    return this.#parsed ? this.#parsed[sessionId] : this.#added?.get(sessionId);
+  }
+
+  put(sessionId: string, o: Obs): void {
+    if (!this.#parsed) {
+      (this.#added ??= new Map()).set(sessionId, o);
+      return;
+    }
+    this.#parsed[sessionId] = o;
+    this.#changed = true;
+  }
+
+  /** A dropped session was in the file (the index lists the keys each session is in) or put since. */
+  drop(sessionId: string): void {
+    if (!this.#parsed) {
+      if (!this.#added?.delete(sessionId)) (this.#removed ??= new Set()).add(sessionId);
+      return;
+    }
+    delete this.#parsed[sessionId];
+    this.#changed = true;
+  }
+
+  /** Observations the file read does not hold (their agents are names, not positions in its table). */
+  ownObservations(): Iterable<Obs> {
+    return this.#parsed ? (this.#changed ? Object.values(this.#parsed) : []) : (this.#added?.values() ?? []);
+  }
+
+  /** The file's members to keep and what was put since, when the key changed without being parsed whole (else null). */
+  get changes(): { removed: Set<string>; added: Map<string, Obs> } | null {
+    return this.#parsed || !(this.#added || this.#removed) ? null : { removed: this.#removed ?? new Set(), added: this.#added ?? new Map() };
+  }
+
   /** A plain copy (what tests compare and JSON shows): the getter lives on the prototype. */
   toJSON(): KeyEntry { return { kind: this.kind, per: this.per }; }
 
   /** How many sessions showed the key, without parsing what they showed. */
-  get sessionCount(): number { return this.#changed ? Object.keys(this.#parsed!).length : this.storedCount; }
+  get sessionCount(): number {
+    if (this.#parsed) return this.#changed ? Object.keys(this.#parsed).length : this.storedCount;
+    return this.storedCount - (this.#removed?.size ?? 0) + (this.#added?.size ?? 0);
+  }
   /** Whether its observations are still the ones read (their agents are then in the table read). */
-  get untouched(): boolean { return !this.#changed; }
+  get untouched(): boolean { return !this.#changed && !this.#added && !this.#removed; }
   /** Where the key's whole line lies in the file read, while nothing has changed it. */
-  untouchedLine(kind: string): [number, number] | null { return this.#changed || kind !== this.storedKind ? null : [this.at, this.end]; }
+  untouchedLine(kind: string): [number, number] | null { return !this.untouched || kind !== this.storedKind ? null : [this.at, this.end]; }
 }
-
-/** How many sessions showed a key: for a key read from the file and never touched, without parsing it. */
-export const sessionCount = (e: KeyEntry): number => (e instanceof StoredKeyEntry ? e.sessionCount : Object.keys(e.per).length);
 
 /**
  * A version-3 session line: agent, start and fork read at once (a dream's decay counts them for
@@ -510,6 +585,13 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     else endRun(), (run = [at, end]);
     size += end - at;
   };
+  /** A stretch of the file read, handed on a megabyte at a time (a key recurring in every session has a line of tens of megabytes). */
+  function* copyInPieces(at: number, end: number) {
+    for (let p = at; p < end; p = Math.min(end, p + (1 << 20))) {
+      copy(p, Math.min(end, p + (1 << 20)));
+      if (full()) yield batch();
+    }
+  }
   const keyNames = [...index.keys.keys()];
   const gramNames = [...index.grams.keys()];
   // Session lines as read are copied when the positions they hold still hold: every key and step
@@ -519,14 +601,39 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   const keepsPositions = !!read && read.version >= 3 && sameStart(keyNames, read.keys) && gramsInPlace;
   const copied = (e: SessionEntry): e is StoredSession => keepsPositions && e instanceof StoredSession && e.untouched;
   // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
-  for (const e of index.keys.values()) if (!(e instanceof StoredKeyEntry && e.untouched)) for (const o of Object.values(e.per)) agentOf(o.a);
+  for (const e of index.keys.values()) for (const o of e instanceof StoredKeyEntry ? e.ownObservations() : Object.values(e.per)) agentOf(o.a);
   for (const e of index.sessions.values()) if (!copied(e)) agentOf(e.a);
   put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()] })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
   for (const [k, e] of index.keys) {
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
-    if (line) copy(line[0], line[1]);
-    else {
+    const changes = e instanceof StoredKeyEntry && e.read === read ? e.changes : null;
+    if (line) yield* copyInPieces(line[0], line[1]);
+    else if (changes) {
+      // Changed without being parsed: the members still there are copied (neighbours as one piece), then the ones put since.
+      put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t{`);
+      let first = true;
+      let kept: [number, number] | null = null;
+      function* endKept() {
+        if (!kept) return;
+        if (!first) put(',');
+        yield* copyInPieces(kept[0], kept[1]);
+        first = false;
+        kept = null;
+      }
+      for (const m of (e as StoredKeyEntry).members(false)) {
+        if (changes.removed.has(m.sid) || changes.added.has(m.sid)) yield* endKept();
+        else if (kept) kept[1] = m.end;
+        else kept = [m.at, m.end];
+      }
+      yield* endKept();
+      for (const [sid, o] of changes.added) {
+        put(`${first ? '' : ','}${JSON.stringify(sid)}:${observationJson(o, agentOf)}`);
+        first = false;
+        if (full()) yield batch();
+      }
+      put('}\n');
+    } else {
       put(`K\t${JSON.stringify(k)}\t${e.kind}\t${sessionCount(e)}\t`);
       let obs = '';
       for (const sid in e.per) obs += `${obs ? ',' : ''}${JSON.stringify(sid)}:${observationJson(e.per[sid]!, agentOf)}`;

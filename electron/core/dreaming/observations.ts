@@ -82,6 +82,26 @@ function entriesOf(s: Signal): { key: string; text: string; eventId: string; cou
   });
 }
 
+/**
+ * A key's observations kept apart from the index file's (observations-file.ts): a key read from the
+ * file is changed — a session added or dropped — without reading what every other session showed,
+ * and walked without holding it all. A key built in memory is a plain `{ kind, per }`.
+ */
+export interface ObservationList {
+  observations(): Iterable<[string, Obs]>;
+  /** The observation put for a session since the key was read (fold updates it in place). */
+  putSince(sessionId: string): Obs | undefined;
+  put(sessionId: string, o: Obs): void;
+  drop(sessionId: string): void;
+  readonly sessionCount: number;
+}
+const isList = (e: KeyEntry): e is KeyEntry & ObservationList => typeof (e as Partial<ObservationList>).observations === 'function';
+
+/** Every (session, observation) of a key, in no particular order; a key read from the file is walked, not held. */
+export const observationsOf = (e: KeyEntry): Iterable<[string, Obs]> => (isList(e) ? e.observations() : Object.entries(e.per));
+/** How many sessions showed a key: for a key read from the file, without parsing what they showed. */
+export const sessionCount = (e: KeyEntry): number => (isList(e) ? e.sessionCount : Object.keys(e.per).length);
+
 /** Removes what a session contributed before (it is being re-folded or was deleted). */
 export function unfold(index: ObservationIndex, sessionId: string): void {
   const prev = index.sessions.get(sessionId);
@@ -95,11 +115,9 @@ export function unfold(index: ObservationIndex, sessionId: string): void {
     }
     const entry = index.keys.get(k);
     if (!entry) continue;
-    const per = entry.per;
-    delete per[sessionId];
-    // Assigned back: a key read from the file learns that its observations changed (observations-file.ts).
-    entry.per = per;
-    if (!Object.keys(per).length) index.keys.delete(k);
+    if (isList(entry)) entry.drop(sessionId);
+    else delete entry.per[sessionId];
+    if (!sessionCount(entry)) index.keys.delete(k);
   }
   index.sessions.delete(sessionId);
 }
@@ -119,10 +137,8 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
         continue;
       }
       const entry = index.keys.get(key) ?? index.keys.set(key, { kind: s.kind, per: {} }).get(key)!;
-      const per = entry.per;
-      // Assigned back: a key read from the file learns that its observations changed (observations-file.ts).
-      entry.per = per;
-      const cur = per[sessionId];
+      // Unfolded above, the session is in this key only if one of its own signals put it there.
+      const cur = !keys.has(key) ? undefined : isList(entry) ? entry.putSince(sessionId) : entry.per[sessionId];
       if (cur) {
         cur.n++;
         cur.t0 = earlier(cur.t0, s.timestamp);
@@ -130,11 +146,13 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
         continue;
       }
       const call = s.kind === 'tool_error' && s.excerpt.includes('\n→ ') ? s.excerpt.split('\n→ ')[0].split('\n')[0] : undefined;
-      per[sessionId] = {
+      const o: Obs = {
         a: agentId, n: 1, t0: s.timestamp, t1: s.timestamp, x: clip(text, s.kind === 'workflow' ? 500 : 300), e: eventId,
         ...(s.kind !== 'workflow' && s.excerpt !== text ? { ex: clip(s.excerpt, 400) } : {}),
         ...(call ? { c: clip(call, 200) } : {}), ...(s.fix ? { f: clip(s.fix, 200) } : {}), ...(s.tool ? { tool: s.tool } : {}),
       };
+      if (isList(entry)) entry.put(sessionId, o);
+      else entry.per[sessionId] = o;
       keys.add(key);
     }
   }
@@ -144,14 +162,13 @@ export function fold(index: ObservationIndex, sessionId: string, agentId: string
 /**
  * Whether a session's observation of a key is a copy: a fork shows what its parent (or the
  * parent's parent) showed before the fork, with the same text. Copies count once, in the original.
+ * `textOf` gives what another session showed of the same key (mine.ts walks a key without holding it).
  */
-export function copiedFromParent(index: ObservationIndex, entry: KeyEntry, sessionId: string): boolean {
-  const o = entry.per[sessionId];
+export function copiedFromParent(index: ObservationIndex, sessionId: string, text: string, textOf: (sessionId: string) => string | undefined): boolean {
   const seen = new Set([sessionId]);
   for (let parent = index.sessions.get(sessionId)?.f; parent && !seen.has(parent); parent = index.sessions.get(parent)?.f) {
     seen.add(parent);
-    const p = entry.per[parent];
-    if (p && p.x === o.x) return true;
+    if (textOf(parent) === text) return true;
   }
   return false;
 }

@@ -3,7 +3,7 @@
 // whose text reads alike counts too.
 import type { Evidence, Lesson } from '../../../shared/model';
 import { coveredKeys } from './claude/keys';
-import { excerptOf, type ObservationIndex } from './observations';
+import { excerptOf, observationsOf, type ObservationIndex } from './observations';
 import { minePatterns, representative } from './mine';
 import { idfOf, instructionSimilarity, signedTokens, vectorOf } from './similarity';
 
@@ -27,7 +27,7 @@ export function whatIf(index: ObservationIndex, target: { lesson?: Lesson; text?
   const sessions = new Map<string, Evidence>();
   const agents = new Set<string>();
   for (const k of [...matched].sort())
-    for (const [sid, o] of Object.entries(index.keys.get(k)!.per)) {
+    for (const [sid, o] of observationsOf(index.keys.get(k)!)) {
       agents.add(o.a);
       if (!sessions.has(sid)) sessions.set(sid, { sessionId: sid, eventId: o.e, agent: agentNames[o.a] ?? o.a, excerpt: excerptOf(o) || k.slice(k.indexOf('|') + 1), timestamp: o.t1 });
     }

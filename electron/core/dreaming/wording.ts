@@ -118,12 +118,8 @@ export function errorHeadline(gist: string): string {
   return clip(inner.length >= 8 ? inner : unlocated.length >= 8 ? unlocated : line || body, 140);
 }
 
-/** One observation per session, the one naming a fix when the session has several keys. */
-function perSessionObs(p: Pattern): Obs[] {
-  const by = new Map<string, Obs>();
-  for (const { session, o } of p.obs) if (!by.has(session) || (!by.get(session)!.f && o.f)) by.set(session, o);
-  return [...by.values()];
-}
+/** One observation per session (a sample of them for a pattern of very many sessions), the one naming a fix when the session has several keys. */
+const perSessionObs = (p: Pattern): Obs[] => p.sample;
 
 /**
  * The command as typed when every session typed it alike, else its general form: a file or flag
@@ -233,7 +229,6 @@ function shellFixOf(fix: string | undefined, tool: string): string | undefined {
 }
 
 export function wordingOf(p: Pattern): { title: string; text: string } {
-  const perSession = [...p.sessions.values()];
   if (p.family === 'error') return ending(errorWording(p));
   if (p.family === 'workflow') {
     const steps = workflowSteps(p);

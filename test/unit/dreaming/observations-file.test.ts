@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
-import { INDEX_FILE, fold, indexOfSignals } from '../../../electron/core/dreaming/observations';
-import { minePatterns } from '../../../electron/core/dreaming/mine';
-import { loadIndex, sessionCount, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
+import { INDEX_FILE, fold, indexOfSignals, observationsOf, sessionCount, unfold, type ObservationIndex } from '../../../electron/core/dreaming/observations';
+import { minePatterns, WORDING_SAMPLE } from '../../../electron/core/dreaming/mine';
+import { loadIndex, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
 import { tempDir } from '../../helpers/env';
 
 const signal = (i: number, session: string): Signal => ({
@@ -125,6 +125,48 @@ describe('observation index file', () => {
     expect(() => stale.keys.get('everywhere')!.per).toThrow(/patterns\.json was replaced while its observation index was in use/);
     fs.rmSync(file);
     expect(() => stale.sessions.get('s1')!.keys).toThrow(/patterns\.json went away while its observation index was in use/);
+  });
+
+  it('a key recurring in thousands of sessions is changed and mined without being parsed whole', () => {
+    const signals = Array.from({ length: 12000 }, (_, i) => ({ ...signal(i, `s${i % 4000}`), ...(i % 3 ? {} : { key: 'everywhere', text: `seen ${i % 5}` }) }));
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    writeIndexFile(file, indexOfSignals(signals));
+    // The same changes on the index read from the file and on one built in memory: a new session, one folded again, one deleted.
+    const change = (index: ObservationIndex) => {
+      fold(index, 'new', 'agent-new', null, [{ ...signal(3, 'new'), key: 'everywhere', agentId: 'agent-new' }]);
+      fold(index, 's3', 'agent-0', null, [{ ...signal(6, 's3'), key: 'everywhere', text: 'said again' }]);
+      unfold(index, 's6');
+    };
+    const read = loadIndex(dir);
+    const direct = indexOfSignals(signals);
+    change(read);
+    change(direct);
+    const everywhere = read.keys.get('everywhere')!;
+    // Kept beside the file's bytes: what changed, not every session's observation.
+    expect((everywhere as unknown as { changes: { added: Map<string, unknown>; removed: Set<string> } }).changes).toMatchObject({ added: new Map([['new', expect.anything()], ['s3', expect.anything()]]), removed: new Set(['s3', 's6']) });
+    expect(sessionCount(everywhere)).toBe(Object.keys(direct.keys.get('everywhere')!.per).length);
+    const walked = Object.fromEntries(observationsOf(everywhere));
+    expect(walked).toEqual(direct.keys.get('everywhere')!.per);
+    // Mined from the file: the same patterns, counted the same, and still not parsed whole.
+    const summary = (index: ObservationIndex) => minePatterns(index, 2).map((p) => [p.key, p.sessions.size, p.occurrences, p.firstSeen, p.lastSeen, p.newest, p.sample.length]);
+    expect(summary(read)).toEqual(summary(direct));
+    expect((everywhere as unknown as { changes: unknown }).changes).not.toBeNull();
+    // Its wording reads a fixed sample of its ~2,700 sessions, the same whatever order the sessions were folded in.
+    const top = minePatterns(read, 2).find((p) => p.key === 'everywhere')!;
+    expect(top.sessions.size).toBeGreaterThan(2000);
+    expect(top.sample).toHaveLength(WORDING_SAMPLE);
+    const reversed = indexOfSignals([...signals].sort((a, b) => b.sessionId.localeCompare(a.sessionId)));
+    change(reversed);
+    expect(minePatterns(reversed, 2).find((p) => p.key === 'everywhere')!.sample).toEqual(top.sample);
+    writeIndexFile(file, read);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
+    // Written back from a file changed again: the members copied around the change are still whole.
+    const again = loadIndex(dir);
+    unfold(again, 'new');
+    unfold(direct, 'new');
+    writeIndexFile(file, again);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
   });
 
   it('copies untouched session lines while the positions they hold still hold, and rebuilds them when a key is gone', () => {

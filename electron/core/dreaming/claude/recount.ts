@@ -4,7 +4,7 @@
 // sessions Claude cited across batches and dreams add those whose signals did not catch it.
 import type { Evidence, Signal, Support } from '../../../../shared/model';
 import type { SessionDoc } from '../../store/schema';
-import { excerptOf, indexOfSignals, type ObservationIndex } from '../observations';
+import { excerptOf, indexOfSignals, observationsOf, type ObservationIndex } from '../observations';
 import { eventExcerpt } from './digest';
 import type { Candidate } from './ledger';
 
@@ -63,9 +63,10 @@ export function recount(candidate: Candidate, ctx: RecountContext): Recounted {
   }
   const sessionsOfKey: Record<string, string[]> = {};
   for (const k of keys) {
-    const observed = ctx.index.keys.get(k)?.per ?? {};
-    sessionsOfKey[k] = Object.keys(observed);
-    for (const [sid, o] of Object.entries(observed)) {
+    const entry = ctx.index.keys.get(k);
+    const sids: string[] = (sessionsOfKey[k] = []);
+    for (const [sid, o] of entry ? observationsOf(entry) : []) {
+      sids.push(sid);
       const prev = per.get(sid);
       if (prev) { if (!prev.cited) prev.n += o.n; continue; }
       per.set(sid, { agent: o.a, t0: o.t0, t1: o.t1, n: o.n, eventId: o.e, excerpt: excerptOf(o), cited: false });
