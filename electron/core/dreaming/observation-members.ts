@@ -12,10 +12,11 @@ const BACKSLASH = 0x5c;
 
 /** Where the JSON string starting at `i` (its opening quote) ends, past its closing quote; -1: not in `buf`. */
 function stringEnd(buf: Buffer, i: number): number {
-  for (let j = i + 1; j < buf.length; j++) {
-    const c = buf[j];
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j + 1;
+  // The next quote found natively (texts are most of the bytes), then checked: one after an odd run of backslashes is escaped.
+  for (let j = buf.indexOf(QUOTE, i + 1); j >= 0; j = buf.indexOf(QUOTE, j + 1)) {
+    let slashes = 0;
+    while (buf[j - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return j + 1;
   }
   return -1;
 }

@@ -151,8 +151,8 @@ class StoredKeyEntry implements KeyEntry, ObservationList {
     return per as Record<string, Obs>;
   }
 
-  /** The members of its line in the file, a megabyte at a time. */
-  members(withJson: boolean): Generator<Member> {
+  /** Where the members of its line lie in the file, read a megabyte at a time. */
+  members(withJson = false): Generator<Member> {
     return membersIn((from, to) => bytesAt(this.read, from, to), this.obsAt, this.end - 1, () => damagedObservation(this.read.file), withJson);
   }
 
@@ -162,17 +162,17 @@ class StoredKeyEntry implements KeyEntry, ObservationList {
       return;
     }
     const { agents, file } = this.read;
-    for (const m of this.members(true)) {
-      if (this.#removed?.has(m.sid) || this.#added?.has(m.sid)) continue;
+    for (const { sid, json } of this.members(true)) {
+      if (this.#removed?.has(sid) || this.#added?.has(sid)) continue;
       let o: unknown;
       try {
-        o = JSON.parse(m.json);
+        o = JSON.parse(json);
       } catch {
         throw damagedObservation(file);
       }
       if (isRecord(o) && typeof o.a === 'number') o.a = agents[o.a];
       if (!isObs(o)) throw schemaError(file);
-      yield [m.sid, o as Obs];
+      yield [sid, o as Obs];
     }
     if (this.#added) yield* this.#added;
   }
@@ -621,7 +621,7 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
         first = false;
         kept = null;
       }
-      for (const m of (e as StoredKeyEntry).members(false)) {
+      for (const m of (e as StoredKeyEntry).members()) {
         if (changes.removed.has(m.sid) || changes.added.has(m.sid)) yield* endKept();
         else if (kept) kept[1] = m.end;
         else kept = [m.at, m.end];

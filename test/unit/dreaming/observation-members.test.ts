@@ -12,6 +12,7 @@ const walk = (text: string, chunk: number, offset = 0) => {
 describe('membersIn', () => {
   const record: Record<string, unknown> = {
     plain: { a: 0, x: 'one', n: 1 },
+    escapes: { a: 0, x: 'ends in a backslash \\', c: '\\"quoted\\"', n: 1 },
     'q"uoted\\id ünï': { a: 1, x: 'braces } { and "quotes" and \\', n: 2, t0: null },
     '': { a: 2, x: '[not, an, array]', n: 3 },
     last: { a: 0, x: 'ü'.repeat(50), n: 4, nested: { deeper: [1, { two: '}' }] } },
