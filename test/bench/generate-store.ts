@@ -30,6 +30,12 @@ export interface GenerateOptions {
    * in a real store.
    */
   signals?: 'pool' | 'extracted';
+  /**
+   * With 'extracted': the chance that an error or a user message is one from a small pool of real
+   * ones (a missing module, a port in use, "always use pnpm"…) instead of random words, so the
+   * same mistakes and wishes recur in thousands of sessions, as after a year of work. 0: none.
+   */
+  recurring?: number;
 }
 
 export interface Generated { sessions: number; events: number; signals: number; lessons: number; bytes: number; ms: number }
@@ -37,6 +43,24 @@ export interface Generated { sessions: number; events: number; signals: number; 
 
 const WORDS = ['build', 'test', 'lint', 'deploy', 'migrate', 'schema', 'cache', 'router', 'auth', 'token', 'query', 'index', 'worker', 'bundle', 'config', 'docker', 'commit', 'branch', 'fixture', 'render'];
 const TOOLS = ['Bash', 'Read', 'Edit', 'Write', 'Grep', 'Glob'];
+const RECURRING_ERRORS = [
+  "Error: Cannot find module 'express'",
+  'npm ERR! missing script: build',
+  "ModuleNotFoundError: No module named 'requests'",
+  "error TS2307: Cannot find module './types' or its corresponding type declarations.",
+  'fatal: not a git repository (or any of the parent directories): .git',
+  'Error: listen EADDRINUSE: address already in use :::3000',
+  'django.db.utils.OperationalError: no such table: app_order',
+  'error[E0432]: unresolved import `crate::config`',
+];
+const RECURRING_WISHES = [
+  'Always use pnpm, never npm.',
+  "Don't add comments to the code.",
+  'Use tabs for indentation, not spaces.',
+  'Never commit directly to main.',
+  'Run the tests before you commit.',
+  'Please write the test before the fix.',
+];
 const KINDS: Signal['kind'][] = ['tool_error', 'tool_error', 'correction', 'preference', 'workflow', 'rejection'];
 
 export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
@@ -74,7 +98,8 @@ export function generateStore(dir: string, o: GenerateOptions = {}): Generated {
       const kind = (['user', 'assistant', 'tool_call', 'tool_result'] as const)[e % 4]!;
       const isError = kind === 'tool_result' && rnd() < 0.08;
       if (isError) errors++;
-      const ev: SessionEvent = { id: `${id}-${e}`, seq: e, kind, text: kind === 'tool_call' ? `${pick(TOOLS)} ${words(2)}` : words(8), timestamp: new Date(start + e * 2000).toISOString(), source: { file, line: e + 1 } };
+      const recurring = (isError || kind === 'user') && o.recurring && rnd() < (isError ? Math.min(1, 5 * o.recurring) : o.recurring) ? pick(isError ? RECURRING_ERRORS : RECURRING_WISHES) : undefined;
+      const ev: SessionEvent = { id: `${id}-${e}`, seq: e, kind, text: recurring ?? (kind === 'tool_call' ? `${pick(TOOLS)} ${words(2)}` : words(8)), timestamp: new Date(start + e * 2000).toISOString(), source: { file, line: e + 1 } };
       if (kind === 'tool_call' || kind === 'tool_result') ev.tool = { name: pick(TOOLS), callId: `c${e >> 1}` };
       if (isError) ev.isError = true;
       events[e] = ev;

@@ -123,12 +123,19 @@ async function dream(store: string, full: boolean): Promise<{ p: Proc; changes: 
 }
 
 /**
+ * A year of logs repeats itself: a tenth of user messages and half of the errors come from a few real
+ * ones, so the same wishes recur in ~14,000 of 100,000 sessions and the same errors in hundreds —
+ * what a dream must mine without holding every observation of them.
+ */
+const RECURRING = 0.1;
+
+/**
  * A full dream's peak on a quarter of the store, same generator: how the peak grows with sessions
  * (issue 15: beyond a small entry per session, memory must not grow with them).
  */
 function fullDreamPeakAt(sessions: number): Promise<{ sessions: number; peakMB: number }> {
   const dir = freshStore();
-  generateStore(dir, { sessions, eventsPerSession: 40, signals: 'extracted' });
+  generateStore(dir, { sessions, eventsPerSession: 40, signals: 'extracted', recurring: RECURRING });
   spawnSync('sync');
   return dream(dir, true).then((d) => ({ sessions, peakMB: d.p.peakMB })).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
@@ -138,7 +145,7 @@ async function storeAtScale(sessions: number): Promise<void> {
   const dir = freshStore();
   try {
     // The signals import would have stored: an incremental dream folds what a full one extracts.
-    const g = generateStore(dir, { sessions, eventsPerSession: 40, signals: 'extracted' });
+    const g = generateStore(dir, { sessions, eventsPerSession: 40, signals: 'extracted', recurring: RECURRING });
     console.log(`store: ${g.sessions.toLocaleString('en')} sessions, ${g.events.toLocaleString('en')} events, ${g.signals.toLocaleString('en')} signals, ${g.lessons} lessons, ${(g.bytes / 1048576).toFixed(0)} MB, generated in ${s1(g.ms / 1000)}`);
     spawnSync('sync'); // the generator's writes are not the dream's
     const full = await dream(dir, true);
