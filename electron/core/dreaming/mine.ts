@@ -71,14 +71,9 @@ const byRank = (a: { sid: string; rank: number }, b: { sid: string; rank: number
 const newer = (a: { session: string; o: Obs }, b: { session: string; o: Obs }) => (b.o.t1 ?? '').localeCompare(a.o.t1 ?? '') || a.session.localeCompare(b.session);
 
 /** Sessions some fork was made from: a key's observations from a fork are checked against theirs. */
-const forkParents = new WeakMap<ObservationIndex, Set<string>>();
 function parentsOf(index: ObservationIndex): Set<string> {
-  let parents = forkParents.get(index);
-  if (!parents) {
-    parents = new Set();
-    for (const s of index.sessions.values()) if (s.f) parents.add(s.f);
-    forkParents.set(index, parents);
-  }
+  const parents = new Set<string>();
+  for (const s of index.sessions.values()) if (s.f) parents.add(s.f);
   return parents;
 }
 
@@ -86,8 +81,7 @@ function parentsOf(index: ObservationIndex): Set<string> {
  * A key's observations without fork copies, walked (not held): a fork's are checked once the key is
  * walked, against what its parents showed of it (only forks and parents are kept meanwhile).
  */
-function* ownObservations(entry: KeyEntry, index: ObservationIndex | undefined): Generator<[string, Obs]> {
-  const parents = index ? parentsOf(index) : new Set<string>();
+function* ownObservations(entry: KeyEntry, index: ObservationIndex, parents: Set<string>): Generator<[string, Obs]> {
   if (!parents.size) {
     yield* observationsOf(entry);
     return;
@@ -96,13 +90,14 @@ function* ownObservations(entry: KeyEntry, index: ObservationIndex | undefined):
   const forks: [string, Obs][] = [];
   for (const [sid, o] of observationsOf(entry)) {
     if (parents.has(sid)) parentText.set(sid, o.x);
-    if (index!.sessions.get(sid)?.f) forks.push([sid, o]);
+    if (index.sessions.get(sid)?.f) forks.push([sid, o]);
     else yield [sid, o];
   }
-  for (const [sid, o] of forks) if (!copiedFromParent(index!, sid, o.x, (p) => parentText.get(p))) yield [sid, o];
+  for (const [sid, o] of forks) if (!copiedFromParent(index, sid, o.x, (p) => parentText.get(p))) yield [sid, o];
 }
 
-function patternOf(keys: string[], entries: Map<string, KeyEntry>, index?: ObservationIndex): Pattern {
+function patternOf(keys: string[], index: ObservationIndex, parents: Set<string>): Pattern {
+  const entries = index.keys;
   const sorted = [...keys].sort();
   const sessions = new Set<string>();
   const agents = new Set<string>();
@@ -119,7 +114,7 @@ function patternOf(keys: string[], entries: Map<string, KeyEntry>, index?: Obser
   let cutoff = Infinity;
   sorted.forEach((k, at) => {
     let n = 0;
-    for (const [sid, o] of ownObservations(entries.get(k)!, index)) {
+    for (const [sid, o] of ownObservations(entries.get(k)!, index, parents)) {
       n++;
       agents.add(o.a);
       occurrences += o.n;
@@ -176,6 +171,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
     (groups[g] ??= []).push(k);
   }
   const out: Pattern[] = [];
+  const parents = parentsOf(index);
   const clustered: { list: string[]; roots: number[] }[] = [];
   // Errors compare their signatures with plain cosine (cluster-helper.ts errorKeyDoc), all groups at
   // once (on two threads in a dream).
@@ -184,7 +180,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
   clusterErrors(jobs).forEach((roots, i) => clustered.push({ list: errors[i]![1], roots }));
   for (const [g, list] of Object.entries(groups)) {
     if (g === 'workflow') {
-      out.push(...workflowPatterns(list, index, minSupport));
+      out.push(...workflowPatterns(list, index, minSupport, parents));
       continue;
     }
     if (g !== 'user') continue;
@@ -200,7 +196,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
       // Most keys recur nowhere: a group that cannot reach the support is never looked into (a key
       // read from the file then stays unparsed).
       if (members.reduce((n, k) => n + sessionCount(index.keys.get(k)!), 0) < minSupport) continue;
-      const p = patternOf(members, index.keys, index);
+      const p = patternOf(members, index, parents);
       if (p.sessions.size >= minSupport) out.push(p);
     }
   }
@@ -243,7 +239,7 @@ function userDoc(key: string, entry: KeyEntry): string[] {
 const scoped = (doc: string[]) => (doc.includes('scope:edit') ? ['scope:edit'] : doc);
 
 /** Frequent step sequences, closed: an n-gram inside a longer one with the same support is dropped. */
-function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: number): Pattern[] {
+function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: number, parents: Set<string>): Pattern[] {
   const { keys: entries, grams } = index;
   const support = (k: string) => { const e = entries.get(k); return e ? sessionCount(e) : (grams.get(k) ?? 0); };
   // A routine is more than two habits that happened to follow each other: at every split point,
@@ -275,5 +271,5 @@ function workflowPatterns(keys: string[], index: ObservationIndex, minSupport: n
     });
     if (!overlapping) chosen.push(k);
   }
-  return chosen.map((k) => patternOf([k], entries, index));
+  return chosen.map((k) => patternOf([k], index, parents));
 }
