@@ -32,18 +32,8 @@ export function confidenceOf(support: Support, minSessions: number): number {
   return Math.round(Math.min(0.99, 1 - Math.exp(-0.95 * x)) * 100) / 100;
 }
 
-const supportMemo = new WeakMap<Pattern, Support>();
-function supportOf(p: Pattern): Support {
-  const hit = supportMemo.get(p);
-  if (hit) return hit;
-  const s = computeSupport(p);
-  supportMemo.set(p, s);
-  return s;
-}
-
-function computeSupport(p: Pattern): Support {
-  return { sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: p.firstSeen, lastSeen: p.lastSeen };
-}
+/** A lesson's support: the pattern's summary holds it (mine.ts). */
+const supportOf = (p: Pattern): Support => ({ sessions: p.sessions.size, agents: p.agents.size, occurrences: p.occurrences, firstSeen: p.firstSeen, lastSeen: p.lastSeen });
 
 function evidenceOf(p: Pattern, agentNames: Record<string, string>): Evidence[] {
   // One piece per session, newest first, so the drawer shows breadth; ties by session id.

@@ -7,7 +7,6 @@ import { abstractText, fillForm, projectOfAgent, type Abstracted } from './abstr
 import { canonicalTokens } from './instructions';
 import { commandParts, fixShape, programOf, shellCommandOf, type Cmd, type FixShape } from './fix-shape';
 import type { Pattern } from './mine';
-import type { Obs } from './observations';
 import { AIDER_CHAT_COMMAND, SHELL, commandWords, errorSignature } from './signals';
 
 /** Most frequent value by number of sessions; ties go to the shorter, then the smaller text. */
@@ -33,7 +32,7 @@ export const namesNoFix = (l: { kind: string; text: string }) => l.kind === 'mis
  * One whose call was never run again unchanged ("nothing to commit") is a lesson.
  */
 export function retriedUnchanged(p: Pattern): boolean {
-  const obs = perSessionObs(p).filter((o) => o.c);
+  const obs = p.sample.filter((o) => o.c);
   if (!obs.length) return false;
   const same = obs.filter((o) => {
     if (!o.f) return false;
@@ -118,9 +117,6 @@ export function errorHeadline(gist: string): string {
   return clip(inner.length >= 8 ? inner : unlocated.length >= 8 ? unlocated : line || body, 140);
 }
 
-/** One observation per session (a sample of them for a pattern of very many sessions), the one naming a fix when the session has several keys. */
-const perSessionObs = (p: Pattern): Obs[] => p.sample;
-
 /**
  * The command as typed when every session typed it alike, else its general form: a file or flag
  * value that happened to be in some failing calls is not part of the lesson.
@@ -163,7 +159,7 @@ function quoteOf(heads: { head: string; agent: string }[], fallback: string): st
 const ending = (w: { title: string; text: string }) => ({ title: w.title, text: w.text.replace(/([.!?])"\.$/, '$1"') });
 
 function errorWording(p: Pattern): { title: string; text: string } {
-  const obs = perSessionObs(p);
+  const obs = p.sample;
   if (p.key === AIDER_CHAT_COMMAND) {
     const example = majority(obs.map((o) => o.x.replace(/^Typed as a chat message: /, '').split(' ').slice(0, 3).join(' ')));
     return {
@@ -244,7 +240,7 @@ export function wordingOf(p: Pattern): { title: string; text: string } {
  */
 function workflowSteps(p: Pattern): string[] {
   const steps = p.key.slice(p.key.indexOf('|') + 1).split(' → ');
-  const targets = perSessionObs(p).map((o) => o.x.split(' → '));
+  const targets = p.sample.map((o) => o.x.split(' → '));
   return steps.map((step, i) => {
     const at = targets.map((t) => t[i] ?? '');
     const same = at[0] && at.every((t) => t === at[0]) ? at[0] : undefined;
@@ -273,7 +269,7 @@ function workflowSteps(p: Pattern): string[] {
  * form most sessions share (`Do NOT touch <path>`), naming a value only when every session agrees.
  */
 function userWording(p: Pattern): string {
-  const obs = perSessionObs(p);
+  const obs = p.sample;
   const forms = obs.map((o) => abstractText(o.x, { project: projectOfAgent(o.a) }));
   if (p.keys.some((k) => / ?scope:edit\b/.test(k))) return scopeWording(forms);
   const form = centralForm(forms.map((f) => f.form));
