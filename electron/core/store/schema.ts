@@ -159,6 +159,9 @@ export const IndexDocInPlace = {
 /** One file per session: its normalized events and the signals extracted from them at import. */
 export const SessionDoc = z.object({ session: Session, events: z.array(SessionEvent), signals: z.array(Signal) });
 export type SessionDoc = z.infer<typeof SessionDoc>;
+/** A session record read for its signals only (an incremental dream): its events are neither validated nor kept. */
+export const SessionSignals = SessionDoc.omit({ events: true });
+export type SessionSignals = z.infer<typeof SessionSignals>;
 
 export const emptySchedulerState = (): SchedulerState => ({ lastRunAt: null, nextDueAt: null, cron: null, runs: [] });
 export const emptyMain = (): MainDoc => ({

@@ -14,7 +14,7 @@ import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
 import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
-import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, emptyIndex, emptyMain } from './schema';
+import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
 import { encodeRecord, listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 import { SessionIndex } from './session-index';
 
@@ -43,14 +43,16 @@ export function sessionFilePath(dir: string, id: string): string {
   return path.join(dir, 'sessions', safe.slice(0, 2), `${safe}.json`);
 }
 
-function parseSessionDoc(text: string, where: string, id: string): SessionDoc {
+function parseSessionDoc(text: string, where: string, id: string): SessionDoc;
+function parseSessionDoc(text: string, where: string, id: string, shape: typeof SessionSignals): SessionSignals;
+function parseSessionDoc(text: string, where: string, id: string, shape: typeof SessionDoc | typeof SessionSignals = SessionDoc): SessionDoc | SessionSignals {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new ContractError('failed', `Session ${where} is not valid JSON (${(err as Error).message})`);
   }
-  const r = SessionDoc.safeParse(raw);
+  const r = shape.safeParse(raw);
   if (!r.success) throw new ContractError('failed', `Session record for ${id} is damaged: ${describeZodError(r.error)}`);
   return r.data;
 }
@@ -72,13 +74,23 @@ export function readLegacySessionFile(dir: string, id: string): SessionDoc | nul
  * only deleted when the writer closes or opens.
  */
 export function readSessionAt(dir: string, id: string, loc: Location): SessionDoc {
-  let text: string;
+  return parseSessionDoc(recordText(dir, id, loc), `record ${segmentName(loc[0])}:${loc[1]}`, id);
+}
+
+/**
+ * The same record without its events, which are most of its bytes: what an incremental dream folds
+ * (its stored signals). Validating 500 sessions' events was most of such a dream's reading.
+ */
+export function readSessionSignalsAt(dir: string, id: string, loc: Location): SessionSignals {
+  return parseSessionDoc(recordText(dir, id, loc), `record ${segmentName(loc[0])}:${loc[1]}`, id, SessionSignals);
+}
+
+function recordText(dir: string, id: string, loc: Location): string {
   try {
-    text = readRecord(path.join(dir, SESSIONS_DIR), loc);
+    return readRecord(path.join(dir, SESSIONS_DIR), loc);
   } catch (err) {
     throw new ContractError('failed', `Session ${id} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `${segmentName(loc[0])} is gone (the store was compacted meanwhile; open it again)` : (err as Error).message}`);
   }
-  return parseSessionDoc(text, `record ${segmentName(loc[0])}:${loc[1]}`, id);
 }
 
 /** Reads one session of the store in `dir` by id, loading its index.json (for tests and tools; the app goes through Store). */
