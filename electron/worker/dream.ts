@@ -9,10 +9,12 @@ import { ClusterHelper, HELPER_MIN_SESSIONS, isClusterHelperStart, serveClusters
 import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
 import { loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
+import { trace } from '../core/trace';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 function run(input: DreamInput, preloaded?: Preloaded): void {
+  trace('worker: input in');
   // Only a large store's mining is worth a second thread (a small one's is over before it would start);
   // started now, its start-up overlaps the fold.
   const helper = start.helper && (input.allSessionIds ?? input.sessionIds).length >= HELPER_MIN_SESSIONS ? startHelper(start.helper) : null;
@@ -25,8 +27,10 @@ function run(input: DreamInput, preloaded?: Preloaded): void {
     }
     const { output, writeIndex } = computed;
     // The result first: the owner records the dream while the index is written here.
+    trace('worker: computed');
     post({ type: 'result', output });
     writeIndex();
+    trace('worker: observation index written');
     post({ type: 'index-written' });
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -50,7 +54,9 @@ else if ('warm' in start) {
   // one is kept as the error, and handled by the dream like one met at its start (rebuilt from all sessions).
   let preloaded: Preloaded;
   try {
+    trace('worker: warm start');
     preloaded = { index: loadIndex(start.warm) };
+    trace('worker: observation index read');
   } catch (err) {
     preloaded = { error: err as Error };
   }

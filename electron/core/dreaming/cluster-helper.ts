@@ -12,6 +12,7 @@
 // failed to start, or died) is given up on: its groups are clustered in the worker, nothing is lost.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { clusterTexts, cosine, tokens } from './similarity';
+import { trace } from '../trace';
 
 /**
  * One group of error keys to cluster (clusterTexts with plain cosine). The keys go, not their token
@@ -36,6 +37,7 @@ const clusterOne = (job: ClusterJob) => clusterTexts(job.keys.map(errorKeyDoc), 
 /** The helper's side: answers each job, then counts the answer in the shared counter (what the worker waits on). */
 export function serveClusters(start: ClusterHelperStart): void {
   const answered = new Int32Array(start.answered);
+  trace('cluster helper ready');
   start.port.on('message', ({ id, job }: { id: number; job: ClusterJob }) => {
     let roots: number[] | null = null;
     try {
@@ -102,6 +104,7 @@ export class ClusterHelper {
     const out: number[][] = new Array(jobs.length);
     const started = Date.now();
     for (const i of mine) out[i] = clusterOne(jobs[i]!);
+    trace(`clustered here: ${here} keys (helper: ${there})`);
     const deadline = Date.now() + Math.max(this.graceMs, 3 * (Date.now() - started));
     while (remote.size && !this.broken) {
       const seen = Atomics.load(this.answered, 0);
@@ -117,6 +120,7 @@ export class ClusterHelper {
       if (left <= 0) this.broken = true;
       else Atomics.wait(this.answered, 0, seen, Math.min(left, 250));
     }
+    trace('cluster helper answered');
     // Given up on (or failed): what it still held is clustered here.
     for (const i of remote.values()) out[i] = clusterOne(jobs[i]!);
     return out;

@@ -7,6 +7,7 @@ import { sameToolChoice } from './instructions';
 import { commandStep } from './signals';
 import { clusterHere, type Clusterer } from './cluster-helper';
 import { clusterTexts, instructionSimilarity, signedTokens, type Vector } from './similarity';
+import { trace } from '../trace';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -173,6 +174,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
   const out: Pattern[] = [];
   const parents = parentsOf(index);
   const clustered: { list: string[]; roots: number[] }[] = [];
+  trace('mining: clustering');
   // Errors compare their signatures with plain cosine (cluster-helper.ts errorKeyDoc), all groups at
   // once (on two threads in a dream).
   const errors = Object.entries(groups).filter(([g]) => g.startsWith('error'));
@@ -189,6 +191,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
     // more of their words, so "never commit, push or open PRs" meets "don't commit".
     clustered.push({ list, roots: clusterTexts(list.map((k) => userDoc(k, index.keys.get(k)!)), THRESHOLD.user, userSimilarity, 6) });
   }
+  trace('mining: clustered');
   for (const { list, roots } of clustered) {
     const byRoot = new Map<number, string[]>();
     roots.forEach((r, i) => (byRoot.get(r) ?? byRoot.set(r, []).get(r)!).push(list[i]));
@@ -200,6 +203,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
       if (p.sessions.size >= minSupport) out.push(p);
     }
   }
+  trace('mining: patterns walked');
   return withoutRecoveries(out).sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
 }
 

@@ -14,6 +14,7 @@ import type { DreamInput } from '../dreaming/types';
 import { withEngine } from './claude';
 import { dreamInput } from './dream-input';
 import { lessonMutation } from './mutate';
+import { trace } from '../trace';
 
 export function findDream(ctx: CoreContext, id: string): Dream {
   const dream = ctx.store.data.dreams.find((d) => d.id === id);
@@ -41,6 +42,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.
         const readAll = full || !fs.existsSync(indexFile);
         // An incremental dream's worker reads the observation index while the session index loads (dreamInput).
+        trace('dream: start');
         const warm = readAll ? undefined : warmDreamWorker(ctx.worker, store.dir);
         const now = new Date().toISOString();
         const id = `d-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
@@ -55,6 +57,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         // over is written meanwhile, and replaces the old one only once the dream is recorded and the
         // observation index is in place: a crash or a failure before leaves them not dreamt over, and
         // the next dream folds them in again (idempotent).
+        trace('dream: input ready');
         const starting = startDreamInWorker(ctx.worker, input, undefined, warm);
         starting.catch(() => {}); // awaited below
         const marked = markDreamt(store, input.sessionIds);
@@ -69,6 +72,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         let run: DreamRun | undefined;
         try {
           run = await starting;
+          trace('dream: result in');
           const chosen = engine ?? settings.engine;
           // The Claude engine reads the new observation index (claude/refine.ts): it waits for it.
           if (chosen === 'claude') await run.indexWritten;
@@ -90,11 +94,13 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
           if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
           store.data.dreams.push(dream);
           await store.writeMain();
+          trace('dream: recorded');
           // The Claude engine's ledger (sessions read, answers, pending batches) follows the recorded dream.
           commit();
           // The observations are facts about sessions, not lessons: they advance even in review.
           record.done();
           await committed;
+          trace('dream: committed');
           // A damaged observation index was rebuilt from every session: they are all in it now.
           if (output.stats.sessionsRead > input.sessionIds.length && markDreamt(store, input.allSessionIds ?? []).count > 0) await store.writeIndex();
           return dream;
