@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createClient, type Client, type Transport } from '../../shared/contract/client';
 import { ContractError } from '../../shared/contract/define';
-import { openCore, type Core } from '../core/core';
+import { openCore, type Core, type CoreOptions } from '../core/core';
 import { cliWorkerLauncher, DEMO_DIR, packageVersion } from '../core/platform/node';
 import { defaultStoreDir } from '../core/store/paths';
 
@@ -29,7 +29,7 @@ export function isStoreDir(dir: string): boolean {
   return ['reverie.json', 'index.json', 'backups', 'sessions'].some((name) => fs.existsSync(path.join(dir, name)));
 }
 
-export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: (api: Client, core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: (api: Client, core: Core) => Promise<T>, tuning: Pick<CoreOptions, 'dreamAhead'> = {}): Promise<T> {
   const storeDir = path.resolve(opts.store ?? defaultStoreDir());
   // Only a folder named with --store: the default location (or REVERIE_HOME) before the first
   // import is a fresh install whose lists are simply empty, not a mistake.
@@ -41,6 +41,7 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
     version: packageVersion(),
     demoDir: DEMO_DIR,
     readOnly: mode === 'read',
+    ...tuning,
   });
   // A repaired or migrated store, a lock cleared after a crash: the user hears about it on stderr.
   for (const n of core.store.notices) log(`notice: ${n}`);

@@ -1,6 +1,6 @@
 import type { Handlers, Method } from '../../shared/contract';
 import type { RefineOptions } from './dreaming/claude/refine';
-import type { WorkerLauncher } from './dreaming/runner';
+import type { WarmWorker, WorkerLauncher } from './dreaming/runner';
 import type { FollowService } from './follow/service';
 import type { DreamScheduler } from './scheduler/scheduler';
 import type { Store } from './store/store';
@@ -25,6 +25,8 @@ export interface CoreContext {
   scheduler: DreamScheduler;
   /** Imports new and grown files of followed sources in the background; long-lived hosts start it. */
   follower: FollowService;
+  /** A dream's worker started with the core (CoreOptions.dreamAhead), its index read ahead: the next incremental dream takes it. */
+  dreamAhead?: WarmWorker;
 }
 
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>;

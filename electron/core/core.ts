@@ -3,7 +3,10 @@
 import { EventEmitter } from 'node:events';
 import type { Handlers } from '../../shared/contract';
 import type { ClaudeTuning, CoreContext } from './context';
-import type { WorkerLauncher } from './dreaming/runner';
+import fs from 'node:fs';
+import path from 'node:path';
+import { INDEX_FILE } from './dreaming/observations';
+import { warmDreamWorker, type WorkerLauncher } from './dreaming/runner';
 import { FollowService } from './follow/service';
 import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
@@ -20,6 +23,11 @@ export interface CoreOptions {
   /** Where the Claude engine gets the user's key; defaults to ANTHROPIC_API_KEY. Electron passes its safeStorage-backed reader. */
   apiKey?: () => Promise<string | null>;
   claude?: ClaudeTuning;
+  /**
+   * A dream is what this process is for (the CLI's `reverie dream`): its worker starts before the store
+   * opens and reads the observation index meanwhile (the longest read of an incremental dream).
+   */
+  dreamAhead?: boolean;
 }
 
 export interface Core {
@@ -39,7 +47,15 @@ export interface Core {
 }
 
 export async function openCore(opts: CoreOptions): Promise<Core> {
-  const store = await Store.open(opts.storeDir, { host: opts.host, readOnly: opts.readOnly });
+  // Read before this process holds the writer lock: the worker checks, when its dream starts, that the file is still the one it read.
+  const ahead = opts.dreamAhead && !opts.readOnly && fs.existsSync(path.join(opts.storeDir, INDEX_FILE)) ? warmDreamWorker(opts.worker, opts.storeDir) : undefined;
+  let store: Store;
+  try {
+    store = await Store.open(opts.storeDir, { host: opts.host, readOnly: opts.readOnly });
+  } catch (err) {
+    ahead?.stop();
+    throw err;
+  }
   const events = new EventEmitter();
   // Several UI windows and SSE streams may listen; the default limit of 10 is a leak warning, not a rule.
   events.setMaxListeners(100);
@@ -50,6 +66,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     version: opts.version ?? '0.1.0',
     worker: opts.worker,
     demoDir: opts.demoDir ?? null,
+    ...(ahead ? { dreamAhead: ahead } : {}),
     exclusive<T>(fn: () => Promise<T>): Promise<T> {
       const run = queue.then(fn, fn);
       queue = run.catch(() => undefined);
@@ -83,6 +100,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       await follower.stop();
       await scheduler.stop();
       await queue.catch(() => undefined);
+      ctx.dreamAhead?.stop();
       await store.close();
     },
   };

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isRecordWorkerStart, serveRecords } from '../core/importers/record-pool';
 import { ClusterHelper, HELPER_MIN_SESSIONS, isClusterHelperStart, serveClusters, type HelperLauncher } from '../core/dreaming/cluster-helper';
 import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
-import { loadIndex } from '../core/dreaming/observations-file';
+import { indexStillCurrent, loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
 import { trace } from '../core/trace';
 
@@ -60,5 +60,7 @@ else if ('warm' in start) {
   } catch (err) {
     preloaded = { error: err as Error };
   }
-  parentPort!.once('message', (input: DreamInput) => run(input, preloaded));
+  // Read ahead, perhaps before the owner held the writer lock (CoreOptions.dreamAhead): used only if the
+  // file is still the one read; another writer's dream may have replaced it meanwhile.
+  parentPort!.once('message', (input: DreamInput) => run(input, 'index' in preloaded && indexStillCurrent(preloaded.index, input.storeDir) ? preloaded : undefined));
 } else run(start);

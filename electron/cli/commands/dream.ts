@@ -57,10 +57,11 @@ export function registerDream(program: Command, common: (c: Command) => Command)
         print(opts, { ...preview, tokens: { perRequest: tokens.map((t) => t.prefix + t.messages), total: tokens.reduce((n, t) => n + t.prefix + t.messages, 0) } }, () => renderPreview(preview));
         return;
       }
+      // An incremental dream's longest read (the observation index) starts with the process, beside the store's opening.
       const dream = await withCore(opts, 'write', (api) => {
         if (!opts.json) log('Dreaming …');
         return api.call('dreams.run', { engine: opts.engine as 'heuristic' | 'claude' | undefined, full: !!opts.full });
-      });
+      }, { dreamAhead: !opts.full });
       print(opts, dream, () => renderDream(dream));
     });
 

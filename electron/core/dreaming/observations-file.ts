@@ -220,6 +220,8 @@ class StoredKeyEntry implements KeyEntry, ObservationList {
   }
   /** Whether its observations are still the ones read (their agents are then in the table read). */
   get untouched(): boolean { return !this.#changed && !this.#added && !this.#removed; }
+  /** Where its members lie in the file read: inside the braces of its observations. */
+  get membersRange(): [number, number] { return [this.obsAt + 1, this.end - 2]; }
   /** Where the key's whole line lies in the file read, while nothing has changed it. */
   untouchedLine(kind: string): [number, number] | null { return !this.untouched || kind !== this.storedKind ? null : [this.at, this.end]; }
 }
@@ -341,6 +343,22 @@ function scanSession(buf: Buffer, p: number, end: number): boolean {
   if (!expect('}') || p !== end) return false;
   scanned.a = a, scanned.t = t, scanned.f = f, scanned.kAt = kAt, scanned.kEnd = kEnd, scanned.gAt = gAt, scanned.gEnd = gEnd;
   return true;
+}
+
+/**
+ * Whether the store's index file is still the one `index` was read from (a missing one still
+ * missing): an index read ahead of a dream, before the writer lock was held, is used only then.
+ */
+export function indexStillCurrent(index: ObservationIndex, storeDir: string): boolean {
+  const file = path.join(storeDir, INDEX_FILE);
+  const read = reads.get(index);
+  let st: fs.Stats | null;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    st = null;
+  }
+  return read ? !!st && read.file === file && identityOf(st) === read.identity : !st && index.sessions.size === 0 && index.keys.size === 0;
 }
 
 /** Reads the index; a missing file is an empty index, a damaged one an error naming the file. */
@@ -621,11 +639,17 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
         first = false;
         kept = null;
       }
-      for (const m of (e as StoredKeyEntry).members()) {
-        if (changes.removed.has(m.sid) || changes.added.has(m.sid)) yield* endKept();
-        else if (kept) kept[1] = m.end;
-        else kept = [m.at, m.end];
-      }
+      if (!changes.removed.size) {
+        // Sessions only added (new ones: a session folded again was dropped first): every member read
+        // stays, copied as one stretch without being walked — a key of 10,000 sessions gains a few each dream.
+        const [from, to] = (e as StoredKeyEntry).membersRange;
+        if (to > from) kept = [from, to];
+      } else
+        for (const m of (e as StoredKeyEntry).members()) {
+          if (changes.removed.has(m.sid) || changes.added.has(m.sid)) yield* endKept();
+          else if (kept) kept[1] = m.end;
+          else kept = [m.at, m.end];
+        }
       yield* endKept();
       for (const [sid, o] of changes.added) {
         put(`${first ? '' : ','}${JSON.stringify(sid)}:${observationJson(o, agentOf)}`);

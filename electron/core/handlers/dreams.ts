@@ -41,9 +41,13 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const indexFile = path.join(store.dir, INDEX_FILE);
         // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.
         const readAll = full || !fs.existsSync(indexFile);
-        // An incremental dream's worker reads the observation index while the session index loads (dreamInput).
         trace('dream: start');
-        const warm = readAll ? undefined : warmDreamWorker(ctx.worker, store.dir);
+        // An incremental dream's worker reads the observation index while the session index loads (dreamInput):
+        // the one started with the core, if any (its read began before the store opened).
+        const ahead = ctx.dreamAhead;
+        ctx.dreamAhead = undefined;
+        if (readAll) ahead?.stop();
+        const warm = readAll ? undefined : (ahead ?? warmDreamWorker(ctx.worker, store.dir));
         const now = new Date().toISOString();
         const id = `d-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
         let input: DreamInput;

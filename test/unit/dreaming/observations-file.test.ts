@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/model';
 import { INDEX_FILE, fold, indexOfSignals, observationsOf, sessionCount, unfold, type ObservationIndex } from '../../../electron/core/dreaming/observations';
 import { minePatterns, WORDING_SAMPLE } from '../../../electron/core/dreaming/mine';
-import { loadIndex, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
+import { indexStillCurrent, loadIndex, writeIndexFile } from '../../../electron/core/dreaming/observations-file';
 import { tempDir } from '../../helpers/env';
 
 const signal = (i: number, session: string): Signal => ({
@@ -127,6 +127,24 @@ describe('observation index file', () => {
     expect(() => stale.sessions.get('s1')!.keys).toThrow(/patterns\.json went away while its observation index was in use/);
   });
 
+  it('tells whether the file an index was read from is still the one in the store (an index read ahead of a dream)', () => {
+    const dir = tempDir();
+    const file = path.join(dir, INDEX_FILE);
+    // No file yet: an empty index stands for it while there is still none.
+    const none = loadIndex(dir);
+    expect(indexStillCurrent(none, dir)).toBe(true);
+    writeIndexFile(file, indexOfSignals([signal(1, 's1')]));
+    expect(indexStillCurrent(none, dir)).toBe(false);
+    const read = loadIndex(dir);
+    expect(indexStillCurrent(read, dir)).toBe(true);
+    // Another writer's dream replaced it (a new file, renamed into place): the read is stale.
+    writeIndexFile(file, indexOfSignals([signal(1, 's1'), signal(2, 's2')]));
+    expect(indexStillCurrent(read, dir)).toBe(false);
+    expect(indexStillCurrent(loadIndex(dir), dir)).toBe(true);
+    fs.rmSync(file);
+    expect(indexStillCurrent(read, dir)).toBe(false);
+  });
+
   it('a key recurring in thousands of sessions is changed and mined without being parsed whole', () => {
     const signals = Array.from({ length: 12000 }, (_, i) => ({ ...signal(i, `s${i % 4000}`), ...(i % 3 ? {} : { key: 'everywhere', text: `seen ${i % 5}` }) }));
     const dir = tempDir();
@@ -167,6 +185,15 @@ describe('observation index file', () => {
     unfold(direct, 'new');
     writeIndexFile(file, again);
     expect(plain(loadIndex(dir))).toEqual(plain(direct));
+    // Only new sessions (what most dreams bring): the members read are copied as one stretch, the new ones after them.
+    const grown = loadIndex(dir);
+    for (const index of [grown, direct])
+      for (const sid of ['later-1', 'later-2']) fold(index, sid, 'agent-new', null, [{ ...signal(9, sid), key: 'everywhere', agentId: 'agent-new' }]);
+    expect((grown.keys.get('everywhere') as unknown as { changes: { removed: Set<string> } }).changes.removed.size).toBe(0);
+    writeIndexFile(file, grown);
+    expect(plain(loadIndex(dir))).toEqual(plain(direct));
+    // Walked member by member (a member written twice would show here, not in a parsed object).
+    expect([...observationsOf(loadIndex(dir).keys.get('everywhere')!)]).toHaveLength(Object.keys(direct.keys.get('everywhere')!.per).length);
   });
 
   it('copies untouched session lines while the positions they hold still hold, and rebuilds them when a key is gone', () => {
