@@ -60,14 +60,20 @@ export function* jsonPieces(doc: object): Generator<string> {
       for (let i = 0; i < value.length; i++) yield `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
       yield ']';
     } else if (container(value)) {
+      // Entries go a few thousand at a time: a piece per entry made the session index's 100,000
+      // locations three times slower to write than JSON.stringify.
       yield '{';
-      let firstEntry = true;
-      for (const [k, v] of Object.entries(value)) {
-        const text = JSON.stringify(v);
+      let batch: string[] = [];
+      let firstBatch = true;
+      const record = value as Record<string, unknown>;
+      for (const k in record) {
+        if (!Object.hasOwn(record, k)) continue;
+        const text = JSON.stringify(record[k]);
         if (text === undefined) continue;
-        yield `${firstEntry ? '' : ','}${JSON.stringify(k)}:${text}`;
-        firstEntry = false;
+        batch.push(`${JSON.stringify(k)}:${text}`);
+        if (batch.length === 4096) yield `${firstBatch ? '' : ','}${batch.join(',')}`, (firstBatch = false), (batch = []);
       }
+      if (batch.length) yield `${firstBatch ? '' : ','}${batch.join(',')}`;
       yield '}';
     } else yield whole;
   }

@@ -204,10 +204,9 @@ export class SessionIndex {
   }
 
   /** Whether a compaction of the log is due (superseded lines outnumber live ones). */
-  private compactionDue(): boolean {
+  private compactionDue(live = this.liveCounts()): boolean {
     const l = this.log;
     if (!l) return false;
-    const live = this.liveCounts();
     return l.lines - live.sessions - live.ledger > live.sessions + live.ledger && l.length > LOG_COMPACT_MIN_BYTES;
   }
 
@@ -221,7 +220,9 @@ export class SessionIndex {
    * every live line goes to a new file (synced here); the old file is removed at the next writable open.
    */
   prepareCommit(): IndexDoc {
-    if (this.compactionDue()) {
+    // Counted once: at 100,000 sessions, counting the locations' keys costs ~50 ms each time.
+    const live = this.log ? this.liveCounts() : null;
+    if (live && this.compactionDue(live)) {
       this.loadAll();
       this.rewrite = true;
     }
@@ -236,7 +237,7 @@ export class SessionIndex {
       this.out = out;
       this.rewrite = false;
     } else if (this.out) {
-      this.log = { ...this.log!, length: this.out.sync(), ...this.liveCounts() };
+      this.log = { ...this.log!, length: this.out.sync(), ...(live ?? this.liveCounts()) };
     }
     return this.head();
   }

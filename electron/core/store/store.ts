@@ -271,6 +271,9 @@ export class Store {
     const moved = tail.segment !== index.tail.segment || tail.length !== index.tail.length;
     index.tail = tail;
     if (added) this.notices.push(`An import was interrupted; the ${added} session(s) it had completed were kept. Run the import again to finish it.`);
+    // Records rolled forward may have replaced older ones (the next commit checks the garbage), and lie
+    // in segments checkLocations did not see live.
+    if (seen) (this.appendedSinceCommit = true), (this.liveSegments = null);
     if (this.readOnly || (!seen && !moved)) return;
     this.commitIndexSync();
   }
@@ -295,26 +298,36 @@ export class Store {
       }
       return n;
     };
+    // The segments holding a live record are gathered on the way (removeDeadSegments keeps them): one pass over 100,000 locations, not two.
+    const live = new Set<number>();
     const fits = () => {
       for (const id in index.locations) {
         const [seg, off, len] = index.locations[id]!;
         if (size(seg) < off + len) return false;
+        live.add(seg);
       }
       return true;
     };
     // (Every summary having a location is checked where both are at hand: a v3 index's inline summaries.)
     const bad = !fits() || index.inlineSessions()?.some((x) => !index.locations[x.id]);
-    if (!bad) return;
+    if (!bad) {
+      this.liveSegments = live;
+      return;
+    }
     const rebuilt = rebuildIndexFromSessionFiles(this.dir);
     index.resetFromRecords(rebuilt);
     this.notices.push(`The session index did not match the session records; it was rebuilt from them (${rebuilt.sessions!.length} sessions).`);
     if (!this.readOnly) this.commitIndexSync();
   }
 
+  /** The segments holding a live record, as checkLocations found them (until the index changes). */
+  private liveSegments: Set<number> | null = null;
+
   /** Segments below the active one that hold no live record: what a finished (or interrupted) compaction left. */
   private removeDeadSegments(): void {
     const index = this.indexState!;
-    const live = new Set(Object.values(index.locations).map((l) => l[0]));
+    const live = this.liveSegments ?? new Set(Object.values(index.locations).map((l) => l[0]));
+    this.liveSegments = null;
     for (const seg of listSegments(this.sessionsDir)) if (seg < index.tail.segment && !live.has(seg)) fs.rmSync(path.join(this.sessionsDir, segmentName(seg)), { force: true });
   }
 
@@ -482,8 +495,14 @@ export class Store {
     // `beforeCommit` runs once the new head is written and synced, before it replaces the old one:
     // a dream moves its observation index into place there (see handlers/dreams.ts).
     await writeJsonDurable(path.join(this.dir, INDEX_FILE), index.prepareCommit(), beforeCommit);
-    this.compactIfDue();
+    // Only appended records leave garbage (a replaced session's old record): a commit that appended
+    // none (a dream's) has nothing to compact, and summing 100,000 locations to find out costs 0.1 s.
+    if (this.appendedSinceCommit) this.compactIfDue();
+    this.appendedSinceCommit = false;
   }
+
+  /** Whether records were appended since the last commit (what may have grown the segments' garbage). */
+  private appendedSinceCommit = false;
 
   /** Live and total bytes of the segments: how much of them is garbage. */
   segmentUsage(): { live: number; total: number; segments: number } {
@@ -544,6 +563,7 @@ export class Store {
     this.writer ??= new SegmentWriter(this.sessionsDir, index.tail.segment);
     // Appended, not yet durable: writeIndex syncs the batch before the index names it.
     index.locations[id] = this.writer.appendRecord(record);
+    this.appendedSinceCommit = true;
   }
 
   readSessionDoc(id: string): SessionDoc | null {

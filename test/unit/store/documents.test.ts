@@ -66,7 +66,9 @@ describe('IndexDocInPlace', () => {
 
 describe('writing JSON in pieces', () => {
   it('joins to exactly JSON.stringify', () => {
-    const docs: object[] = [index(), {}, { a: [], b: {}, c: null, d: undefined, e: 'x', f: [undefined, 1], g: { h: undefined, i: 2 }, j: new Date(0), k: () => 1 }];
+    // A record of more entries than one batch (written a few thousand at a time), keys that need escaping, integer-like keys (listed first).
+    const many = Object.fromEntries(Array.from({ length: 9000 }, (_, i) => [i % 7 ? `s-${i}` : `${i}`, [1, i, 3]]));
+    const docs: object[] = [index(), {}, { a: [], b: {}, c: null, d: undefined, e: 'x', f: [undefined, 1], g: { h: undefined, i: 2, 'q"u\\ote': { toJSON: () => 'J' }, f: () => 1 }, j: new Date(0), k: () => 1 }, { locations: many, tail: {} }];
     for (const doc of docs) expect([...jsonPieces(doc)].join('')).toBe(JSON.stringify(doc));
   });
 
