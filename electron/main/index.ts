@@ -173,7 +173,7 @@ async function start(): Promise<void> {
     core = await openCore({
       storeDir: process.env.REVERIE_HOME ?? path.join(app.getPath('userData'), 'store'),
       host: 'electron',
-      worker: { file: workerPath },
+      worker: { file: workerPath, bundle: true },
       version: app.getVersion(),
       demoDir: resources.demo,
       apiKey: keys.provider,

@@ -10,6 +10,8 @@ import { computeDreamDeferred, type Preloaded } from '../core/dreaming/compute';
 import { indexStillCurrent, loadIndex } from '../core/dreaming/observations-file';
 import type { DreamInput, WorkerMessage, WorkerStart } from '../core/dreaming/types';
 import { trace } from '../core/trace';
+import { setMemoStamp } from '../core/dreaming/pattern-memo';
+import { buildStamp } from '../core/platform/build-stamp';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
@@ -47,6 +49,8 @@ function startHelper(launcher: HelperLauncher): ClusterHelper | null {
 }
 
 const start = workerData as WorkerStart;
+// Patterns are kept between dreams only by a build that can name itself (its bundle's hash).
+if (start && typeof start === 'object' && 'helper' in start) setMemoStamp(start.helper?.bundle ? buildStamp(start.helper.file) : null);
 if (isRecordWorkerStart(workerData)) serveRecords(parentPort!, workerData.replies);
 else if (isClusterHelperStart(workerData)) serveClusters(workerData);
 else if ('warm' in start) {

@@ -27,7 +27,7 @@ export interface ClusterJob { keys: string[]; threshold: number; rareTokens: num
 export const errorKeyDoc = (key: string) => tokens(key.slice(key.indexOf('|') + 1).replace(/ \(exit code -?\d+\)$/, ''));
 
 /** How a worker thread is started (a WorkerLauncher made plain: it crosses to the dream's worker in workerData). */
-export interface HelperLauncher { file: string; execArgv: string[] }
+export interface HelperLauncher { file: string; execArgv: string[]; bundle?: boolean }
 
 export interface ClusterHelperStart { job: 'cluster'; port: MessagePort; answered: SharedArrayBuffer }
 export const isClusterHelperStart = (data: unknown): data is ClusterHelperStart => (data as ClusterHelperStart | null)?.job === 'cluster';

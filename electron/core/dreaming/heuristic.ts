@@ -67,8 +67,8 @@ export function scoreOf(l: Lesson, newest: string | null): number {
   return (l.pinned ? 10 : 0) + l.confidence * Math.exp(-age / 90) + 0.02 * Math.min(l.support.agents, 4) + 0.15 * Math.log10(1 + l.support.sessions);
 }
 
-const wordingMemo = new WeakMap<Pattern, { title: string; text: string }>();
-const wordingOf = (p: Pattern) => wordingMemo.get(p) ?? (wordingMemo.set(p, wordingOfUncached(p)), wordingMemo.get(p)!);
+/** Worded once, and the wording kept on the pattern: a pattern kept for the next dream keeps it too (pattern-memo.ts). */
+const wordingOf = (p: Pattern) => (p.wording ??= wordingOfUncached(p));
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 export const fingerprint = (w: { title: string; text: string }) => createHash('sha1').update(`${w.title}\n${w.text}`).digest('hex').slice(0, 12);

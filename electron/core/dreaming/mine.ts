@@ -8,6 +8,8 @@ import { commandStep } from './signals';
 import { clusterHere, type Clusterer } from './cluster-helper';
 import { clusterTexts, instructionSimilarity, signedTokens, type Vector } from './similarity';
 import { trace } from '../trace';
+import { forget, recall, remember } from './pattern-memo';
+import { isWalkStateJson, MAX_CALLS, WalkState } from './pattern-walk';
 
 export type Family = 'error' | 'user' | 'workflow';
 export const familyOf = (k: SignalKind): Family => (k === 'tool_error' ? 'error' : k === 'workflow' ? 'workflow' : 'user');
@@ -42,13 +44,11 @@ export interface Pattern {
   hasFix: boolean;
   /** The failed calls and fixes seen (distinct, up to MAX_CALLS): what a recovery routine would repeat. */
   calls: Set<string>;
+  /** Its wording, once worded (heuristic.ts): kept with it for the next dream (pattern-memo.ts). */
+  wording?: { title: string; text: string };
 }
 
-/** Sessions whose observations a pattern keeps for its wording: majorities over more say nothing new. */
-export const WORDING_SAMPLE = 400;
-/** Evidence kept per pattern (a lesson shows fewer). */
-export const NEWEST_KEPT = 8;
-const MAX_CALLS = 1000;
+export { NEWEST_KEPT, WORDING_SAMPLE } from './pattern-walk';
 
 /** How alike two texts must be to count as one pattern. Errors must be near-identical. */
 const THRESHOLD: Record<Family, number> = { error: 0.85, user: 0.6, workflow: 1 };
@@ -62,14 +62,6 @@ export function representative(e: KeyEntry): string {
   return first![1].x;
 }
 
-/** A session id's place in the wording sample: a fixed hash, so the sample is the same whatever order sessions come in. */
-function rank(sid: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < sid.length; i++) h = Math.imul(h ^ sid.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-const byRank = (a: { sid: string; rank: number }, b: { sid: string; rank: number }) => a.rank - b.rank || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
-const newer = (a: { session: string; o: Obs }, b: { session: string; o: Obs }) => (b.o.t1 ?? '').localeCompare(a.o.t1 ?? '') || a.session.localeCompare(b.session);
 
 /** Sessions some fork was made from: a key's observations from a fork are checked against theirs. */
 function parentsOf(index: ObservationIndex): Set<string> {
@@ -82,7 +74,7 @@ function parentsOf(index: ObservationIndex): Set<string> {
  * A key's observations without fork copies, walked (not held): a fork's are checked once the key is
  * walked, against what its parents showed of it (only forks and parents are kept meanwhile).
  */
-function* ownObservations(entry: KeyEntry, index: ObservationIndex, parents: Set<string>): Generator<[string, Obs]> {
+function* ownObservations(entry: KeyEntry, index: ObservationIndex, parents: Set<string>, met: { fork: boolean }): Generator<[string, Obs]> {
   if (!parents.size) {
     yield* observationsOf(entry);
     return;
@@ -91,69 +83,106 @@ function* ownObservations(entry: KeyEntry, index: ObservationIndex, parents: Set
   const forks: [string, Obs][] = [];
   for (const [sid, o] of observationsOf(entry)) {
     if (parents.has(sid)) parentText.set(sid, o.x);
-    if (index.sessions.get(sid)?.f) forks.push([sid, o]);
+    if (index.sessions.get(sid)?.f) forks.push([sid, o]), (met.fork = true);
     else yield [sid, o];
   }
   for (const [sid, o] of forks) if (!copiedFromParent(index, sid, o.x, (p) => parentText.get(p))) yield [sid, o];
 }
 
+/** Patterns of this mining read back from the last dream, and of those how many were extended (the trace, tests). */
+let recalled = 0, extended = 0;
+export const lastMining = () => ({ recalled, extended });
+
+/**
+ * The pattern of a group of keys. Kept from the last dream (pattern-memo.ts) for the keys the group
+ * had then — the ones read from the index file — when those only gained new sessions since and any
+ * key it has now is new (none of their sessions folded again or dropped, no fork among them, and no
+ * fork in the pattern kept): read back and extended by what the new sessions showed. Else walked whole.
+ * Either way kept for the next dream, with its wording once worded.
+ */
 function patternOf(keys: string[], index: ObservationIndex, parents: Set<string>): Pattern {
-  const entries = index.keys;
   const sorted = [...keys].sort();
-  const sessions = new Set<string>();
-  const agents = new Set<string>();
-  const agentSessions = new Map<string, number>();
-  const calls = new Set<string>();
-  const counted = new Map<string, number>();
-  let occurrences = 0;
-  let firstSeen: string | null = null;
-  let lastSeen: string | null = null;
-  let hasFix = false;
-  let newest: Pattern['newest'] = [];
-  // The wording sample: the sessions of lowest rank, each with its chosen observation and the key it was first seen under.
-  const sample = new Map<string, { sid: string; rank: number; at: number; o: Obs }>();
-  let cutoff = Infinity;
-  sorted.forEach((k, at) => {
-    let n = 0;
-    for (const [sid, o] of ownObservations(entries.get(k)!, index, parents)) {
-      n++;
-      agents.add(o.a);
-      occurrences += o.n;
-      if (o.f) hasFix = true;
-      if (calls.size < MAX_CALLS) for (const c of [o.c, o.f]) if (c) calls.add(c);
-      if (!sessions.has(sid)) {
-        // A session's first observation (in key order) stands for it: its times, its agent, its evidence.
-        sessions.add(sid);
-        agentSessions.set(o.a, (agentSessions.get(o.a) ?? 0) + 1);
-        for (const t of [o.t0, o.t1]) {
-          if (t && (!firstSeen || t < firstSeen)) firstSeen = t;
-          if (t && (!lastSeen || t > lastSeen)) lastSeen = t;
-        }
-        newest.push({ session: sid, o });
-        if (newest.length >= 4 * NEWEST_KEPT) newest = newest.sort(newer).slice(0, NEWEST_KEPT);
-      }
-      const r = rank(sid);
-      if (r > cutoff) continue;
-      const cur = sample.get(sid);
-      if (!cur) sample.set(sid, { sid, rank: r, at, o });
-      else if (!cur.o.f && o.f) cur.o = o;
-      if (sample.size >= 2 * WORDING_SAMPLE) {
-        const kept = [...sample.values()].sort(byRank).slice(0, WORDING_SAMPLE);
-        cutoff = kept[kept.length - 1]!.rank;
-        sample.clear();
-        for (const c of kept) sample.set(c.sid, c);
-      }
+  const st = extendedKept(sorted, index);
+  let wording: Pattern['wording'];
+  let forks = false;
+  let state: WalkState;
+  if (st) {
+    state = st.state;
+    recalled++;
+    if (st.added) extended++;
+    wording = st.wording;
+  } else {
+    state = new WalkState();
+    const met = { fork: false };
+    sorted.forEach((k, at) => {
+      let n = 0;
+      for (const [sid, o] of ownObservations(index.keys.get(k)!, index, parents, met)) n++, state.add(at, sid, o);
+      state.counted.set(k, n);
+    });
+    forks = met.fork;
+  }
+  const p = finish(sorted, state, index);
+  if (wording && st?.key === p.key) p.wording = wording;
+  // Nothing new in it: its line is copied as it was read.
+  if (st?.line && p.wording) remember(index, sorted, { line: st.line });
+  else remember(index, sorted, () => JSON.stringify({ key: p.key, state: state.toJSON(), ...(forks ? { forks: true } : {}), ...(p.wording ? { wording: p.wording } : {}) } satisfies Kept));
+  return p;
+}
+
+/** A group's entry kept for the next dream: its walk, whether a fork was met, its name and wording. */
+interface Kept { key?: string; state?: unknown; forks?: boolean; wording?: { title: string; text: string } }
+
+/** A key of the index file and what changed in it since it was read (StoredKeyEntry); a key made since has neither. */
+type FileKey = KeyEntry & { untouched?: boolean; changes?: { removed: Set<string>; added: Map<string, Obs> } | null };
+
+/**
+ * The group's walk kept from the last dream, extended by the sessions added since; null when there
+ * is none or it cannot be extended exactly (the group is walked whole then). `wording` is the kept
+ * one while the group, its sample and its name are unchanged.
+ */
+function extendedKept(sorted: string[], index: ObservationIndex): { state: WalkState; added: number; key?: string; wording?: Pattern['wording']; line?: [number, number] } | null {
+  const entries = sorted.map((k) => index.keys.get(k) as FileKey | undefined);
+  // The keys the group had when it was kept: those read from the file (a key made since holds only sessions folded since).
+  const before = sorted.filter((_, i) => entries[i]?.untouched !== undefined);
+  if (!before.length) return null;
+  const found = recall(index, before);
+  const kept = found?.entry as Kept | undefined;
+  if (!kept || kept.forks || !isWalkStateJson(kept.state) || kept.state.calls.length >= MAX_CALLS) return null;
+  const added: [number, string, Obs][] = [];
+  for (let at = 0; at < sorted.length; at++) {
+    const e = entries[at];
+    if (!e) return null;
+    if (e.untouched === undefined) for (const sid in e.per) added.push([at, sid, e.per[sid]!]);
+    else if (!e.untouched) {
+      const changes = e.changes;
+      if (!changes || changes.removed.size) return null;
+      for (const [sid, o] of changes.added) added.push([at, sid, o]);
     }
-    counted.set(k, n);
-  });
-  /** Sessions a key was seen in, copies left out. */
-  const size = (k: string) => counted.get(k) ?? 0;
-  const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]);
-  const kind = entries.get(key)!.kind;
-  const chosen = [...sample.values()].sort(byRank).slice(0, WORDING_SAMPLE).sort((a, b) => a.at - b.at || a.sid.localeCompare(b.sid));
+  }
+  // Key positions in the group as kept → as it is now (keys made since come in between).
+  const now = new Map(sorted.map((k, i) => [k, i]));
+  const state = WalkState.fromJSON(kept.state, (at) => now.get(before[at]!)!);
+  // Sessions new to the group, none of them a fork: what they showed is all that changed.
+  if (added.some(([, sid]) => state.sessions.has(sid) || !!index.sessions.get(sid)?.f)) return null;
+  const sampled = state.chosen().map((c) => c.sid).join('\n');
+  for (const [at, sid, o] of added) {
+    state.add(at, sid, o);
+    state.counted.set(sorted[at]!, (state.counted.get(sorted[at]!) ?? 0) + 1);
+  }
+  // At the cap, which calls are kept depends on the order they came in: walked whole then.
+  if (state.calls.size >= MAX_CALLS) return null;
+  const same = before.length === sorted.length && state.chosen().map((c) => c.sid).join('\n') === sampled;
+  return { state, added: added.length, key: kept.key, wording: same ? kept.wording : undefined, line: same && !added.length ? found!.line : undefined };
+}
+
+/** The pattern a walk gathered: named by the key seen in most sessions (ties: the smallest key). */
+function finish(sorted: string[], st: WalkState, index: ObservationIndex): Pattern {
+  const size = (k: string) => st.counted.get(k) ?? 0;
+  const key = sorted.reduce((best, k) => (size(k) > size(best) ? k : best), sorted[0]!);
+  const kind = index.keys.get(key)!.kind;
   return {
-    key, keys: sorted, family: familyOf(kind), kind, sessions, agents, agentSessions, occurrences, firstSeen, lastSeen,
-    newest: newest.sort(newer).slice(0, NEWEST_KEPT), sample: chosen.map((c) => c.o), hasFix, calls,
+    key, keys: sorted, family: familyOf(kind), kind, sessions: st.sessions, agents: st.agents, agentSessions: st.agentSessions, occurrences: st.occurrences,
+    firstSeen: st.firstSeen, lastSeen: st.lastSeen, newest: st.newestKept(), sample: st.chosen().map((c) => c.o), hasFix: st.hasFix, calls: st.calls,
   };
 }
 
@@ -173,6 +202,9 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
   }
   const out: Pattern[] = [];
   const parents = parentsOf(index);
+  // What this mining keeps for the next dream (a mining done again keeps only its own).
+  forget(index);
+  recalled = extended = 0;
   const clustered: { list: string[]; roots: number[] }[] = [];
   trace('mining: clustering');
   // Errors compare their signatures with plain cosine (cluster-helper.ts errorKeyDoc), all groups at
@@ -203,7 +235,7 @@ export function minePatterns(index: ObservationIndex, minSupport: number, cluste
       if (p.sessions.size >= minSupport) out.push(p);
     }
   }
-  trace('mining: patterns walked');
+  trace(`mining: patterns walked (${recalled} kept from the last dream, ${extended} of them extended by new sessions)`);
   return withoutRecoveries(out).sort((a, b) => b.sessions.size - a.sessions.size || a.key.localeCompare(b.key));
 }
 

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
 import { readFullyAt, writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
 import { membersIn, type Member } from './observation-members';
+import { attachMemo, memoLines, memoStamp } from './pattern-memo';
 import { emptyIndex, INDEX_FILE, sessionCount, type KeyEntry, type Obs, type ObservationIndex, type ObservationList, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
@@ -61,6 +62,10 @@ interface FileRead {
   gramAt: number[];
   gramEnd: number[];
   gramCount: number[];
+  /** The build that kept the file's patterns (P lines), and where each body lies, by its keys as JSON. */
+  memo: string | null;
+  /** By keys JSON: where the body starts and ends, where the line starts. */
+  memoAt: Map<string, [number, number, number]>;
 }
 const reads = new WeakMap<ObservationIndex, FileRead>();
 const identityOf = (st: fs.Stats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
@@ -464,7 +469,7 @@ function readLineFormat(file: string, fd: number, st: fs.Stats): ObservationInde
   const index = emptyIndex();
   /** Version 2: key and step-sequence names together, in file order. */
   const names: string[] = [];
-  const read: FileRead = { file, identity: identityOf(st), version: 2, agents: [], keys: [], grams: [], gramAt: [], gramEnd: [], gramCount: [] };
+  const read: FileRead = { file, identity: identityOf(st), version: 2, agents: [], keys: [], grams: [], gramAt: [], gramEnd: [], gramCount: [], memo: null, memoAt: new Map() };
   const hash = createHash('sha1');
   // A damaged line met on the way is reported only if the checksum holds (else the file was cut or altered).
   let failed: unknown = null;
@@ -481,6 +486,12 @@ function readLineFormat(file: string, fd: number, st: fs.Stats): ObservationInde
   if (hash.digest('hex') !== sum) throw cutShort();
   if (failed !== null) throw failed;
   reads.set(index, read);
+  // Patterns kept by the build running now are read back on demand (pattern-memo.ts); others are ignored.
+  if (read.memo && read.memo === memoStamp() && read.memoAt.size)
+    attachMemo(index, (keys) => {
+      const at = read.memoAt.get(keys);
+      return at ? { body: bytesAt(read, at[0], at[1]).toString('utf8'), line: [at[2], at[1] + 1] } : undefined;
+    });
   return index;
 
   /** The lines in `buf` between two offsets; `base` turns an offset in `buf` into one in the file. */
@@ -488,7 +499,16 @@ function readLineFormat(file: string, fd: number, st: fs.Stats): ObservationInde
     for (let at = from; at < to; ) {
       const nl = buf.indexOf(10, at);
       const tag = buf[at];
-      if (tag === 0x48 /* H */) ({ agents: read.agents, version: read.version } = JSON.parse(buf.toString('utf8', at + 2, nl)) as { agents: string[]; version: number });
+      if (tag === 0x48 /* H */) {
+        const h = JSON.parse(buf.toString('utf8', at + 2, nl)) as { agents: string[]; version: number; memo?: string };
+        ({ agents: read.agents, version: read.version } = h);
+        read.memo = typeof h.memo === 'string' ? h.memo : null;
+      } else if (tag === 0x50 /* P */) {
+        // A kept pattern: its keys as JSON, then its body, read when a dream asks for it.
+        const tab = buf.indexOf(9, at + 2);
+        if (tab < 0 || tab > nl) throw schemaError(file);
+        read.memoAt.set(buf.toString('utf8', at + 2, tab), [base + tab + 1, base + nl, base + at]);
+      }
       else if (tag === 0x4b /* K */) {
         // Name, kind, count, observations: the kind and count read from the bytes, no string made for them.
         const t1 = buf.indexOf(9, at + 2), t2 = buf.indexOf(9, t1 + 1), t3 = buf.indexOf(9, t2 + 1);
@@ -621,7 +641,10 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   // The agent table comes first: complete it before writing anything (untouched keys and sessions are in it already).
   for (const e of index.keys.values()) for (const o of e instanceof StoredKeyEntry ? e.ownObservations() : Object.values(e.per)) agentOf(o.a);
   for (const e of index.sessions.values()) if (!copied(e)) agentOf(e.a);
-  put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()] })}\n`);
+  // Patterns kept for the next dream go last (P lines), under the name of the build that mined them.
+  const kept = [...memoLines(index)];
+  const stamp = memoStamp();
+  put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()], ...(kept.length && stamp ? { memo: stamp } : {}) })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
   for (const [k, e] of index.keys) {
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
@@ -696,6 +719,13 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     }
     if (full()) yield batch();
   }
+  if (stamp)
+    for (const line of kept) {
+      // An entry read and kept unchanged is copied as it was read.
+      if (typeof line[0] === 'number') copy(line[0], line[1] as number);
+      else put(`P\t${line[0]}\t${line[1]}\n`);
+      if (full()) yield batch();
+    }
   yield batch();
   yield Buffer.from(`E\t${hash.digest('hex')}\n`);
 }

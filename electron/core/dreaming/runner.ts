@@ -5,8 +5,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import type { DreamInput, DreamOutput, WorkerMessage, WorkerStart } from './types';
 
-/** How the host starts the worker: the built .js in Electron, the .ts source through tsx in plain Node. */
-export interface WorkerLauncher { file: string | URL; execArgv?: string[] }
+/**
+ * How the host starts the worker: the built .js in Electron, the .ts source through tsx in plain Node.
+ * `bundle`: the file is a self-contained build, so its bytes name the code it runs (platform/build-stamp.ts).
+ */
+export interface WorkerLauncher { file: string | URL; execArgv?: string[]; bundle?: boolean }
 
 export interface RunOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
@@ -34,7 +37,7 @@ export interface WarmWorker { worker: Worker; stop(): void }
 /** The worker, told how to start its clustering helper: the same entry, the same way (cluster-helper.ts). */
 function spawn(launcher: WorkerLauncher, start: WorkerStart): Worker {
   const execArgv = launcher.execArgv ?? [];
-  const helper = { file: launcher.file instanceof URL ? launcher.file.href : launcher.file, execArgv };
+  const helper = { file: launcher.file instanceof URL ? launcher.file.href : launcher.file, execArgv, ...(launcher.bundle ? { bundle: true } : {}) };
   return new Worker(launcher.file, { workerData: { ...start, helper } satisfies WorkerStart, execArgv });
 }
 

@@ -37,7 +37,7 @@ export function sourceWorkerLauncher(): WorkerLauncher {
  */
 export function cliWorkerLauncher(): WorkerLauncher {
   const bundled = path.join(HERE, 'dream-worker.mjs');
-  return fs.existsSync(bundled) ? { file: bundled } : sourceWorkerLauncher();
+  return fs.existsSync(bundled) ? { file: bundled, bundle: true } : sourceWorkerLauncher();
 }
 
 export const DEMO_DIR = path.join(PROJECT_ROOT, 'resources', 'demo');

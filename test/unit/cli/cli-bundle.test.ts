@@ -133,7 +133,8 @@ describe('project paths from a bundle', () => {
     // No worker bundle beside it: the source worker, like the sources themselves get.
     expect(bare.cliWorkerLauncher()).toEqual(sourceWorkerLauncher());
     fs.writeFileSync(path.join(dir, 'dream-worker.mjs'), '');
-    expect(bare.cliWorkerLauncher()).toEqual({ file: path.join(dir, 'dream-worker.mjs') });
+    // A bundle: its bytes name the code it runs (what patterns kept between dreams are checked against).
+    expect(bare.cliWorkerLauncher()).toEqual({ file: path.join(dir, 'dream-worker.mjs'), bundle: true });
   });
 
   it('runs the source worker when the CLI runs from the sources (vitest, the tsx fallback)', () => {
