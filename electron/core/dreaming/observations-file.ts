@@ -14,6 +14,8 @@
 //   K  <name as JSON>  <kind>  <sessions>  <observations as JSON: session id → observation, `a` a position in agents>
 //   G  <name as JSON>  <sessions>                          a short step sequence, counted only
 //   S  <session id as JSON>  {"a":…,"t":…,"k":[…],"g":[…],"f":…}   `k`: positions of its keys among the K lines, `g` among the G lines
+//   P  <keys as JSON>  {"key":…,"state":{…},"wording":{…}}  a pattern kept for the next dream (pattern-memo.ts), read only
+//                                                         by the build the H line's "memo" names
 //   E  <sha1 of every byte before this line>              the end: a file cut short or altered is refused
 // New keys and step sequences are written after the ones read, so the positions an untouched session
 // line holds stay true and the line is copied as it was read, like an untouched key's.
