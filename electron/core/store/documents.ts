@@ -7,7 +7,7 @@ import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import { ContractError } from '../../../shared/contract/define';
 import { describeZodError } from '../rpc';
-import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
+import { fileStamp, writeJsonDurable, writeJsonDurableSync, type JsonMemo } from './files';
 import { migrate, type DocKind } from './migrations';
 
 export const BACKUPS_KEPT = 5;
@@ -19,12 +19,16 @@ export const corruptDir = (storeDir: string) => path.join(storeDir, 'corrupt');
 
 /** lowdb adapter for a document we load ourselves (see loadDocument): writes are durable and atomic. */
 export class DurableJsonFile<T> implements Adapter<T> {
-  constructor(readonly file: string) {}
+  private readonly memo: JsonMemo;
+  /** `recordArrays`: top-level arrays whose elements are replaced, never changed in place: each one's text is made once (jsonPieces). */
+  constructor(readonly file: string, recordArrays: string[] = []) {
+    this.memo = { arrays: new Set(recordArrays), texts: new WeakMap() };
+  }
   async read(): Promise<T | null> {
     throw new Error('Store documents are loaded through loadDocument(), which validates and repairs them.');
   }
   async write(data: T, beforeRename?: () => Promise<void>): Promise<void> {
-    await writeJsonDurable(this.file, data as object, beforeRename);
+    await writeJsonDurable(this.file, data as object, beforeRename, this.memo);
   }
 }
 

@@ -45,8 +45,19 @@ export const fileStamp = (d = new Date()) => d.toISOString().replace(/[:.]/g, '-
  * The JSON text of `doc` in pieces: every element of a top-level array and every entry of a top-level
  * object on its own, so a document of many entries (the index: tens of MB at 20,000 sessions) is never
  * one string as large as itself. Joined, the pieces are exactly JSON.stringify(doc).
+ *
+ * `memo`: top-level arrays whose elements are records replaced, never changed in place (the main
+ * document's dreams), and each element's text as written before (UTF-8), by identity: a lesson pinned
+ * in a store of a hundred dreams serialized and encoded ~10 MB of their changes each time, most of the
+ * pin's 100 ms. Such an element comes as its bytes (jsonBatches writes them as they are).
  */
-export function* jsonPieces(doc: object): Generator<string> {
+export interface JsonMemo { arrays: ReadonlySet<string>; texts: WeakMap<object, Buffer> }
+
+export function* jsonPieces(doc: object, memo?: JsonMemo): Generator<string> {
+  for (const p of pieces(doc, memo)) yield typeof p === 'string' ? p : p.toString('utf8');
+}
+
+function* pieces(doc: object, memo?: JsonMemo): Generator<string | Buffer> {
   const container = (v: unknown): v is object => !!v && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
   let first = true;
   yield '{';
@@ -56,8 +67,20 @@ export function* jsonPieces(doc: object): Generator<string> {
     yield `${first ? '' : ','}${JSON.stringify(key)}:`;
     first = false;
     if (Array.isArray(value)) {
+      const texts = memo?.arrays.has(key) ? memo.texts : null;
       yield '[';
-      for (let i = 0; i < value.length; i++) yield `${i ? ',' : ''}${JSON.stringify(value[i]) ?? 'null'}`;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (!texts || !v || typeof v !== 'object') {
+          yield `${i ? ',' : ''}${JSON.stringify(v) ?? 'null'}`;
+          continue;
+        }
+        let t = texts.get(v);
+        // Frozen once its text is kept: a change made in place would throw, not be lost silently.
+        if (t === undefined) texts.set(Object.freeze(v), (t = Buffer.from(JSON.stringify(v) ?? 'null', 'utf8')));
+        if (i) yield ',';
+        yield t;
+      }
       yield ']';
     } else if (container(value)) {
       // Entries go a few thousand at a time: a piece per entry made the session index's 100,000
@@ -81,9 +104,15 @@ export function* jsonPieces(doc: object): Generator<string> {
 }
 
 /** The pieces gathered into writes of about a megabyte. */
-function* jsonBatches(doc: object): Generator<Buffer> {
+function* jsonBatches(doc: object, memo?: JsonMemo): Generator<Buffer> {
   let buf = '';
-  for (const piece of jsonPieces(doc)) {
+  for (const piece of pieces(doc, memo)) {
+    if (typeof piece !== 'string') {
+      // Bytes kept from an earlier write: written as they are.
+      if (buf) yield Buffer.from(buf, 'utf8'), (buf = '');
+      yield piece;
+      continue;
+    }
     buf += piece;
     if (buf.length >= 1 << 20) yield Buffer.from(buf, 'utf8'), (buf = '');
   }
@@ -162,8 +191,8 @@ export function writeBatchesDurableSync(file: string, batches: Iterable<Buffer>)
 }
 
 /** `beforeRename`: what must be durable before this file replaces the old one (it may take its time; a failure leaves the old file). */
-export async function writeJsonDurable(file: string, doc: object, beforeRename?: () => Promise<void>): Promise<void> {
-  const { tmp, fd } = writePieces(file, jsonBatches(doc));
+export async function writeJsonDurable(file: string, doc: object, beforeRename?: () => Promise<void>, memo?: JsonMemo): Promise<void> {
+  const { tmp, fd } = writePieces(file, jsonBatches(doc, memo));
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
     await beforeRename?.();

@@ -36,6 +36,8 @@ export const JOURNAL_FILE = 'sessions.journal';
 export const SESSIONS_DIR = 'sessions';
 /** Compaction runs once the garbage in the segments outweighs the live records and passes this size. */
 export const COMPACT_MIN_GARBAGE = 1024 * 1024;
+/** The main document's arrays of records replaced, never changed in place (undo and review put a new dream in its place): written from each one's kept text. */
+const RECORDED_DREAMS = ['dreams'];
 
 /** The v2 layout: one file per session, two-level fan-out; ids are sanitized for every OS. */
 export function sessionFilePath(dir: string, id: string): string {
@@ -395,7 +397,7 @@ export class Store {
     try {
       const mainFile = path.join(abs, MAIN_FILE);
       const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainDoc, empty: emptyMain, readOnly });
-      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile), m.data), readOnly, lock);
+      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile, RECORDED_DREAMS), m.data), readOnly, lock);
       if (lock?.recovered) store.notices.push(lock.recovered);
       store.notices.push(...m.notices);
       if (!readOnly) {

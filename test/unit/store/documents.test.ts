@@ -72,6 +72,21 @@ describe('writing JSON in pieces', () => {
     for (const doc of docs) expect([...jsonPieces(doc)].join('')).toBe(JSON.stringify(doc));
   });
 
+  it('keeps the text of records replaced, never changed in place, and writes what replaced one', () => {
+    const memo = { arrays: new Set(['dreams']), texts: new WeakMap<object, Buffer>() };
+    const first = { id: 'd1', status: 'applied', changes: [{ op: 'add' }] };
+    const doc = { lessons: [{ id: 'l1' }], dreams: [first, { id: 'd2', status: 'pending', changes: [] }] };
+    expect([...jsonPieces(doc, memo)].join('')).toBe(JSON.stringify(doc));
+    // Kept, and frozen: changing it in place throws instead of being written stale.
+    expect(memo.texts.get(first)?.toString('utf8')).toBe(JSON.stringify(first));
+    expect(() => { (first as { status: string }).status = 'undone'; }).toThrow(TypeError);
+    // Replaced (as undo and review do): the new record is written.
+    doc.dreams = doc.dreams.map((d) => (d.id === 'd2' ? { ...d, status: 'applied' } : d));
+    expect([...jsonPieces(doc, memo)].join('')).toBe(JSON.stringify(doc));
+    // Other arrays are never kept.
+    expect(memo.texts.has(doc.lessons[0]!)).toBe(false);
+  });
+
   it('writes the file atomically, leaving no temp file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'index.json');
