@@ -62,7 +62,6 @@ export function representative(e: KeyEntry): string {
   return first![1].x;
 }
 
-
 /** Sessions some fork was made from: a key's observations from a fork are checked against theirs. */
 function parentsOf(index: ObservationIndex): Set<string> {
   const parents = new Set<string>();

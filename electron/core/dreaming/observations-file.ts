@@ -27,7 +27,7 @@ import path from 'node:path';
 import { SignalKind } from '../../../shared/model';
 import { readFullyAt, writeBatchesDurableSync, writeBatchesScratchSync } from '../store/files';
 import { membersIn, type Member } from './observation-members';
-import { attachMemo, memoLines, memoStamp } from './pattern-memo';
+import { attachMemo, keepsPatterns, memoLines, memoStamp } from './pattern-memo';
 import { emptyIndex, INDEX_FILE, sessionCount, type KeyEntry, type Obs, type ObservationIndex, type ObservationList, type SessionEntry } from './observations';
 
 const rebuild = (file: string, why: string) => new Error(`${file} ${why}; run \`reverie dream --full\` to rebuild it.`);
@@ -41,7 +41,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const allOf = (record: unknown, check: (v: unknown) => boolean) => isRecord(record) && Object.values(record).every(check);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 const KINDS = new Set<string>(SignalKind.options);
-const isObs = (r: unknown) =>
+export const isObs = (r: unknown): r is Obs =>
   isRecord(r) && isStr(r.a) && isCount(r.n) && isStamp(r.t0) && isStamp(r.t1) && isStr(r.x) && isStr(r.e) && optStr(r.c) && optStr(r.f) && optStr(r.ex) && optStr(r.tool);
 const isKeyEntry = (v: unknown) => isRecord(v) && isStr(v.kind) && KINDS.has(v.kind) && allOf(v.per, isObs);
 const isSessionEntry = (v: unknown) => isRecord(v) && isStr(v.a) && isStamp(v.t) && optStr(v.f) && Array.isArray(v.keys) && v.keys.every(isStr);
@@ -644,9 +644,9 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
   for (const e of index.keys.values()) for (const o of e instanceof StoredKeyEntry ? e.ownObservations() : Object.values(e.per)) agentOf(o.a);
   for (const e of index.sessions.values()) if (!copied(e)) agentOf(e.a);
   // Patterns kept for the next dream go last (P lines), under the name of the build that mined them.
-  const kept = [...memoLines(index)];
   const stamp = memoStamp();
-  put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()], ...(kept.length && stamp ? { memo: stamp } : {}) })}\n`);
+  const memo = stamp && keepsPatterns(index);
+  put(`H\t${JSON.stringify({ version: 3, agents: [...agents.keys()], ...(memo ? { memo: stamp } : {}) })}\n`);
   // A line nobody touched is copied as it was read: at 100,000 sessions that is most keys and grams.
   for (const [k, e] of index.keys) {
     const line = e instanceof StoredKeyEntry ? e.untouchedLine(e.kind) : null;
@@ -721,11 +721,11 @@ function* indexBatches(index: ObservationIndex): Generator<Buffer> {
     }
     if (full()) yield batch();
   }
-  if (stamp)
-    for (const line of kept) {
-      // An entry read and kept unchanged is copied as it was read.
-      if (typeof line[0] === 'number') copy(line[0], line[1] as number);
-      else put(`P\t${line[0]}\t${line[1]}\n`);
+  if (memo)
+    for (const line of memoLines(index)) {
+      // An entry read and kept unchanged is copied as it was read; the others are made one at a time.
+      if ('copy' in line) copy(line.copy[0], line.copy[1]);
+      else put(`P\t${line.keys}\t${line.body}\n`);
       if (full()) yield batch();
     }
   yield batch();

@@ -20,7 +20,7 @@ const sources = new WeakMap<ObservationIndex, Lookup>();
  * What a mining keeps, by the group's keys as JSON: its body, made when the index is written (after
  * the wording), or the line read, when the entry is the one read (a group nothing new touched).
  */
-type Keep = (() => string | undefined) | { line: [number, number] };
+type Keep = (() => string) | { line: [number, number] };
 const kept = new WeakMap<ObservationIndex, Map<string, Keep>>();
 
 /** The reader's side: the index was read from a file holding entries kept under the current stamp. */
@@ -41,10 +41,7 @@ export function recall(index: ObservationIndex, keys: string[]): { entry: unknow
 /** Drops what an earlier mining of the same index kept. */
 export function forget(index: ObservationIndex): void { kept.delete(index); }
 
-/**
- * Keeps a group's entry for the next dream: `body` is asked for when the index is written (undefined:
- * nothing kept), or the line read is copied as it was.
- */
+/** Keeps a group's entry for the next dream: `body` is asked for when the index is written, or the line read is copied as it was. */
 export function remember(index: ObservationIndex, keys: string[], body: Keep): void {
   if (!stamp) return;
   let m = kept.get(index);
@@ -52,13 +49,10 @@ export function remember(index: ObservationIndex, keys: string[], body: Keep): v
   m.set(JSON.stringify(keys), body);
 }
 
-/** The writer's side: each kept entry as a line's two fields (keys, body), or the line read to copy. */
-export function* memoLines(index: ObservationIndex): Generator<[string, string] | [number, number]> {
-  for (const [keysJson, keep] of kept.get(index) ?? []) {
-    if (typeof keep !== 'function') yield keep.line;
-    else {
-      const text = keep();
-      if (text !== undefined) yield [keysJson, text];
-    }
-  }
+/** Whether a mining of this index kept anything (the writer names the build in its first line then). */
+export const keepsPatterns = (index: ObservationIndex) => !!kept.get(index)?.size;
+
+/** The writer's side: each kept entry as a line's two fields (keys, body), made as asked for, or the line read to copy. */
+export function* memoLines(index: ObservationIndex): Generator<{ keys: string; body: string } | { copy: [number, number] }> {
+  for (const [keys, keep] of kept.get(index) ?? []) yield typeof keep === 'function' ? { keys, body: keep() } : { copy: keep.line };
 }

@@ -5,6 +5,7 @@
 // union, a minimum or maximum, or a "lowest k" over sessions, so the sessions walked before and the
 // ones added give what one walk of all of them gives (mine.ts says when a kept pattern may be extended).
 import type { Obs } from './observations';
+import { isObs } from './observations-file';
 
 /** Sessions whose observations a pattern keeps for its wording: majorities over more say nothing new. */
 export const WORDING_SAMPLE = 400;
@@ -126,7 +127,6 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const stamp = (v: unknown) => v === null || isStr(v);
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 const counts = (v: unknown) => Array.isArray(v) && v.every((x) => Array.isArray(x) && isStr(x[0]) && Number.isInteger(x[1]));
-const isObs = (o: unknown): o is Obs => !!o && typeof o === 'object' && isStr((o as Obs).a) && isStr((o as Obs).x) && isStr((o as Obs).e) && Number.isInteger((o as Obs).n) && stamp((o as Obs).t0) && stamp((o as Obs).t1);
 
 /** Whether kept JSON is a state this code wrote (else the group is walked again). */
 export function isWalkStateJson(j: unknown): j is WalkStateJson {
