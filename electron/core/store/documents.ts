@@ -3,11 +3,10 @@
 // Backups are plain copies of a document that was read and validated (so known good), rotated.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import { ContractError } from '../../../shared/contract/define';
 import { describeZodError } from '../rpc';
-import { fileStamp, writeJsonDurable, writeJsonDurableSync, type JsonMemo } from './files';
+import { fileStamp, writeJsonDurableSync } from './files';
 import { migrate, type DocKind } from './migrations';
 
 export const BACKUPS_KEPT = 5;
@@ -16,21 +15,6 @@ export const BACKUP_EVERY_MS = 60 * 60 * 1000;
 
 export const backupsDir = (storeDir: string) => path.join(storeDir, 'backups');
 export const corruptDir = (storeDir: string) => path.join(storeDir, 'corrupt');
-
-/** lowdb adapter for a document we load ourselves (see loadDocument): writes are durable and atomic. */
-export class DurableJsonFile<T> implements Adapter<T> {
-  private readonly memo: JsonMemo;
-  /** `recordArrays`: top-level arrays whose elements are replaced, never changed in place: each one's text is made once (jsonPieces). */
-  constructor(readonly file: string, recordArrays: string[] = []) {
-    this.memo = { arrays: new Set(recordArrays), texts: new WeakMap() };
-  }
-  async read(): Promise<T | null> {
-    throw new Error('Store documents are loaded through loadDocument(), which validates and repairs them.');
-  }
-  async write(data: T, beforeRename?: () => Promise<void>): Promise<void> {
-    await writeJsonDurable(this.file, data as object, beforeRename, this.memo);
-  }
-}
 
 /** What a document is validated with: a zod schema, or one that answers like it (IndexDocInPlace). */
 export interface DocSchema<T> { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }

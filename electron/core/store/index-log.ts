@@ -37,11 +37,14 @@ const CHUNK = 4 << 20;
 
 /**
  * Calls `onLine` for every line of kind `kind` in the first `length` bytes of `file`, parsed and
- * validated. Lines of the other kind are skipped by their first byte, unparsed. Throws LogDamaged
- * when the file is shorter than `length` or a line of this kind does not parse or validate.
+ * validated. Lines of the log's other kinds (`kinds`) are skipped by their first byte, unparsed.
+ * Throws LogDamaged when the file is shorter than `length` or a line of this kind does not parse or
+ * validate; the lines before it have been passed to `onLine`. The dream log (dream-log.ts) is read
+ * by it too.
  */
-function readLines<T>(file: string, length: number, kind: 'S' | 'L', schema: z.ZodType<T>, onLine: (value: T) => void): void {
+export function readLines<T>(file: string, length: number, kind: string, schema: z.ZodType<T>, onLine: (value: T) => void, kinds = 'SL'): void {
   const want = kind.charCodeAt(0);
+  const known = new Set([...kinds].map((k) => k.charCodeAt(0)));
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -72,7 +75,7 @@ function readLines<T>(file: string, length: number, kind: 'S' | 'L', schema: z.Z
           const r = schema.safeParse(value);
           if (!r.success) throw new LogDamaged(`line ${line} of ${path.basename(file)} does not match the store schema`);
           onLine(r.data);
-        } else if (buf[start] !== 83 && buf[start] !== 76) throw new LogDamaged(`line ${line} of ${path.basename(file)} is neither a session nor a ledger entry`);
+        } else if (!known.has(buf[start]!)) throw new LogDamaged(`line ${line} of ${path.basename(file)} is of no kind this log holds`);
         start = nl + 1;
       }
       carry = Buffer.from(buf.subarray(start));

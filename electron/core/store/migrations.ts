@@ -16,6 +16,8 @@ const steps: Record<DocKind, Record<number, (doc: Raw) => Raw>> = {
     2: (doc) => ({ ...doc, schemaVersion: 3 }),
     // v4 changed only the session index; the version moves in step with it.
     3: (doc) => ({ ...doc, schemaVersion: 4 }),
+    // v5: the dreams stay inline until the store's first writable open moves them to a log (store.ts).
+    4: (doc) => ({ ...doc, schemaVersion: 5, dreamLog: null }),
   },
   index: {
     // Nothing changed in the index in v2; the version moves in step with the main document.
@@ -30,6 +32,8 @@ const steps: Record<DocKind, Record<number, (doc: Raw) => Raw>> = {
       const ids = (pick: (s: Raw) => unknown) => [...new Set(sessions.map(pick).filter((x): x is string => typeof x === 'string'))];
       return { ...doc, schemaVersion: 4, undreamt: ids((s) => (s?.dreamt === false ? s.id : undefined)), agents: ids((s) => s?.agentId), log: null };
     },
+    // Nothing changed in the index in v5; the version moves in step with the main document.
+    4: (doc) => ({ ...doc, schemaVersion: 5 }),
   },
 };
 

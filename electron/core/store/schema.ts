@@ -9,12 +9,15 @@
 //   4  index.json is a small head: session summaries and the import ledger move to an append-only
 //      log it names (index-log.ts); which sessions are not dreamt over yet is a list in the head.
 //      A v3 index carries them inline until the first writable open writes the log
+//   5  the dream history leaves reverie.json for an append-only log it names (dream-log.ts): a v4
+//      document carries its dreams inline until the first writable open writes the log. The index
+//      changed nothing; its version moves in step
 import { z } from 'zod';
 import { FollowedSource } from '../../../shared/contract/follow';
 import { SchedulerRun } from '../../../shared/contract/scheduler';
 import { Agent, Dream, IsoDate, LedgerEntry, Lesson, Session, SessionEvent, Settings, Signal, Tombstone } from '../../../shared/model';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The scheduler's memory across restarts: what makes "catch up after the app was closed" possible. */
 export const SchedulerState = z.object({
@@ -29,7 +32,7 @@ export const SchedulerState = z.object({
 export type SchedulerState = z.infer<typeof SchedulerState>;
 export const RUN_LOG_LIMIT = 200;
 
-/** The small main document: everything the UI needs to open, nothing per-event. */
+/** The main document as the store works with it: everything the UI needs to open, nothing per-event. */
 export const MainDoc = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   settings: Settings,
@@ -42,6 +45,27 @@ export const MainDoc = z.object({
   follow: z.array(FollowedSource).default([]),
 });
 export type MainDoc = z.infer<typeof MainDoc>;
+
+/** The dream log reverie.json names (dream-log.ts), and what is in its committed part. */
+export const DreamLogRef = z.object({
+  file: z.string().regex(/^dreams-\d{6,}\.log$/),
+  /** Committed bytes: lines past them were appended by a writer that did not commit. */
+  length: z.number().int().nonnegative(),
+  /** Lines in the committed part and the dreams they hold (the rest are replaced versions: what a compaction drops). */
+  lines: z.number().int().nonnegative(),
+  dreams: z.number().int().nonnegative(),
+});
+export type DreamLogRef = z.infer<typeof DreamLogRef>;
+
+/**
+ * reverie.json as written: the main document with its dreams in the log it names. `dreams` inline is
+ * a v4 document (or a new store's empty list), moved into a log at the first writable open.
+ */
+export const MainFile = MainDoc.omit({ dreams: true }).extend({
+  dreamLog: DreamLogRef.nullable().default(null),
+  dreams: z.array(Dream).optional(),
+});
+export type MainFile = z.infer<typeof MainFile>;
 
 const Count = z.number().int().nonnegative();
 /** Segment number, byte offset and length of a session's newest record (segments.ts). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry, Session } from '../../../shared/model';
 import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryCounts, sessionLine, statsOf, type Counted, type SessionStats, type Summary } from './index-log';
-import type { IndexDoc, IndexLog } from './schema';
+import { SCHEMA_VERSION, type IndexDoc, type IndexLog } from './schema';
 import type { Location } from './segments';
 
 /** A compaction of the log runs once superseded lines outnumber live ones and pass this many bytes. */
@@ -245,7 +245,7 @@ export class SessionIndex {
   /** The head as it stands (what a read-only copy or a test would write). */
   head(): IndexDoc {
     return {
-      schemaVersion: 4,
+      schemaVersion: SCHEMA_VERSION,
       locations: this.locations,
       tail: this.tail,
       undreamt: [...this.undreamt],

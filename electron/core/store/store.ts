@@ -11,10 +11,11 @@ import { Low } from 'lowdb';
 import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
-import { BACKUP_EVERY_MS, DurableJsonFile, backupDocument, loadDocument, newestBackupMatches } from './documents';
+import { BACKUP_EVERY_MS, backupDocument, loadDocument, newestBackupMatches } from './documents';
+import { MainDocFile, removeUnusedDreamLogs, withDreams } from './dream-log';
 import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
-import { IndexDoc, IndexDocInPlace, MainDoc, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
+import { IndexDoc, IndexDocInPlace, MainDoc, MainFile, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
 import { encodeRecord, listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 import { SessionIndex } from './session-index';
 
@@ -36,8 +37,6 @@ export const JOURNAL_FILE = 'sessions.journal';
 export const SESSIONS_DIR = 'sessions';
 /** Compaction runs once the garbage in the segments outweighs the live records and passes this size. */
 export const COMPACT_MIN_GARBAGE = 1024 * 1024;
-/** The main document's arrays of records replaced, never changed in place (undo and review put a new dream in its place): written from each one's kept text. */
-const RECORDED_DREAMS = ['dreams'];
 
 /** The v2 layout: one file per session, two-level fan-out; ids are sanitized for every OS. */
 export function sessionFilePath(dir: string, id: string): string {
@@ -396,13 +395,18 @@ export class Store {
     const lock = readOnly ? null : await acquireWriterLock(abs, opts.host ?? 'reverie');
     try {
       const mainFile = path.join(abs, MAIN_FILE);
-      const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainDoc, empty: emptyMain, readOnly });
-      const store = new Store(abs, new Low(new DurableJsonFile<MainDoc>(mainFile, RECORDED_DREAMS), m.data), readOnly, lock);
+      const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainFile, empty: () => ({ ...emptyMain(), dreamLog: null }), readOnly });
+      const loaded = withDreams(abs, m.data);
+      const adapter = new MainDocFile(abs, mainFile, loaded);
+      const store = new Store(abs, new Low(adapter, loaded.data), readOnly, lock);
       if (lock?.recovered) store.notices.push(lock.recovered);
-      store.notices.push(...m.notices);
+      store.notices.push(...m.notices, ...loaded.notices);
       if (!readOnly) {
         removeTempLeftovers(abs);
         store.backupAtOpen(MAIN_FILE);
+        // Dreams still inline (a v4 document) or read from a damaged log go to a new log now, not at the next edit.
+        if (loaded.rewrite) await store.writeMain();
+        removeUnusedDreamLogs(abs, mainFile, adapter.committed);
       }
       // A pending journal means an import was interrupted: settle it now rather than on first use.
       // Session folders of the v2 layout: convert them now (the first writable open), not on first use.

@@ -33,15 +33,16 @@ export function adoptBlock(file: string, lessons: Lesson[], state: WritebackStat
   const bullets = blockBullets(found.inner).filter((b) => b !== PLACEHOLDER);
   const out: Adopted = { changed: [], added: [], retired: [] };
   const lineOwner = new Map(written.lines.map((l) => [l.text, l.lessonId]));
+  // A lesson is replaced by its new version, never changed in place (the store keeps each written lesson's text by identity).
+  const replace = (at: number, next: Lesson) => (lessons[at] = next);
   for (const e of blockEdits(written.lines, bullets)) {
-    const lesson = e.lessonId ? lessons.find((l) => l.id === e.lessonId) : undefined;
+    const at = e.lessonId ? lessons.findIndex((l) => l.id === e.lessonId) : -1;
+    const lesson = at >= 0 ? lessons[at] : undefined;
     if (e.kind === 'changed' && lesson && e.after) {
-      Object.assign(lesson, { text: e.after, userEdited: true, updatedAt: now });
-      out.changed.push(lesson);
+      out.changed.push(replace(at, { ...lesson, text: e.after, userEdited: true, updatedAt: now }));
       lineOwner.set(e.after, lesson.id);
     } else if (e.kind === 'removed' && lesson && lesson.status !== 'retired') {
-      Object.assign(lesson, { status: 'retired', updatedAt: now });
-      out.retired.push(lesson);
+      out.retired.push(replace(at, { ...lesson, status: 'retired', updatedAt: now }));
     } else if (e.kind === 'added' && e.after) {
       const patternKey = `user|${normalizeSeedText(e.after)}`;
       const existing = lessons.find((l) => l.patternKey === patternKey);

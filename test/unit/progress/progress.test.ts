@@ -132,9 +132,8 @@ describe('progress on a generated corpus', () => {
   it('calls a store with many candidates and few active lessons noisy', async () => {
     const extra = Array.from({ length: 14 }, (_, i) => lesson(`cand${i}`, `Candidate ${i}`, { status: 'candidate', patternKey: `x|${i}` }));
     core.store.data.lessons.push(...extra);
-    const activeNow = core.store.data.lessons.filter((l) => l.status === 'active');
-    // Keep just the four learned lessons active so candidates outnumber them more than 3 to 1.
-    for (const l of activeNow) if (!['l1', 'l2', 'l3', 'l4'].includes(l.id)) l.status = 'retired';
+    // Keep just the four learned lessons active so candidates outnumber them more than 3 to 1 (lessons are replaced, never changed in place).
+    core.store.data.lessons = core.store.data.lessons.map((l) => (l.status === 'active' && !['l1', 'l2', 'l3', 'l4'].includes(l.id) ? { ...l, status: 'retired' as const } : l));
     const noisy = await createClient(core.dispatch).call('progress.get');
     expect(noisy.store).toMatchObject({ candidates: 14, active: 4, noisy: true });
     expect(noisy.lessons.find((l) => l.lessonId === 'l2')!.reasons).toEqual(['still-recurs', 'noisy-store']);

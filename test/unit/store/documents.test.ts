@@ -73,18 +73,20 @@ describe('writing JSON in pieces', () => {
   });
 
   it('keeps the text of records replaced, never changed in place, and writes what replaced one', () => {
-    const memo = { arrays: new Set(['dreams']), texts: new WeakMap<object, Buffer>() };
-    const first = { id: 'd1', status: 'applied', changes: [{ op: 'add' }] };
-    const doc = { lessons: [{ id: 'l1' }], dreams: [first, { id: 'd2', status: 'pending', changes: [] }] };
+    const memo = { arrays: new Set(['lessons']), texts: new WeakMap<object, Buffer>() };
+    const first = { id: 'l1', pinned: false, support: { sessions: 3 }, evidence: [{ excerpt: 'npm test failed' }] };
+    const doc = { agents: [{ id: 'a1' }], lessons: [first, { id: 'l2', pinned: true, support: { sessions: 4 }, evidence: [] }] };
     expect([...jsonPieces(doc, memo)].join('')).toBe(JSON.stringify(doc));
-    // Kept, and frozen: changing it in place throws instead of being written stale.
+    // Kept, and frozen through and through: changing it in place throws instead of being written stale.
     expect(memo.texts.get(first)?.toString('utf8')).toBe(JSON.stringify(first));
-    expect(() => { (first as { status: string }).status = 'undone'; }).toThrow(TypeError);
-    // Replaced (as undo and review do): the new record is written.
-    doc.dreams = doc.dreams.map((d) => (d.id === 'd2' ? { ...d, status: 'applied' } : d));
+    expect(() => { (first as { pinned: boolean }).pinned = true; }).toThrow(TypeError);
+    expect(() => { first.support.sessions = 9; }).toThrow(TypeError);
+    expect(() => first.evidence.push({ excerpt: 'x' })).toThrow(TypeError);
+    // Replaced (as a pin or an edit does): the new record is written.
+    doc.lessons = doc.lessons.map((l) => (l.id === 'l2' ? { ...l, pinned: false } : l));
     expect([...jsonPieces(doc, memo)].join('')).toBe(JSON.stringify(doc));
     // Other arrays are never kept.
-    expect(memo.texts.has(doc.lessons[0]!)).toBe(false);
+    expect(memo.texts.has(doc.agents[0]!)).toBe(false);
   });
 
   it('writes the file atomically, leaving no temp file', async () => {

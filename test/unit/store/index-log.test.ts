@@ -8,6 +8,7 @@ import type { LedgerEntry, Session } from '../../../shared/model';
 import { importPaths } from '../../../electron/core/importers';
 import { listLogs, logName, statsOf } from '../../../electron/core/store/index-log';
 import { LOG_COMPACT_MIN_BYTES } from '../../../electron/core/store/session-index';
+import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
 import { INDEX_FILE, Store } from '../../../electron/core/store/store';
 import { PROJECT_ROOT, fixture, tempDir } from '../../helpers/env';
 
@@ -34,7 +35,7 @@ describe('the session index head and its log', () => {
   it('the head holds locations and marks; summaries and ledger are lines of the log it names', async () => {
     const dir = await storeWith(3);
     const h = head(dir);
-    expect(h).toMatchObject({ schemaVersion: 4, undreamt: ['s0', 's1', 's2'], log: { file: logName(1), lines: 6, sessions: 3, ledger: 3 } });
+    expect(h).toMatchObject({ schemaVersion: SCHEMA_VERSION, undreamt: ['s0', 's1', 's2'], log: { file: logName(1), lines: 6, sessions: 3, ledger: 3 } });
     expect(Object.keys(h.locations)).toEqual(['s0', 's1', 's2']);
     expect(h.sessions).toBeUndefined();
     const lines = fs.readFileSync(path.join(dir, logName(1)), 'utf8').split('\n').filter(Boolean);
@@ -187,7 +188,7 @@ describe('a store in the v3 layout (the whole index one document)', () => {
     expect(s.notices.join('\n')).toMatch(/index\.json was upgraded from store version 3/);
     await s.close();
     const h = head(dir);
-    expect(h).toMatchObject({ schemaVersion: 4, undreamt: ['aider:add-test.md@82a8f960#37'], log: { file: logName(1), sessions: 3, ledger: 3, lines: 6 } });
+    expect(h).toMatchObject({ schemaVersion: SCHEMA_VERSION, undreamt: ['aider:add-test.md@82a8f960#37'], log: { file: logName(1), sessions: 3, ledger: 3, lines: 6 } });
     expect(h.sessions).toBeUndefined();
     expect(h.ledger).toBeUndefined();
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'backups', `${INDEX_FILE}.v3-before-migration.json`), 'utf8'))).toEqual(v3);

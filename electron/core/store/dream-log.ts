@@ -1,0 +1,161 @@
+// The dream history (store v5): every dream as recorded, one line each (`D <Dream JSON>\n`), in
+// dreams-NNNNNN.log beside reverie.json, which names the file and how many of its bytes are committed.
+// Why not in reverie.json: a dream keeps each change's lesson before and after it, so a year of dreams
+// is megabytes (8 MB of 10 at 100,000 sessions and 93 dreams) that every lesson pin and edit wrote
+// again, durably, to change one flag. Now a pin writes only reverie.json; a dream appends its one line.
+//
+// A dream is replaced (review, undo), never changed in place: its new version is a new line, and the
+// newest line per dream wins, in the order the dreams first came. The commit is reverie.json's: the
+// lines are appended and synced, then reverie.json naming the new length replaces the old one, so
+// lines past the committed length belong to a writer that did not commit and are cut off by the next
+// write (LogAppender). Once replaced lines outnumber live ones, every dream goes to a new file that the
+// next reverie.json names. An older file stays as long as a backup of reverie.json names it: restoring
+// that backup needs the dreams it committed (removeUnusedDreamLogs).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+import { Dream } from '../../../shared/model';
+import { listBackups } from './documents';
+import { freezeDeep, numberedFiles, writeJsonDurable, type JsonMemo } from './files';
+import { LogAppender, LogDamaged, readLines } from './index-log';
+import type { DreamLogRef, MainDoc, MainFile } from './schema';
+
+export const dreamLogName = (n: number) => `dreams-${String(n).padStart(6, '0')}.log`;
+const DREAM_LOG_FILE = /^dreams-(\d{6,})\.log$/;
+export const listDreamLogs = (dir: string): number[] => numberedFiles(dir, DREAM_LOG_FILE);
+const dreamLine = (d: Dream): string => `D ${JSON.stringify(d)}\n`;
+
+/** A compaction runs once replaced lines outnumber live ones and the file passes this size. */
+export const DREAM_LOG_COMPACT_MIN_BYTES = 1024 * 1024;
+
+/**
+ * The dreams of a log's committed part, newest line per dream winning, in the order they first came.
+ * `damage` says what is wrong when a line does not read: the dreams before it are kept.
+ */
+export function readDreams(file: string, length: number): { dreams: Dream[]; damage: string | null } {
+  const dreams: Dream[] = [];
+  const at = new Map<string, number>();
+  try {
+    readLines(file, length, 'D', Dream, (d) => {
+      const i = at.get(d.id);
+      if (i === undefined) at.set(d.id, dreams.push(d) - 1);
+      else dreams[i] = d;
+    }, 'D');
+  } catch (err) {
+    if (!(err instanceof LogDamaged)) throw err;
+    return { dreams, damage: err.message };
+  }
+  return { dreams, damage: null };
+}
+
+/** The main document as loaded: its dreams read from the log (or inline, v4), and what to tell the user. */
+export interface LoadedMain { data: MainDoc; log: DreamLogRef | null; notices: string[]; rewrite: boolean }
+
+/** Turns reverie.json as read into the document the store works with. */
+export function withDreams(dir: string, file: MainFile): LoadedMain {
+  const { dreamLog, dreams: inline, ...rest } = file;
+  if (inline) return { data: { ...rest, dreams: inline }, log: null, notices: [], rewrite: inline.length > 0 };
+  if (!dreamLog) return { data: { ...rest, dreams: [] }, log: null, notices: [], rewrite: false };
+  const r = readDreams(path.join(dir, dreamLog.file), dreamLog.length);
+  if (!r.damage) return { data: { ...rest, dreams: r.dreams }, log: dreamLog, notices: [], rewrite: false };
+  const lost = Math.max(0, dreamLog.dreams - r.dreams.length);
+  return {
+    data: { ...rest, dreams: r.dreams },
+    log: dreamLog,
+    notices: [`The dream history is damaged (${r.damage}): ${r.dreams.length} dream(s) were read${lost ? `, about ${lost} could not be` : ''}. Lessons are not affected; the damaged file is kept while a backup names it.`],
+    rewrite: true,
+  };
+}
+
+/**
+ * lowdb's adapter for reverie.json and its dream log: a write appends the dreams that are new or
+ * replaced since the last write (none, for a lesson edit), then writes reverie.json naming the log's
+ * new length, each lesson from its text kept since it was last written. Which dreams and lessons are
+ * new is told by identity: each one written is frozen, so a change made in place would throw instead
+ * of being lost.
+ */
+export class MainDocFile implements Adapter<MainDoc> {
+  /** Each dream as the log's newest line for it holds it, in the log's order. */
+  private logged = new Map<string, Dream>();
+
+  constructor(private readonly dir: string, readonly file: string, loaded: Pick<LoadedMain, 'data' | 'log' | 'rewrite'>) {
+    this.log = loaded.log;
+    this.rewrite = loaded.rewrite;
+    if (!loaded.rewrite && loaded.log) for (const d of loaded.data.dreams) this.logged.set(d.id, freezeDeep(d));
+  }
+
+  private log: DreamLogRef | null;
+  /** The log as the reverie.json on disk names it. */
+  get committed(): DreamLogRef | null { return this.log; }
+  /** The next write puts every dream in a new file (inline dreams of a v4 document, a damaged log). */
+  private rewrite: boolean;
+
+  async read(): Promise<MainDoc | null> {
+    throw new Error('The main document is loaded by Store.open, which validates and repairs it.');
+  }
+
+  /** Each lesson's text as last written: lessons are replaced, never changed in place (jsonPieces). */
+  private readonly memo: JsonMemo = { arrays: new Set(['lessons']), texts: new WeakMap() };
+
+  async write(data: MainDoc): Promise<void> {
+    const { dreams, ...rest } = data;
+    const next = this.appendDreams(dreams);
+    const doc: MainFile = { ...rest, dreamLog: next.log };
+    await writeJsonDurable(this.file, doc, undefined, this.memo);
+    // Committed: reverie.json names the lines just synced.
+    this.log = next.log;
+    this.logged = next.logged;
+    this.rewrite = false;
+  }
+
+  /** Whether the dreams begin with the logged ones, in the log's order (only new ones may follow). */
+  private inLoggedOrder(dreams: Dream[]): boolean {
+    let i = 0;
+    for (const id of this.logged.keys()) if (dreams[i++]?.id !== id) return false;
+    return true;
+  }
+
+  /** Appends (or writes anew) what the log lacks and syncs it; reverie.json is not written yet. */
+  private appendDreams(dreams: Dream[]): { log: DreamLogRef | null; logged: Map<string, Dream> } {
+    if (!dreams.length) return { log: null, logged: new Map() };
+    let anew = this.rewrite || !this.log || !this.inLoggedOrder(dreams);
+    let lines = anew ? dreams : dreams.filter((d) => this.logged.get(d.id) !== d);
+    if (!lines.length) return { log: this.log, logged: this.logged };
+    const log = this.log;
+    if (!anew && log && log.lines + lines.length - dreams.length > dreams.length && log.length > DREAM_LOG_COMPACT_MIN_BYTES) {
+      anew = true;
+      lines = dreams;
+    }
+    const name = anew || !log ? dreamLogName(Math.max(0, ...listDreamLogs(this.dir)) + 1) : log.file;
+    const out = new LogAppender(path.join(this.dir, name), anew || !log ? 0 : log.length);
+    let length: number;
+    try {
+      for (const d of lines) out.append(dreamLine(d));
+      length = out.sync();
+    } finally {
+      out.close();
+    }
+    const logged = new Map(anew ? [] : this.logged);
+    for (const d of lines) logged.set(d.id, freezeDeep(d));
+    return { log: { file: name, length, lines: (anew || !log ? 0 : log.lines) + lines.length, dreams: dreams.length }, logged };
+  }
+}
+
+/**
+ * Writable open: removes dream logs that neither reverie.json nor any of its backups names (a
+ * compaction's old file once its backups rotated out, or a new file a killed compaction left).
+ */
+export function removeUnusedDreamLogs(dir: string, mainFile: string, log: DreamLogRef | null): void {
+  const present = listDreamLogs(dir).map(dreamLogName);
+  if (present.length === 0 || (present.length === 1 && present[0] === log?.file)) return;
+  const named = new Set(log ? [log.file] : []);
+  for (const backup of listBackups(dir, path.basename(mainFile))) {
+    try {
+      const file = (JSON.parse(fs.readFileSync(backup, 'utf8')) as { dreamLog?: { file?: unknown } }).dreamLog?.file;
+      if (typeof file === 'string') named.add(file);
+    } catch {
+      // an unreadable backup names nothing it could restore
+    }
+  }
+  for (const name of present) if (!named.has(name)) fs.rmSync(path.join(dir, name), { force: true });
+}
