@@ -18,7 +18,7 @@ export function appHandlers(ctx: CoreContext): DomainHandlers<'app.info' | 'app.
           events: sessions.events,
           lessons: store.data.lessons.filter((l) => l.status !== 'retired').length,
           agents: store.data.agents.length,
-          dreams: store.data.dreams.length,
+          dreams: store.dreamCount,
         },
         empty: sessions.count === 0 && store.data.lessons.length === 0,
         demoAvailable: !!ctx.demoDir && fs.existsSync(ctx.demoDir),

@@ -48,47 +48,58 @@ export function readDreams(file: string, length: number): { dreams: Dream[]; dam
   return { dreams, damage: null };
 }
 
-/** The main document as loaded: its dreams read from the log (or inline, v4), and what to tell the user. */
-export interface LoadedMain { data: MainDoc; log: DreamLogRef | null; notices: string[]; rewrite: boolean }
-
-/** Turns reverie.json as read into the document the store works with. */
-export function withDreams(dir: string, file: MainFile): LoadedMain {
-  const { dreamLog, dreams: inline, ...rest } = file;
-  if (inline) return { data: { ...rest, dreams: inline }, log: null, notices: [], rewrite: inline.length > 0 };
-  if (!dreamLog) return { data: { ...rest, dreams: [] }, log: null, notices: [], rewrite: false };
-  const r = readDreams(path.join(dir, dreamLog.file), dreamLog.length);
-  if (!r.damage) return { data: { ...rest, dreams: r.dreams }, log: dreamLog, notices: [], rewrite: false };
-  const lost = Math.max(0, dreamLog.dreams - r.dreams.length);
-  return {
-    data: { ...rest, dreams: r.dreams },
-    log: dreamLog,
-    notices: [`The dream history is damaged (${r.damage}): ${r.dreams.length} dream(s) were read${lost ? `, about ${lost} could not be` : ''}. Lessons are not affected; the damaged file is kept while a backup names it.`],
-    rewrite: true,
-  };
-}
-
 /**
- * lowdb's adapter for reverie.json and its dream log: a write appends the dreams that are new or
- * replaced since the last write (none, for a lesson edit), then writes reverie.json naming the log's
- * new length, each lesson from its text kept since it was last written. Which dreams and lessons are
- * new is told by identity: each one written is frozen, so a change made in place would throw instead
- * of being lost.
+ * lowdb's adapter for reverie.json and its dream log, and the document the store works with (`data`),
+ * whose dreams are read from the log on first use: the first screen (the lesson list) needs none of
+ * them, and at a year of dreams they are most of what opening would read.
+ *
+ * A write appends the dreams that are new or replaced since the last write (none, for a lesson edit,
+ * and none when the dreams were never read), then writes reverie.json naming the log's new length,
+ * each lesson from its text kept since it was last written. Which dreams and lessons are new is told
+ * by identity: each one written is frozen, so a change made in place would throw instead of being lost.
  */
 export class MainDocFile implements Adapter<MainDoc> {
+  readonly data: MainDoc;
+  /** The dreams, once read (or inline in a v4 document, or set): null until then. */
+  private list: Dream[] | null = null;
   /** Each dream as the log's newest line for it holds it, in the log's order. */
   private logged = new Map<string, Dream>();
+  private log: DreamLogRef | null;
+  /** The next write puts every dream in a new file (inline dreams of a v4 document, a damaged log). */
+  private rewrite = false;
 
-  constructor(private readonly dir: string, readonly file: string, loaded: Pick<LoadedMain, 'data' | 'log' | 'rewrite'>) {
-    this.log = loaded.log;
-    this.rewrite = loaded.rewrite;
-    if (!loaded.rewrite && loaded.log) for (const d of loaded.data.dreams) this.logged.set(d.id, freezeDeep(d));
+  constructor(private readonly dir: string, readonly file: string, doc: MainFile, private readonly notice: (text: string) => void) {
+    const { dreamLog, dreams: inline, ...rest } = doc;
+    this.log = inline ? null : dreamLog;
+    if (inline) {
+      this.list = inline;
+      this.rewrite = inline.length > 0;
+    }
+    this.data = Object.defineProperty(rest as MainDoc, 'dreams', {
+      enumerable: true,
+      configurable: true,
+      get: () => (this.list ??= this.readLog()),
+      set: (dreams: Dream[]) => void (this.list = dreams),
+    });
   }
 
-  private log: DreamLogRef | null;
   /** The log as the reverie.json on disk names it. */
   get committed(): DreamLogRef | null { return this.log; }
-  /** The next write puts every dream in a new file (inline dreams of a v4 document, a damaged log). */
-  private rewrite: boolean;
+  /** Whether the dreams must go to a new log (a v4 document's inline dreams): the first writable open does it. */
+  get movesInlineDreams(): boolean { return this.rewrite; }
+  /** How many dreams there are, without reading them. */
+  get dreamCount(): number { return this.list?.length ?? this.log?.dreams ?? 0; }
+
+  private readLog(): Dream[] {
+    if (!this.log) return [];
+    const r = readDreams(path.join(this.dir, this.log.file), this.log.length);
+    if (r.damage) {
+      const lost = Math.max(0, this.log.dreams - r.dreams.length);
+      this.notice(`The dream history is damaged (${r.damage}): ${r.dreams.length} dream(s) were read${lost ? `, about ${lost} could not be` : ''}. Lessons are not affected; the next change writes the dreams read to a new file, and the damaged one is kept while a backup names it.`);
+      this.rewrite = true;
+    } else for (const d of r.dreams) this.logged.set(d.id, freezeDeep(d));
+    return r.dreams;
+  }
 
   async read(): Promise<MainDoc | null> {
     throw new Error('The main document is loaded by Store.open, which validates and repairs it.');
@@ -97,15 +108,30 @@ export class MainDocFile implements Adapter<MainDoc> {
   /** Each lesson's text as last written: lessons are replaced, never changed in place (jsonPieces). */
   private readonly memo: JsonMemo = { arrays: new Set(['lessons']), texts: new WeakMap() };
 
-  async write(data: MainDoc): Promise<void> {
-    const { dreams, ...rest } = data;
-    const next = this.appendDreams(dreams);
-    const doc: MainFile = { ...rest, dreamLog: next.log };
+  /** The write in progress: the next one starts after it (lowdb does not queue an adapter's writes). */
+  private writing: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes run one after another: two at once would both append from the same committed length, the
+   * second cutting off the first one's lines before its reverie.json named them.
+   */
+  write(data: MainDoc): Promise<void> {
+    const run = this.writing.then(() => this.writeNow(data));
+    this.writing = run.catch(() => {});
+    return run;
+  }
+
+  private async writeNow(data: MainDoc): Promise<void> {
+    // Every field but the dreams, without reading them (a getter): unread, the log has nothing to add.
+    const rest: Record<string, unknown> = {};
+    for (const key of Object.keys(data)) if (key !== 'dreams') rest[key] = data[key as keyof MainDoc];
+    const next = this.list ? this.appendDreams(this.list) : { log: this.log, logged: this.logged };
+    const doc = { ...rest, dreamLog: next.log } as MainFile;
     await writeJsonDurable(this.file, doc, undefined, this.memo);
     // Committed: reverie.json names the lines just synced.
     this.log = next.log;
     this.logged = next.logged;
-    this.rewrite = false;
+    if (this.list) this.rewrite = false;
   }
 
   /** Whether the dreams begin with the logged ones, in the log's order (only new ones may follow). */

@@ -1,8 +1,9 @@
-// The store: a lowdb main document (settings, agents, lessons, tombstones, dreams, scheduler state),
-// the session index (index.json, a small head: where each session's record is, which are not dreamt
-// over yet; plus a log of session summaries and import-ledger entries read by need, session-index.ts)
-// and append-only segment files holding one record per session version (events + signals; segments.ts).
-// Opening the app reads only the main document; a dream reads the head and the session records it needs.
+// The store: a lowdb main document (settings, agents, lessons, tombstones, scheduler state; the dreams
+// are lines of the dream log it names, dream-log.ts), the session index (index.json, a small head:
+// where each session's record is, which are not dreamt over yet; plus a log of session summaries and
+// import-ledger entries read by need, session-index.ts) and append-only segment files holding one
+// record per session version (events + signals; segments.ts). Opening the app reads only the main
+// document and its dreams; a dream reads the head and the session records it needs.
 // Every document is validated (and migrated) when read; a damaged one is repaired from a backup with
 // a notice (documents.ts); only one process writes (lock.ts).
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { ContractError } from '../../../shared/contract/define';
 import type { Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, backupDocument, loadDocument, newestBackupMatches } from './documents';
-import { MainDocFile, removeUnusedDreamLogs, withDreams } from './dream-log';
+import { MainDocFile, removeUnusedDreamLogs } from './dream-log';
 import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
 import { IndexDoc, IndexDocInPlace, MainDoc, MainFile, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
@@ -196,20 +197,24 @@ function removeTempLeftovers(dir: string, only?: (name: string) => boolean): voi
 }
 
 export class Store {
-  /** What happened at open that the user should know (a repair, a migration, a recovered lock). */
-  readonly notices: string[] = [];
   private readonly lastBackupAt = new Map<string, number>();
   /** Appends session records; created on the first write. */
   private writer: SegmentWriter | null = null;
 
   private indexState: SessionIndex | null = null;
 
+  private readonly main: Low<MainDoc>;
+
   private constructor(
     readonly dir: string,
-    readonly main: Low<MainDoc>,
+    private readonly mainFile: MainDocFile,
     readonly readOnly: boolean,
     private lock: HeldLock | null,
-  ) {}
+    /** What happened at open (or since: a damaged dream log is found when the dreams are first read) that the user should know: a repair, a migration, a recovered lock. */
+    readonly notices: string[],
+  ) {
+    this.main = new Low(mainFile, mainFile.data);
+  }
 
   /**
    * The session index, its head loaded on first use: the lesson list (what the app shows first) needs
@@ -396,17 +401,17 @@ export class Store {
     try {
       const mainFile = path.join(abs, MAIN_FILE);
       const m = loadDocument({ storeDir: abs, kind: 'main', file: mainFile, schema: MainFile, empty: () => ({ ...emptyMain(), dreamLog: null }), readOnly });
-      const loaded = withDreams(abs, m.data);
-      const adapter = new MainDocFile(abs, mainFile, loaded);
-      const store = new Store(abs, new Low(adapter, loaded.data), readOnly, lock);
+      const notices: string[] = [];
+      const file = new MainDocFile(abs, mainFile, m.data, (text) => notices.push(text));
+      const store = new Store(abs, file, readOnly, lock, notices);
       if (lock?.recovered) store.notices.push(lock.recovered);
-      store.notices.push(...m.notices, ...loaded.notices);
+      store.notices.push(...m.notices);
       if (!readOnly) {
         removeTempLeftovers(abs);
         store.backupAtOpen(MAIN_FILE);
-        // Dreams still inline (a v4 document) or read from a damaged log go to a new log now, not at the next edit.
-        if (loaded.rewrite) await store.writeMain();
-        removeUnusedDreamLogs(abs, mainFile, adapter.committed);
+        // Dreams still inline (a v4 document) go to a log now, not at the next edit.
+        if (file.movesInlineDreams) await store.writeMain();
+        removeUnusedDreamLogs(abs, mainFile, file.committed);
       }
       // A pending journal means an import was interrupted: settle it now rather than on first use.
       // Session folders of the v2 layout: convert them now (the first writable open), not on first use.
@@ -451,7 +456,10 @@ export class Store {
     fs.rmSync(path.join(this.dir, JOURNAL_FILE), { force: true });
   }
 
+  /** The main document; its `dreams` are read from the dream log on first use. */
   get data(): MainDoc { return this.main.data; }
+  /** How many dreams are recorded, without reading them (app.info at the first screen). */
+  get dreamCount(): number { return this.mainFile.dreamCount; }
   get sessions(): Session[] { return this.index.sessions; }
 
   private assertWritable(): void {

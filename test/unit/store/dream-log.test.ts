@@ -66,6 +66,23 @@ describe('the dream log', () => {
     expect(main(dir).dreamLog.length).toBe(before.size);
   });
 
+  it('opening and a lesson edit never read the dreams: the first screen does not wait for the history', async () => {
+    const dir = await storeWithDreams(['d1', 'd2']);
+    // Garbage in place of the log's lines: reading it would say so.
+    const file = path.join(dir, dreamLogName(1));
+    fs.writeFileSync(file, 'Z'.repeat(fs.statSync(file).size));
+    const s = await Store.open(dir);
+    expect(s.dreamCount).toBe(2);
+    s.data.lessons.push(lesson('l1'));
+    await s.writeMain();
+    expect(s.notices).toEqual([]);
+    expect(main(dir).dreamLog).toMatchObject({ file: dreamLogName(1), dreams: 2 });
+    // Asked for, they are read, and the damage reported.
+    expect(s.data.dreams).toEqual([]);
+    expect(s.notices.join('\n')).toMatch(/dream history is damaged/);
+    await s.close();
+  });
+
   it('a replaced dream (undo, review) is a new line; the newest wins, in the order dreams first came', async () => {
     const dir = await storeWithDreams(['d1', 'd2', 'd3']);
     const s = await Store.open(dir);
@@ -99,6 +116,20 @@ describe('the dream log', () => {
     await s.close();
   });
 
+  it('writes started together run one after the other: every dream reaches the log', async () => {
+    const dir = await storeWithDreams(['d1']);
+    const s = await Store.open(dir);
+    const writes: Promise<void>[] = [];
+    for (const id of ['d2', 'd3', 'd4']) {
+      s.data.dreams.push(dream(id));
+      writes.push(s.writeMain());
+    }
+    await Promise.all(writes);
+    await s.close();
+    expect(logText(dir).split('\n').filter(Boolean).map((l) => JSON.parse(l.slice(2)).id)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(main(dir).dreamLog).toMatchObject({ lines: 4, dreams: 4 });
+  });
+
   it('lines a writer appended without committing are not read, and the next write cuts them off', async () => {
     const dir = await storeWithDreams(['d1']);
     const committed = main(dir).dreamLog.length;
@@ -121,8 +152,12 @@ describe('the dream log', () => {
     const second = text.indexOf('\n') + 1;
     fs.writeFileSync(file, `${text.slice(0, second)}X${text.slice(second + 1)}`); // the second line's kind byte
     const s = await Store.open(dir);
-    expect(s.notices.join('\n')).toMatch(/dream history is damaged \(line 2 of dreams-000001\.log is of no kind this log holds\): 1 dream\(s\) were read, about 2 could not be/);
+    // The dreams are read on first use, and the damage found then.
+    expect(s.notices).toEqual([]);
+    expect(s.dreamCount).toBe(3);
     expect(s.data.dreams.map((d) => d.id)).toEqual(['d1']);
+    expect(s.notices.join('\n')).toMatch(/dream history is damaged \(line 2 of dreams-000001\.log is of no kind this log holds\): 1 dream\(s\) were read, about 2 could not be/);
+    await s.writeMain(); // the next change writes them to a new file
     await s.close();
     expect(main(dir).dreamLog).toMatchObject({ file: dreamLogName(2), lines: 1, dreams: 1 });
     // The damaged file is what the backup taken at that open names: kept.
