@@ -79,7 +79,11 @@ export class MainDocFile implements Adapter<MainDoc> {
       enumerable: true,
       configurable: true,
       get: () => (this.list ??= this.readLog()),
-      set: (dreams: Dream[]) => void (this.list = dreams),
+      set: (dreams: Dream[]) => {
+        // Set without having been read: what the log holds is unknown here, so it is written anew.
+        if (this.list === null && this.log) this.rewrite = true;
+        this.list = dreams;
+      },
     });
   }
 

@@ -83,6 +83,17 @@ describe('the dream log', () => {
     await s.close();
   });
 
+  it('dreams set without having been read replace the log\'s', async () => {
+    const dir = await storeWithDreams(['d1', 'd2']);
+    const s = await Store.open(dir);
+    s.data.dreams = [dream('d9')];
+    await s.writeMain();
+    await s.close();
+    const again = await Store.open(dir, { readOnly: true });
+    expect(again.data.dreams.map((d) => d.id)).toEqual(['d9']);
+    await again.close();
+  });
+
   it('a replaced dream (undo, review) is a new line; the newest wins, in the order dreams first came', async () => {
     const dir = await storeWithDreams(['d1', 'd2', 'd3']);
     const s = await Store.open(dir);
