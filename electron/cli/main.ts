@@ -14,6 +14,7 @@ import { registerWriteback } from './commands/writeback';
 import { registerProgress } from './commands/progress';
 import { registerStatus } from './commands/status';
 import { exitCodeFor, log } from './context';
+import { trace } from '../core/trace';
 
 const common = (c: Command) =>
   c.option('--store <dir>', 'store folder (default: $REVERIE_HOME or the OS app-data folder)').option('--json', 'machine-readable output on stdout');
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  trace('cli: start');
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;

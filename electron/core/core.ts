@@ -12,6 +12,7 @@ import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
 import { DreamScheduler } from './scheduler/scheduler';
 import { Store } from './store/store';
+import { trace } from './trace';
 
 export interface CoreOptions {
   storeDir: string;
@@ -49,9 +50,11 @@ export interface Core {
 export async function openCore(opts: CoreOptions): Promise<Core> {
   // Read before this process holds the writer lock: the worker checks, when its dream starts, that the file is still the one it read.
   const ahead = opts.dreamAhead && !opts.readOnly && fs.existsSync(path.join(opts.storeDir, INDEX_FILE)) ? warmDreamWorker(opts.worker, opts.storeDir) : undefined;
+  trace('core: opening the store');
   let store: Store;
   try {
     store = await Store.open(opts.storeDir, { host: opts.host, readOnly: opts.readOnly });
+    trace('core: store open');
   } catch (err) {
     ahead?.stop();
     throw err;
