@@ -1,6 +1,7 @@
 // The snapshot a dream's worker computes from, shared by dreams.run and the Claude engine's preview.
 import type { CoreContext } from '../context';
 import { undoneChanges } from '../dreaming/review';
+import { trace } from '../trace';
 import type { DreamInput } from '../dreaming/types';
 
 /**
@@ -8,7 +9,9 @@ import type { DreamInput } from '../dreaming/types';
  * the rest. Only the session index's head is read for it, never the summaries.
  */
 export function dreamInput(store: CoreContext['store'], readAll: boolean, now: string, indexOut?: string): DreamInput {
-  const allSessionIds = store.index.sessionIds();
+  const index = store.index;
+  trace('dream input: session index loaded');
+  const allSessionIds = index.sessionIds();
   // Flat arrays beside the ids (DreamInput.locations); the same ids array as allSessionIds: copied to the worker once.
   const { locations } = store.index;
   const at = new Float64Array(allSessionIds.length * 3).fill(NaN);

@@ -36,7 +36,9 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const { store } = ctx;
         const started = Date.now();
         const settings = store.data.settings;
-        if (store.data.dreams.some((d) => d.status === 'pending'))
+        const pending = store.data.dreams.some((d) => d.status === 'pending');
+        trace('dream: history read');
+        if (pending)
           throw new ContractError('conflict', 'A dream is still waiting for review: accept or reject its changes first (`reverie dream review <id>`).');
         const indexFile = path.join(store.dir, INDEX_FILE);
         // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.
