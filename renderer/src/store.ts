@@ -102,7 +102,7 @@ export const useApp = create<State>((set, get) => ({
       // Lessons first: the first screen paints as soon as they (and the counts) are here. The dream
       // history (changesets with before/after lessons, the largest reply) is asked for once they are
       // on screen: asked for with them, its reply was parsed on this thread before the first paint,
-      // which it held back by a third on a store of 100,000 sessions (1.07–1.55 s → 0.70–1.32 s).
+      // which it held back by a third on a store of 100,000 sessions (1.07–1.55 s → 0.72–0.78 s).
       const [info, agents, lessons] = await Promise.all([api.call('app.info'), api.call('agents.list'), api.call('lessons.list', { all: true })]);
       setAgentOrder(agents.map((a) => a.id));
       set({ info, agents, lessons, loaded: true, loadError: null });

@@ -13,7 +13,7 @@ export function dreamInput(store: CoreContext['store'], readAll: boolean, now: s
   trace('dream input: session index loaded');
   const allSessionIds = index.sessionIds();
   // Flat arrays beside the ids (DreamInput.locations); the same ids array as allSessionIds: copied to the worker once.
-  const { locations } = store.index;
+  const { locations } = index;
   const at = new Float64Array(allSessionIds.length * 3).fill(NaN);
   allSessionIds.forEach((id, i) => {
     const l = locations[id];
@@ -22,7 +22,7 @@ export function dreamInput(store: CoreContext['store'], readAll: boolean, now: s
   return {
     storeDir: store.dir,
     full: readAll,
-    sessionIds: readAll ? allSessionIds : store.index.undreamtIds(allSessionIds),
+    sessionIds: readAll ? allSessionIds : index.undreamtIds(allSessionIds),
     lessons: store.data.lessons,
     tombstones: store.data.tombstones,
     settings: store.data.settings,

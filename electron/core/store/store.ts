@@ -3,7 +3,7 @@
 // where each session's record is, which are not dreamt over yet; plus a log of session summaries and
 // import-ledger entries read by need, session-index.ts) and append-only segment files holding one
 // record per session version (events + signals; segments.ts). Opening the app reads only the main
-// document and its dreams; a dream reads the head and the session records it needs.
+// document (its dreams on first use); a dream reads the head and the session records it needs.
 // Every document is validated (and migrated) when read; a damaged one is repaired from a backup with
 // a notice (documents.ts); only one process writes (lock.ts).
 import fs from 'node:fs';
