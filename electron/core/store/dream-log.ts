@@ -17,16 +17,13 @@ import type { Adapter } from 'lowdb';
 import { Dream } from '../../../shared/model';
 import { listBackups } from './documents';
 import { freezeDeep, numberedFiles, writeJsonDurable, type JsonMemo } from './files';
-import { LogAppender, LogDamaged, readLines } from './index-log';
+import { LogAppender, LogDamaged, compactionDue, readLines } from './index-log';
 import type { DreamLogRef, MainDoc, MainFile } from './schema';
 
 export const dreamLogName = (n: number) => `dreams-${String(n).padStart(6, '0')}.log`;
 const DREAM_LOG_FILE = /^dreams-(\d{6,})\.log$/;
 export const listDreamLogs = (dir: string): number[] => numberedFiles(dir, DREAM_LOG_FILE);
 const dreamLine = (d: Dream): string => `D ${JSON.stringify(d)}\n`;
-
-/** A compaction runs once replaced lines outnumber live ones and the file passes this size. */
-export const DREAM_LOG_COMPACT_MIN_BYTES = 1024 * 1024;
 
 /**
  * The dreams of a log's committed part, newest line per dream winning, in the order they first came.
@@ -152,7 +149,7 @@ export class MainDocFile implements Adapter<MainDoc> {
     let lines = anew ? dreams : dreams.filter((d) => this.logged.get(d.id) !== d);
     if (!lines.length) return { log: this.log, logged: this.logged };
     const log = this.log;
-    if (!anew && log && log.lines + lines.length - dreams.length > dreams.length && log.length > DREAM_LOG_COMPACT_MIN_BYTES) {
+    if (!anew && log && compactionDue(log.lines + lines.length, dreams.length, log.length)) {
       anew = true;
       lines = dreams;
     }

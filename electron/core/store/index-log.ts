@@ -32,6 +32,12 @@ export const listLogs = (dir: string): number[] => numberedFiles(dir, LOG_FILE);
 
 export class LogDamaged extends Error {}
 
+/** A log (the index's, the dreams') is written anew once its superseded lines outnumber the live ones and it passes this size. */
+export const LOG_COMPACT_MIN_BYTES = 1024 * 1024;
+
+/** Whether a log of `lines` committed lines, `live` of them current, and `length` bytes is due for compaction. */
+export const compactionDue = (lines: number, live: number, length: number): boolean => lines - live > live && length > LOG_COMPACT_MIN_BYTES;
+
 const SummarySchema = Session.omit({ dreamt: true });
 const CHUNK = 4 << 20;
 

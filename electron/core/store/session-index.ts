@@ -7,12 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry, Session } from '../../../shared/model';
-import { LogAppender, LogDamaged, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryCounts, sessionLine, statsOf, type Counted, type SessionStats, type Summary } from './index-log';
+import { LogAppender, LogDamaged, compactionDue, ledgerLine, listLogs, logName, readLedger, readSummaries, readSummaryCounts, sessionLine, statsOf, type Counted, type SessionStats, type Summary } from './index-log';
 import { SCHEMA_VERSION, type IndexDoc, type IndexLog } from './schema';
 import type { Location } from './segments';
-
-/** A compaction of the log runs once superseded lines outnumber live ones and pass this many bytes. */
-export const LOG_COMPACT_MIN_BYTES = 1024 * 1024;
 
 export interface SessionIndexHooks {
   /** Summaries as the session records say them (a damaged log's last resort). */
@@ -204,10 +201,10 @@ export class SessionIndex {
   }
 
   /** Whether a compaction of the log is due (superseded lines outnumber live ones). */
-  private compactionDue(live = this.liveCounts()): boolean {
+  private dueForCompaction(live = this.liveCounts()): boolean {
     const l = this.log;
     if (!l) return false;
-    return l.lines - live.sessions - live.ledger > live.sessions + live.ledger && l.length > LOG_COMPACT_MIN_BYTES;
+    return compactionDue(l.lines, live.sessions + live.ledger, l.length);
   }
 
   /** Live summaries and ledger entries: every session has a location; the ledger only changes once it is loaded. */
@@ -222,7 +219,7 @@ export class SessionIndex {
   prepareCommit(): IndexDoc {
     // Counted once: at 100,000 sessions, counting the locations' keys costs ~50 ms each time.
     const live = this.log ? this.liveCounts() : null;
-    if (live && this.compactionDue(live)) {
+    if (live && this.dueForCompaction(live)) {
       this.loadAll();
       this.rewrite = true;
     }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dream, Lesson } from '../../../shared/model';
 import { listBackups } from '../../../electron/core/store/documents';
-import { DREAM_LOG_COMPACT_MIN_BYTES, dreamLogName, listDreamLogs } from '../../../electron/core/store/dream-log';
+import { dreamLogName, listDreamLogs } from '../../../electron/core/store/dream-log';
+import { LOG_COMPACT_MIN_BYTES } from '../../../electron/core/store/index-log';
 import { SCHEMA_VERSION } from '../../../electron/core/store/schema';
 import { MAIN_FILE, Store } from '../../../electron/core/store/store';
 import { PROJECT_ROOT, tempDir } from '../../helpers/env';
@@ -189,7 +190,7 @@ describe('the dream log', () => {
       if (++round > 200) throw new Error('never compacted');
     }
     // Compacted past the threshold: two lines, the newest versions.
-    expect(round * 2 * long.length).toBeGreaterThan(DREAM_LOG_COMPACT_MIN_BYTES);
+    expect(round * 2 * long.length).toBeGreaterThan(LOG_COMPACT_MIN_BYTES);
     expect(main(dir).dreamLog).toMatchObject({ file: dreamLogName(2), lines: 2, dreams: 2 });
     expect(s.data.dreams.map((d) => d.message?.slice(long.length))).toEqual([`${round - 1}`, `${round - 1}`]);
     await s.close();
