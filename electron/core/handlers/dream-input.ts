@@ -1,6 +1,5 @@
 // The snapshot a dream's worker computes from, shared by dreams.run and the Claude engine's preview.
 import type { CoreContext } from '../context';
-import { undoneChanges } from '../dreaming/review';
 import { trace } from '../trace';
 import type { DreamInput } from '../dreaming/types';
 
@@ -33,6 +32,6 @@ export function dreamInput(store: CoreContext['store'], readAll: boolean, now: s
     // has not read before (the discovery pass keeps its own ledger).
     allSessionIds,
     locations: { ids: allSessionIds, at },
-    undone: undoneChanges(store.data.dreams),
+    undone: store.dreamDigest.undone,
   };
 }

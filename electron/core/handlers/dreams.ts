@@ -7,7 +7,7 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { applyChanges } from '../dreaming/changes';
 import { INDEX_FILE } from '../dreaming/observations';
 import { spillFilesOf } from '../dreaming/observations-spill';
-import { reviewDream, undoDream, undoneChanges } from '../dreaming/review';
+import { reviewDream, undoDream } from '../dreaming/review';
 import { startDreamInWorker, warmDreamWorker, type DreamRun } from '../dreaming/runner';
 import { tombstonesFor, withTombstones } from '../dreaming/tombstones';
 import type { DreamInput } from '../dreaming/types';
@@ -36,8 +36,8 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const { store } = ctx;
         const started = Date.now();
         const settings = store.data.settings;
-        const pending = store.data.dreams.some((d) => d.status === 'pending');
-        trace('dream: history read');
+        // The history's digest (kept in reverie.json): a dream reads none of the dreams before it.
+        const pending = store.dreamDigest.pending.length > 0;
         if (pending)
           throw new ContractError('conflict', 'A dream is still waiting for review: accept or reject its changes first (`reverie dream review <id>`).');
         const indexFile = path.join(store.dir, INDEX_FILE);
@@ -98,7 +98,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
             ...(usage ? { usage } : {}),
           };
           if (!review) store.data.lessons = applyChanges(store.data.lessons, dream.changes);
-          store.data.dreams.push(dream);
+          store.addDream(dream);
           await store.writeMain();
           trace('dream: recorded');
           // The Claude engine's ledger (sessions read, answers, pending batches) follows the recorded dream.

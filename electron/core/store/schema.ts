@@ -46,6 +46,17 @@ export const MainDoc = z.object({
 });
 export type MainDoc = z.infer<typeof MainDoc>;
 
+/**
+ * The history as a dream needs it: whether one waits for review (no dream starts then), and the
+ * retirements and merges the user undid (dreaming/review.ts undoneChanges), which the next dreams do
+ * not redo behind their back. A few hundred bytes, against megabytes of dreams a dream would read.
+ */
+export const DreamDigest = z.object({
+  pending: z.array(z.string()),
+  undone: z.array(z.object({ op: z.enum(['retire', 'merge']), lessonId: z.string(), sessions: z.number().int().nonnegative() })),
+});
+export type DreamDigest = z.infer<typeof DreamDigest>;
+
 /** The dream log reverie.json names (dream-log.ts), and what is in its committed part. */
 export const DreamLogRef = z.object({
   file: z.string().regex(/^dreams-\d{6,}\.log$/),
@@ -54,6 +65,8 @@ export const DreamLogRef = z.object({
   /** Lines in the committed part and the dreams they hold (the rest are replaced versions: what a compaction drops). */
   lines: z.number().int().nonnegative(),
   dreams: z.number().int().nonnegative(),
+  /** What a dream asks of the history, kept so it need not read it (absent in logs written before it: then it reads them). */
+  digest: DreamDigest.optional(),
 });
 export type DreamLogRef = z.infer<typeof DreamLogRef>;
 

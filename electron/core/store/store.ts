@@ -10,13 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { ContractError } from '../../../shared/contract/define';
-import type { Session } from '../../../shared/model';
+import type { Dream, Session } from '../../../shared/model';
 import { describeZodError } from '../rpc';
 import { BACKUP_EVERY_MS, backupDocument, loadDocument, newestBackupMatches } from './documents';
 import { MainDocFile, removeUnusedDreamLogs } from './dream-log';
 import { fileStamp, writeJsonDurable, writeJsonDurableSync } from './files';
 import { acquireWriterLock, describeOwner, readLockOwner, type HeldLock } from './lock';
-import { IndexDoc, IndexDocInPlace, MainDoc, MainFile, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
+import { type DreamDigest, IndexDoc, IndexDocInPlace, MainDoc, MainFile, SessionDoc, SessionSignals, emptyIndex, emptyMain } from './schema';
 import { encodeRecord, listSegments, readRecord, scanSegment, segmentName, SegmentWriter, type Location } from './segments';
 import { SessionIndex } from './session-index';
 
@@ -460,6 +460,10 @@ export class Store {
   get data(): MainDoc { return this.main.data; }
   /** How many dreams are recorded, without reading them (app.info at the first screen). */
   get dreamCount(): number { return this.mainFile.dreamCount; }
+  /** Which dreams wait for review, which retirements and merges were undone: what a dream asks of the history, mostly without reading it. */
+  get dreamDigest(): DreamDigest { return this.mainFile.digest; }
+  /** Records a new dream (written by the next writeMain), without reading the history when it can. */
+  addDream(dream: Dream): void { this.mainFile.addDream(dream); }
   get sessions(): Session[] { return this.index.sessions; }
 
   private assertWritable(): void {

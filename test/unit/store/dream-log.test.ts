@@ -53,7 +53,7 @@ describe('the dream log', () => {
     const doc = main(dir);
     expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
     expect(doc.dreams).toBeUndefined();
-    expect(doc.dreamLog).toEqual({ file: dreamLogName(1), length: Buffer.byteLength(logText(dir)), lines: 2, dreams: 2 });
+    expect(doc.dreamLog).toEqual({ file: dreamLogName(1), length: Buffer.byteLength(logText(dir)), lines: 2, dreams: 2, digest: { pending: [], undone: [] } });
     expect(logText(dir).split('\n').filter(Boolean).map((l) => JSON.parse(l.slice(2)).id)).toEqual(['d1', 'd2']);
 
     const s = await Store.open(dir);
@@ -82,6 +82,76 @@ describe('the dream log', () => {
     expect(s.data.dreams).toEqual([]);
     expect(s.notices.join('\n')).toMatch(/dream history is damaged/);
     await s.close();
+  });
+
+  it('a dream is recorded without reading the history: its line is appended, the digest says what the next dream needs', async () => {
+    const dir = await storeWithDreams(['d1', 'd2']);
+    const file = path.join(dir, dreamLogName(1));
+    const lines = fs.readFileSync(file);
+    // Garbage in place of the committed lines: reading them would say so.
+    fs.writeFileSync(file, 'Z'.repeat(lines.length));
+    const s = await Store.open(dir);
+    expect(s.dreamDigest).toEqual({ pending: [], undone: [] });
+    s.addDream(dream('d3', 'pending'));
+    expect(s.dreamCount).toBe(3);
+    expect(s.dreamDigest.pending).toEqual(['d3']);
+    await s.writeMain();
+    await s.close();
+    expect(s.notices).toEqual([]);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.slice(0, lines.length)).toBe('Z'.repeat(lines.length));
+    expect(JSON.parse(text.slice(lines.length + 2)).id).toBe('d3');
+    expect(main(dir).dreamLog).toEqual({ file: dreamLogName(1), length: Buffer.byteLength(text), lines: 3, dreams: 3, digest: { pending: ['d3'], undone: [] } });
+
+    // The committed lines put back: the history reads as recorded, the new dream last.
+    fs.writeFileSync(file, Buffer.concat([lines, Buffer.from(text.slice(lines.length))]));
+    const again = await Store.open(dir);
+    expect(again.data.dreams.map((d) => [d.id, d.status])).toEqual([['d1', 'applied'], ['d2', 'applied'], ['d3', 'pending']]);
+    // Reviewed, then undone: the digest follows each new version of the dream.
+    again.data.dreams = again.data.dreams.map((d) => (d.id === 'd3' ? { ...d, status: 'applied' as const } : d));
+    await again.writeMain();
+    expect(main(dir).dreamLog.digest).toEqual({ pending: [], undone: [] });
+    const retire = { id: 'c1', op: 'retire' as const, lessonId: 'l1', before: lesson('l1'), after: null, related: [], reason: 'stale', decision: 'applied' as const };
+    again.data.dreams = again.data.dreams.map((d) => (d.id === 'd3' ? { ...d, status: 'undone' as const, changes: [retire] } : d));
+    await again.writeMain();
+    await again.close();
+    expect(main(dir).dreamLog.digest).toEqual({ pending: [], undone: [{ op: 'retire', lessonId: 'l1', sessions: 3 }] });
+  });
+
+  it('a log named before digests were kept: a new dream reads the history, and the write keeps a digest from then on', async () => {
+    const dir = await storeWithDreams(['d1']);
+    const doc = main(dir);
+    delete doc.dreamLog.digest;
+    fs.writeFileSync(path.join(dir, MAIN_FILE), JSON.stringify(doc));
+    const s = await Store.open(dir);
+    s.addDream(dream('d2', 'pending'));
+    expect(s.data.dreams.map((d) => d.id)).toEqual(['d1', 'd2']);
+    await s.writeMain();
+    await s.close();
+    expect(main(dir).dreamLog).toMatchObject({ lines: 2, dreams: 2, digest: { pending: ['d2'], undone: [] } });
+  });
+
+  it('the history asked for while a new dream is being written holds it once, and the next write does not append it again', async () => {
+    const dir = await storeWithDreams(['d1']);
+    const s = await Store.open(dir);
+    s.addDream(dream('d2'));
+    const size = () => fs.statSync(path.join(dir, dreamLogName(1))).size;
+    const before = size();
+    const writing = s.writeMain();
+    // Microtasks only, so no I/O completes: the line is appended, reverie.json not yet replaced.
+    for (let i = 0; i < 20 && size() === before; i++) await null;
+    expect(size()).toBeGreaterThan(before);
+    expect(main(dir).dreamLog.lines).toBe(1);
+    expect(s.data.dreams.map((d) => d.id)).toEqual(['d1', 'd2']);
+    await writing;
+    s.data.lessons.push(lesson('l1'));
+    await s.writeMain();
+    await s.close();
+    expect(logText(dir).split('\n').filter(Boolean)).toHaveLength(2);
+    expect(main(dir).dreamLog).toMatchObject({ lines: 2, dreams: 2 });
+    const again = await Store.open(dir, { readOnly: true });
+    expect(again.data.dreams.map((d) => d.id)).toEqual(['d1', 'd2']);
+    await again.close();
   });
 
   it('dreams set without having been read replace the log\'s', async () => {
