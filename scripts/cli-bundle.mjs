@@ -6,8 +6,9 @@
 //
 // Plain JavaScript on purpose: bin/reverie.mjs loads this before any TypeScript can run.
 //
-// Two self-contained bundles (no shared chunks): main.mjs (the CLI) and dream-worker.mjs (the dream
-// worker thread, which then loads only the dream's code). Packages stay external (zod aside: see the
+// Three self-contained bundles (no shared chunks): main.mjs (the CLI), dream-worker.mjs (the dream
+// worker thread, which then loads only the dream's code) and dream-ahead.mjs (a few KB: starts
+// `reverie dream`'s worker before main.mjs loads, electron/cli/dream-ahead.ts). Packages stay external (zod aside: see the
 // build) and resolve from node_modules as they do from the sources; the bundles sit two folders below
 // the project root, and electron/core/platform/node.ts finds the root from wherever its code runs, so every project path
 // (resources, out/renderer, package.json) resolves as before.
@@ -19,7 +20,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI_OUT = path.join(ROOT, 'out', 'cli');
 
 /** Output name → entry source, relative to the root. */
-export const ENTRIES = { main: 'electron/cli/main.ts', 'dream-worker': 'electron/worker/dream.ts' };
+export const ENTRIES = { main: 'electron/cli/main.ts', 'dream-worker': 'electron/worker/dream.ts', 'dream-ahead': 'electron/cli/dream-ahead.ts' };
 
 /**
  * What shapes the bundles besides the sources they import (esbuild's metafile lists those): these

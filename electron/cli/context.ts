@@ -8,6 +8,7 @@ import { ContractError } from '../../shared/contract/define';
 import { openCore, type Core, type CoreOptions } from '../core/core';
 import { cliWorkerLauncher, DEMO_DIR, packageVersion } from '../core/platform/node';
 import { defaultStoreDir } from '../core/store/paths';
+import { takeDreamAhead } from './dream-ahead';
 
 export interface GlobalOpts { store?: string; json?: boolean }
 
@@ -42,6 +43,8 @@ export async function withCore<T>(opts: GlobalOpts, mode: 'read' | 'write', fn: 
     demoDir: DEMO_DIR,
     readOnly: mode === 'read',
     ...tuning,
+    // Started by bin/reverie.mjs before the CLI loaded, when it guessed this dream from argv.
+    ...(tuning.dreamAhead ? { dreamAhead: takeDreamAhead(storeDir) ?? true } : {}),
   });
   // A repaired or migrated store, a lock cleared after a crash: the user hears about it on stderr.
   for (const n of core.store.notices) log(`notice: ${n}`);

@@ -6,7 +6,7 @@ import type { ClaudeTuning, CoreContext } from './context';
 import fs from 'node:fs';
 import path from 'node:path';
 import { INDEX_FILE } from './dreaming/observations';
-import { warmDreamWorker, type WorkerLauncher } from './dreaming/runner';
+import { warmDreamWorker, type WarmWorker, type WorkerLauncher } from './dreaming/runner';
 import { FollowService } from './follow/service';
 import { createHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './rpc';
@@ -26,9 +26,10 @@ export interface CoreOptions {
   claude?: ClaudeTuning;
   /**
    * A dream is what this process is for (the CLI's `reverie dream`): its worker starts before the store
-   * opens and reads the observation index meanwhile (the longest read of an incremental dream).
+   * opens and reads the observation index meanwhile (the longest read of an incremental dream). Or
+   * that worker, started by the host before it loaded (the CLI: cli/dream-ahead.ts).
    */
-  dreamAhead?: boolean;
+  dreamAhead?: boolean | WarmWorker;
 }
 
 export interface Core {
@@ -49,7 +50,8 @@ export interface Core {
 
 export async function openCore(opts: CoreOptions): Promise<Core> {
   // Read before this process holds the writer lock: the worker checks, when its dream starts, that the file is still the one it read.
-  const ahead = opts.dreamAhead && !opts.readOnly && fs.existsSync(path.join(opts.storeDir, INDEX_FILE)) ? warmDreamWorker(opts.worker, opts.storeDir) : undefined;
+  const ahead = typeof opts.dreamAhead === 'object' ? opts.dreamAhead
+    : opts.dreamAhead && !opts.readOnly && fs.existsSync(path.join(opts.storeDir, INDEX_FILE)) ? warmDreamWorker(opts.worker, opts.storeDir) : undefined;
   trace('core: opening the store');
   let store: Store;
   try {

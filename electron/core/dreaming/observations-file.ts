@@ -314,42 +314,59 @@ const scanned = { a: 0, t: null as string | null, f: undefined as string | undef
 /**
  * Reads a session line's entry as this writer writes it, `{"a":N,"t":…,"k":[…],"g":[…],"f":…}`,
  * without the JSON parser (100,000 of them per dream at a year of logs), into `scanned`; false for
- * any other shape (the caller then parses it as JSON).
+ * any other shape (the caller then parses it as JSON). Plain functions over one cursor (`sp`), not
+ * closures made per line: this runs for every session of every dream's first read.
  */
 function scanSession(buf: Buffer, p: number, end: number): boolean {
-  const expect = (text: string) => { for (let i = 0; i < text.length; i++) if (buf[p + i] !== text.charCodeAt(i)) return false; p += text.length; return true; };
-  /** A JSON string without escapes, or null; undefined when it is neither. */
-  const str = (): string | null | undefined => {
-    if (expect('null')) return null;
-    if (buf[p] !== 34) return undefined;
-    let close = p + 1;
-    while (close < end && buf[close] !== 34) if (buf[close++] === 92) return undefined;
-    if (close >= end) return undefined;
-    const s = buf.toString('utf8', p + 1, close);
-    p = close + 1;
-    return s;
-  };
-  /** The inside of a `[…]` just opened: where it ends, or -1. */
-  const array = (): number => { let close = p; while (close < end && buf[close] !== 93) close++; if (close >= end) return -1; const from = p; p = close + 1; return from; };
-  if (!expect('{"a":')) return false;
+  sp = p;
+  if (!expectAt(buf, '{"a":')) return false;
   let a = -1;
-  while (buf[p]! >= 48 && buf[p]! <= 57) a = (a < 0 ? 0 : a * 10) + buf[p++]! - 48;
-  if (a < 0 || !expect(',"t":')) return false;
-  const t = str();
-  if (t === undefined || !expect(',"k":[')) return false;
-  const kAt = array();
+  while (buf[sp]! >= 48 && buf[sp]! <= 57) a = (a < 0 ? 0 : a * 10) + buf[sp++]! - 48;
+  if (a < 0 || !expectAt(buf, ',"t":')) return false;
+  const t = plainStringAt(buf, end);
+  if (t === undefined || !expectAt(buf, ',"k":[')) return false;
+  const kAt = arrayAt(buf, end);
   if (kAt < 0) return false;
-  const kEnd = p - 1;
+  const kEnd = sp - 1;
   let gAt = -1, gEnd = -1;
-  if (expect(',"g":[')) {
-    if ((gAt = array()) < 0) return false;
-    gEnd = p - 1;
+  if (expectAt(buf, ',"g":[')) {
+    if ((gAt = arrayAt(buf, end)) < 0) return false;
+    gEnd = sp - 1;
   }
   let f: string | undefined;
-  if (expect(',"f":')) { const s = str(); if (typeof s !== 'string') return false; f = s; }
-  if (!expect('}') || p !== end) return false;
+  if (expectAt(buf, ',"f":')) { const s = plainStringAt(buf, end); if (typeof s !== 'string') return false; f = s; }
+  if (!expectAt(buf, '}') || sp !== end) return false;
   scanned.a = a, scanned.t = t, scanned.f = f, scanned.kAt = kAt, scanned.kEnd = kEnd, scanned.gAt = gAt, scanned.gEnd = gEnd;
   return true;
+}
+
+/** scanSession's cursor. */
+let sp = 0;
+/** Whether `text` (ASCII) is at the cursor; moves past it if so. */
+function expectAt(buf: Buffer, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (buf[sp + i] !== text.charCodeAt(i)) return false;
+  sp += text.length;
+  return true;
+}
+/** A JSON string without escapes, or null, at the cursor; undefined when it is neither. */
+function plainStringAt(buf: Buffer, end: number): string | null | undefined {
+  if (expectAt(buf, 'null')) return null;
+  if (buf[sp] !== 34) return undefined;
+  let close = sp + 1;
+  while (close < end && buf[close] !== 34) if (buf[close++] === 92) return undefined;
+  if (close >= end) return undefined;
+  const s = buf.toString('utf8', sp + 1, close);
+  sp = close + 1;
+  return s;
+}
+/** The inside of a `[…]` just opened at the cursor: where it starts, the cursor past its `]`; -1 when it does not close. */
+function arrayAt(buf: Buffer, end: number): number {
+  let close = sp;
+  while (close < end && buf[close] !== 93) close++;
+  if (close >= end) return -1;
+  const from = sp;
+  sp = close + 1;
+  return from;
 }
 
 /**

@@ -112,8 +112,8 @@ describe('the CLI bundle', () => {
     expect((await import(`${pathToFileURL(path.join(out, 'main.mjs')).href}?after-race`)).answer).toBe(42);
   });
 
-  it('is built from the CLI and dream-worker entries, with settings that exist', () => {
-    expect(Object.keys(ENTRIES).sort()).toEqual(['dream-worker', 'main']);
+  it('is built from the CLI, dream-worker and dream-ahead entries, with settings that exist', () => {
+    expect(Object.keys(ENTRIES).sort()).toEqual(['dream-ahead', 'dream-worker', 'main']);
     for (const src of Object.values(ENTRIES)) expect(fs.existsSync(path.join(PROJECT_ROOT, src)), src).toBe(true);
     for (const s of SETTINGS) expect(fs.existsSync(path.join(PROJECT_ROOT, s)), s).toBe(true);
   });
