@@ -89,6 +89,28 @@ describe('dream scheduler', () => {
     expect((await call<{ idle: boolean }>(c, 'scheduler.status')).idle).toBe(true);
   }, 60_000);
 
+  it('a dream waiting for review holds the next one back, read from the history\'s digest after a reopen', async () => {
+    const dir = tempDir();
+    const first = await core(undefined, dir);
+    await call(first, 'settings.set', { patch: { reviewMode: true, schedule: { cron: null, afterNewSessions: 1 } } });
+    await importReplays(first, 3);
+    const pending = await call<{ id: string; status: string }>(first, 'dreams.run', {});
+    expect(pending.status).toBe('pending');
+    await first.close();
+    cores.splice(0);
+
+    // Reopened: new sessions are due, but the pending dream (known from reverie.json, the history unread) holds them back.
+    const c = await core(undefined, dir);
+    await importReplays(c, 2);
+    c.scheduler.start({ tickMs: 50 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(c.store.data.scheduler.runs.filter((r) => r.trigger !== 'manual')).toHaveLength(0);
+    const d = await call<{ changes: { id: string }[] }>(c, 'dreams.get', { id: pending.id });
+    await call(c, 'dreams.review', { id: pending.id, accept: d.changes.map((x) => x.id), reject: [] });
+    const run = await until('the dream after the review', () => c.store.data.scheduler.runs.find((r) => r.trigger === 'new-sessions'));
+    expect(['pending', 'empty', 'applied']).toContain(run.outcome);
+  }, 60_000);
+
   it('catches up a cron time missed while the app was closed, then schedules the next one', async () => {
     const dir = tempDir();
     const first = await core(undefined, dir);

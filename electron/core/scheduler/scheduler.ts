@@ -142,10 +142,11 @@ export class DreamScheduler {
   }
 
   private async dueTrigger(): Promise<DreamTrigger | null> {
-    const { settings, scheduler: state, dreams } = this.ctx.store.data;
+    const { settings, scheduler: state } = this.ctx.store.data;
     const now = this.now();
     // A dream waiting for review blocks the next one (dreams.run refuses it); the user decides first.
-    if (dreams.some((d) => d.status === 'pending')) return null;
+    // (From the history's digest: a tick reads none of the dreams.)
+    if (this.ctx.store.dreamDigest.pending.length) return null;
     // After a failure, automatic runs back off instead of failing again every tick.
     const lastAuto = state.runs.findLast((r) => r.trigger !== 'manual');
     if (lastAuto?.outcome === 'failed' && now.getTime() - Date.parse(lastAuto.finishedAt) < RETRY_AFTER_FAILURE_MS) return null;
