@@ -7,7 +7,8 @@ export const AppInfo = z.object({
   storeDir: z.string(),
   /** 'electron' | 'browser' | 'cli': lets the UI hide what a host cannot do (safeStorage, native dialogs). */
   host: z.enum(['electron', 'browser', 'cli']),
-  counts: z.object({ sessions: z.number(), events: z.number(), lessons: z.number(), agents: z.number(), dreams: z.number() }),
+  /** `heldBack`: lessons the user deleted, rejected or undid, whose patterns no dream re-learns (for good, or until they recur more). */
+  counts: z.object({ sessions: z.number(), events: z.number(), lessons: z.number(), agents: z.number(), dreams: z.number(), heldBack: z.number() }),
   empty: z.boolean(),
   demoAvailable: z.boolean(),
   /** What the store had to tell at open: a repaired or migrated document, a lock cleared after a crash. */

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dream, Lesson } from '../../shared/model';
-import { launch, openApp, pageErrors, screenshotThemes, serve, unnamedControls, type Served } from './harness';
+import { launch, openApp, pageErrors, screenshot, screenshotThemes, serve, unnamedControls, type Served } from './harness';
 import { callApi, fixtureStore } from './stores';
 
 describe('Dreams screen', () => {
@@ -41,6 +41,16 @@ describe('Dreams screen', () => {
     await history().getByRole('option').first().getByText('undone').waitFor();
     const lessons = await callApi<Lesson[]>(served.origin, served.token, 'lessons.list', { all: false });
     expect(lessons.filter((l) => l.origin === 'learned')).toEqual([]);
+    // The Lessons screen, now empty, says why: held back by the undo, not "nothing recurs".
+    const screens = page.getByRole('navigation', { name: 'Screens' });
+    await screens.getByRole('button', { name: /Lessons/ }).click();
+    const empty = page.getByRole('main').getByText(/stays? away because you deleted, rejected or undid/);
+    await empty.waitFor();
+    await expect(empty.innerText()).resolves.toMatch(/undone ones until their pattern recurs in more sessions/);
+    await expect(page.getByRole('main').innerText()).resolves.not.toMatch(/no mistake, correction or workflow recurs/);
+    await screenshot(page, 'lessons-after-undo');
+    await screens.getByRole('button', { name: /Dreams/ }).click();
+    await history().waitFor();
   });
 
   it('dreams again from the button, with the engine choice, and shows the new dream first', async () => {

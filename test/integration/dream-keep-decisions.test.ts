@@ -57,6 +57,8 @@ describe('dreams keep the user\'s decisions', () => {
     expect(adds.length).toBeGreaterThan(0);
     await api.call('dreams.undo', { id: dream.id });
     expect(await api.call('lessons.list', {})).toEqual([]);
+    // The Lessons screen says they are held back (app.info), not that nothing recurs: one per lesson, whatever keys it owned.
+    expect((await api.call('app.info', {})).counts.heldBack).toBe(adds.length);
     const redo = await api.call('dreams.run', {});
     expect(redo.changes).toEqual([]);
     expect(redo.message).toMatch(/undone/);

@@ -19,6 +19,8 @@ export function appHandlers(ctx: CoreContext): DomainHandlers<'app.info' | 'app.
           lessons: store.data.lessons.filter((l) => l.status !== 'retired').length,
           agents: store.data.agents.length,
           dreams: store.dreamCount,
+          // One tombstone per key a lesson owned: counted per lesson (its title and when it went).
+          heldBack: new Set(store.data.tombstones.map((t) => `${t.title}\u0000${t.deletedAt}`)).size,
         },
         empty: sessions.count === 0 && store.data.lessons.length === 0,
         demoAvailable: !!ctx.demoDir && fs.existsSync(ctx.demoDir),

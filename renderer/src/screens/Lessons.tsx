@@ -136,7 +136,7 @@ export function Lessons() {
         <div className="page-inner">
           {loadError && <p className="alert" role="alert">{loadError}</p>}
           {!loaded ? <ListSkeleton /> : lessons.length === 0 ? (
-            info?.empty || !info ? <FirstRun onSeed={() => setSeeding(true)} /> : <NothingYet sessions={info.counts.sessions} onSeed={() => setSeeding(true)} />
+            info?.empty || !info ? <FirstRun onSeed={() => setSeeding(true)} /> : <NothingYet sessions={info.counts.sessions} heldBack={info.counts.heldBack} onSeed={() => setSeeding(true)} />
           ) : shown.length === 0 ? (
             <Empty icon="search" title="No lessons match" actions={<button type="button" className="btn" onClick={() => setF(NO_FILTERS)}>Clear filters</button>}>
               Nothing matches these filters{f.q ? <> and “{f.q}”</> : null}. Retired lessons only show with the Retired or Any status filter.
@@ -358,15 +358,18 @@ function FirstRun({ onSeed }: { onSeed: () => void }) {
   );
 }
 
-function NothingYet({ sessions, onSeed }: { sessions: number; onSeed: () => void }) {
+function NothingYet({ sessions, heldBack, onSeed }: { sessions: number; heldBack: number; onSeed: () => void }) {
   const go = useApp((s) => s.go);
   return (
-    <Empty icon="sparkle" title="Nothing worth learning yet" actions={<>
+    <Empty icon="sparkle" title={heldBack ? 'No lessons right now' : 'Nothing worth learning yet'} actions={<>
       <DreamButton />
       <button type="button" className="btn" onClick={() => go('import')}>Import more</button>
       <button type="button" className="btn" onClick={onSeed}>Seed lessons</button>
     </>}>
-      {plural(sessions, 'session')} imported, but no mistake, correction or workflow recurs across enough of them yet. Lessons appear when something happens again; dream after importing more work.
+      {heldBack
+        // What recurs was deleted, rejected or undone by the user: saying "nothing recurs" would be wrong.
+        ? <>{plural(sessions, 'session')} imported. {plural(heldBack, 'lesson')} learned from them {heldBack === 1 ? 'stays' : 'stay'} away because you deleted, rejected or undid {heldBack === 1 ? 'it' : 'them'}: deleted and rejected ones for good, undone ones until their pattern recurs in more sessions. Dream again after importing more work.</>
+        : <>{plural(sessions, 'session')} imported, but no mistake, correction or workflow recurs across enough of them yet. Lessons appear when something happens again; dream after importing more work.</>}
     </Empty>
   );
 }
