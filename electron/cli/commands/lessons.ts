@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AppInfo } from '../../../shared/contract';
 import type { Lesson } from '../../../shared/model';
 import { print, UsageError, withCore, type GlobalOpts } from '../context';
 
@@ -14,12 +15,26 @@ export function renderLesson(l: Lesson): string {
   ].join('\n');
 }
 
+/** Why the list is empty, as the Lessons screen says it: nothing imported, not dreamt yet, held back by the user, or nothing recurs. */
+export function whyNoLessons(counts: AppInfo['counts']): string {
+  const sessions = `${counts.sessions} session${counts.sessions === 1 ? '' : 's'}`;
+  if (counts.sessions === 0) return 'No lessons yet. Import sessions and run `reverie dream`.';
+  if (counts.heldBack > 0)
+    return `No lessons: ${counts.heldBack} learned from the ${sessions} ${counts.heldBack === 1 ? 'stays' : 'stay'} away because you deleted, rejected or undid ${counts.heldBack === 1 ? 'it' : 'them'} (deleted and rejected ones for good, undone ones until their pattern recurs in more sessions).`;
+  if (counts.dreams === 0) return `No lessons yet: run \`reverie dream\` to learn from the ${sessions} imported.`;
+  return `No lessons yet: no mistake, correction or workflow recurs across enough of the ${sessions}. Dream again after importing more work.`;
+}
+
 export function registerLessons(program: Command, common: (c: Command) => Command): void {
   common(program.command('lessons').description('list lessons (active and candidates; --all adds retired ones)'))
     .option('--all', 'include retired lessons')
     .action(async (opts: GlobalOpts & { all?: boolean }) => {
-      const lessons = await withCore(opts, 'read', (api) => api.call('lessons.list', { all: !!opts.all }));
-      print(opts, lessons, () => (lessons.length ? lessons.map(renderLesson).join('\n\n') : 'No lessons yet. Import sessions and run `reverie dream`.'));
+      const { lessons, counts } = await withCore(opts, 'read', async (api) => {
+        const list = await api.call('lessons.list', { all: !!opts.all });
+        // An empty list says why (the store's counts): asked for only then, and never for --json.
+        return { lessons: list, counts: list.length || opts.json ? null : (await api.call('app.info', {})).counts };
+      });
+      print(opts, lessons, () => (lessons.length ? lessons.map(renderLesson).join('\n\n') : whyNoLessons(counts!)));
     });
 
   const lesson = program.command('lesson').description('change one lesson: pin, unpin, delete, edit; what-if');
