@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lockDir, readLockOwner } from '../../electron/core/store/lock';
 import { Store } from '../../electron/core/store/store';
 import { fixture, PROJECT_ROOT, runCli, tempDir } from '../helpers/env';
@@ -98,6 +98,34 @@ describe('one writer', () => {
     const store = await Store.open(dir);
     expect(store.notices.join('\n')).toMatch(/crashed process left an empty lock/);
     await store.close();
+  });
+
+  it('a release is never a lock folder without its owner: it is renamed aside before it is deleted, and what a kill left aside is cleared', async () => {
+    const dir = tempDir();
+    const held = await Store.open(dir);
+    // Every deletion during the release: the lock folder must already be gone from its place.
+    const seen: boolean[] = [];
+    const realRm = fs.rmSync.bind(fs);
+    const spy = vi.spyOn(fs, 'rmSync').mockImplementation(((...args: Parameters<typeof fs.rmSync>) => {
+      seen.push(fs.existsSync(lockDir(dir)));
+      realRm(...args);
+    }) as typeof fs.rmSync);
+    try {
+      await held.close();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((present) => !present)).toBe(true);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('reverie.lock'))).toEqual([]);
+
+    // A process killed between the rename and the deletion left its folder aside: no one's lock, cleared by the next writer.
+    fs.mkdirSync(`${lockDir(dir)}.old-999999-deadbeef`);
+    fs.writeFileSync(path.join(`${lockDir(dir)}.old-999999-deadbeef`, 'owner.json'), '{}');
+    const next = await Store.open(dir);
+    expect(next.notices).toEqual([]);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('reverie.lock.'))).toEqual([]);
+    await next.close();
   });
 
   it('a lock whose owner record names a live process is never taken over', async () => {

@@ -119,14 +119,47 @@ export async function acquireWriterLock(dir: string, host: string): Promise<Held
   }
   const owner: LockOwner = { pid: process.pid, host, hostname: os.hostname(), command: commandLine(host), since: new Date().toISOString(), nonce: randomUUID() };
   writeFileDurableSync(ownerFile(dir), JSON.stringify(owner));
+  removeAsideFolders(dir);
   return {
     recovered,
     release: async () => {
       // Only remove the lock if it is still ours (it never should not be, but never delete another's).
       if (readLockOwner(dir)?.nonce !== owner.nonce) return;
-      fs.rmSync(lockDir(dir), { recursive: true, force: true });
+      removeLockFolder(dir);
     },
   };
+}
+
+/**
+ * Removes the lock folder: renamed aside first (atomic), then deleted. Deleted in place, a process
+ * killed between the owner record's removal and the folder's (a release at the end of a run) left a
+ * fresh lock folder without an owner, which the next writer must respect for ORPHAN_MS: the kill
+ * test's re-import met exactly that. Renamed, the lock is either whole or gone.
+ */
+function removeLockFolder(dir: string): void {
+  const aside = `${lockDir(dir)}${ASIDE}${process.pid}-${randomUUID().slice(0, 8)}`;
+  fs.renameSync(lockDir(dir), aside);
+  fs.rmSync(aside, { recursive: true, force: true });
+}
+const ASIDE = '.old-';
+
+/** Lock folders renamed aside by a process killed before it deleted them: nobody's lock, removed by the next writer. */
+function removeAsideFolders(dir: string): void {
+  // (`.stale-`: what a takeover named them before.)
+  const prefixes = [ASIDE, '.stale-'].map((p) => `${path.basename(lockDir(dir))}${p}`);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((n) => prefixes.some((p) => n.startsWith(p)));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    try {
+      fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+    } catch {
+      // another process removing its own at the same moment: its to finish
+    }
+  }
 }
 
 /** Takes a stale lock over (returning why it was stale), or null when it is held or another process won the race. */
@@ -145,10 +178,7 @@ function takeOverIfStale(dir: string): string | null {
     // Re-check under the recovery lock: another process may have recovered it a moment ago.
     const reason = staleReason(dir);
     if (!reason) return null;
-    // Rename first (atomic), so no other process ever sees a half-deleted lock folder.
-    const aside = `${lockDir(dir)}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
-    fs.renameSync(lockDir(dir), aside);
-    fs.rmSync(aside, { recursive: true, force: true });
+    removeLockFolder(dir);
     return tryMkdir(lockDir(dir)) ? `A lock left by a crash was cleared: ${reason}.` : null;
   } finally {
     fs.rmSync(recoveryDir(dir), { recursive: true, force: true });
