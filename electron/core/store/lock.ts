@@ -138,7 +138,12 @@ export async function acquireWriterLock(dir: string, host: string): Promise<Held
  */
 function removeLockFolder(dir: string): void {
   const aside = `${lockDir(dir)}${ASIDE}${process.pid}-${randomUUID().slice(0, 8)}`;
-  fs.renameSync(lockDir(dir), aside);
+  try {
+    fs.renameSync(lockDir(dir), aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
+    throw err;
+  }
   fs.rmSync(aside, { recursive: true, force: true });
 }
 const ASIDE = '.old-';
@@ -157,7 +162,7 @@ function removeAsideFolders(dir: string): void {
     try {
       fs.rmSync(path.join(dir, n), { recursive: true, force: true });
     } catch {
-      // another process removing its own at the same moment: its to finish
+      // another process removing its own at the same moment: it finishes the job
     }
   }
 }
