@@ -1,5 +1,6 @@
 import type { Change, Lesson, Settings, Tombstone } from '../../../shared/model';
 import type { HelperLauncher } from './cluster-helper';
+import type { DreamDigest } from '../store/schema';
 
 export interface SessionLocations { ids: string[]; at: Float64Array }
 
@@ -32,7 +33,8 @@ export interface DreamInput {
   undone?: UndoneChange[];
 }
 
-export interface UndoneChange { op: 'retire' | 'merge'; lessonId: string; sessions: number }
+/** One retirement or merge of an undone dream: the shape reverie.json keeps in the history's digest. */
+export type UndoneChange = DreamDigest['undone'][number];
 
 export interface DreamOutput {
   changes: Change[];

@@ -37,8 +37,7 @@ export function dreamHandlers(ctx: CoreContext): DomainHandlers<'dreams.run' | '
         const started = Date.now();
         const settings = store.data.settings;
         // The history's digest (kept in reverie.json): a dream reads none of the dreams before it.
-        const pending = store.dreamDigest.pending.length > 0;
-        if (pending)
+        if (store.dreamDigest.pending.length)
           throw new ContractError('conflict', 'A dream is still waiting for review: accept or reject its changes first (`reverie dream review <id>`).');
         const indexFile = path.join(store.dir, INDEX_FILE);
         // Without an index (a store from before it existed, or a deleted file) only a full dream is honest.

@@ -35,6 +35,9 @@ const dreamLine = (d: Dream): string => `D ${JSON.stringify(d)}\n`;
 /** The digest of a history (schema.ts DreamDigest). */
 export const digestOf = (dreams: Dream[]): DreamDigest => ({ pending: pendingIds(dreams), undone: undoneChanges(dreams) });
 const pendingIds = (dreams: Dream[]) => dreams.filter((d) => d.status === 'pending').map((d) => d.id);
+const NO_HISTORY: DreamDigest = { pending: [], undone: [] };
+/** A digest with new dreams after it: new dreams are never undone, so only `pending` can grow. */
+const withNewDreams = (digest: DreamDigest, dreams: Dream[]): DreamDigest => ({ pending: [...digest.pending, ...pendingIds(dreams)], undone: digest.undone });
 
 /**
  * The dreams of a log's committed part, newest line per dream winning, in the order they first came.
@@ -106,9 +109,8 @@ export class MainDocFile implements Adapter<MainDoc> {
 
   /** The history's digest, without reading it when reverie.json keeps one. */
   get digest(): DreamDigest {
-    const kept = this.log ? this.log.digest : { pending: [], undone: [] };
-    if (this.list || !kept) return digestOf(this.data.dreams);
-    return { pending: [...kept.pending, ...pendingIds(this.added)], undone: kept.undone };
+    const kept = this.log ? this.log.digest : NO_HISTORY;
+    return this.list || !kept ? digestOf(this.data.dreams) : withNewDreams(kept, this.added);
   }
 
   /**
@@ -184,11 +186,15 @@ export class MainDocFile implements Adapter<MainDoc> {
    */
   private appendAdded(dreams: Dream[]): { log: DreamLogRef; logged: Map<string, Dream> } {
     const log = this.log;
-    const kept = log ? log.digest! : { pending: [], undone: [] };
-    const name = log?.file ?? dreamLogName(Math.max(0, ...listDreamLogs(this.dir)) + 1);
+    const name = log?.file ?? this.newLogName();
     const length = this.appendLines(name, log?.length ?? 0, dreams);
-    const digest = { pending: [...kept.pending, ...pendingIds(dreams)], undone: kept.undone };
+    const digest = withNewDreams(log ? log.digest! : NO_HISTORY, dreams);
     return { log: { file: name, length, lines: (log?.lines ?? 0) + dreams.length, dreams: (log?.dreams ?? 0) + dreams.length, digest }, logged: this.logged };
+  }
+
+  /** A log file after every one there is (an older one may still be named by a backup). */
+  private newLogName(): string {
+    return dreamLogName(Math.max(0, ...listDreamLogs(this.dir)) + 1);
   }
 
   /** Appends one line per dream from `from` (bytes past it are cut off) and syncs; the new length. */
@@ -221,7 +227,7 @@ export class MainDocFile implements Adapter<MainDoc> {
       anew = true;
       lines = dreams;
     }
-    const name = anew || !log ? dreamLogName(Math.max(0, ...listDreamLogs(this.dir)) + 1) : log.file;
+    const name = anew || !log ? this.newLogName() : log.file;
     const length = this.appendLines(name, anew || !log ? 0 : log.length, lines);
     const logged = new Map(anew ? [] : this.logged);
     for (const d of lines) logged.set(d.id, d);
